@@ -1,0 +1,36 @@
+export { DisnixError, isDisnixError, hasErrorCode, type DisnixErrorOptions } from './disnix-error.js'
+export { runTool, type RunToolOptions } from './run-tool.js'
+export { toolCommand, helpSections, type ToolCommandOptions } from './disnix-command.js'
+export {
+  DEFAULT_PROFILE,
+  DEFAULT_CLIENT_INTERFACE,
+  DEFAULT_TARGET_PROPERTY,
+  DEFAULT_MAX_CONCURRENT_TRANSFERS,
+  profileOption,
+  interfaceOption,
+  targetPropertyOption,
+  coordinatorProfilePathOption,
+  maxConcurrentTransfersOption,
+  keepOption,
+  showTraceOption,
+  envFlagOption,
+  envFlag,
+  positiveInteger,
+  nonNegativeInteger,
+  collect,
+} from './common-options.js'
+export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
+export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
+export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { redact } from './redact.js'
+export {
+  silentProgress,
+  plainProgress,
+  plainLine,
+  coordinatorLine,
+  targetLine,
+  formatBytes,
+  type ProgressEvent,
+  type ProgressSink,
+} from './progress.js'
+export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'

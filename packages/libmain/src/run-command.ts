@@ -1,0 +1,84 @@
+import { execa, ExecaError, type Options } from 'execa'
+import { DisnixError } from './disnix-error.js'
+import { redact } from './redact.js'
+
+/** How many trailing lines of a failed child's stderr a message carries (as colmena does). */
+export const FAILURE_CONTEXT_LINES = 20
+
+export interface RunCommandOptions {
+  /** What this command does, for the error message: "[target: test1]: importing closure". */
+  step?: string
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Start from an empty environment plus `env` (as `env -i` does). */
+  cleanEnv?: boolean
+  input?: string | Uint8Array
+  /** Where the child's stdin/stderr go; output is captured unless set to 'inherit'. */
+  stdin?: 'ignore' | 'inherit' | 'pipe'
+  stdout?: 'pipe' | 'inherit'
+  stderr?: 'pipe' | 'inherit'
+  /** Values that must never appear in an error message or log. */
+  secrets?: readonly string[]
+  timeoutMs?: number
+  signal?: AbortSignal
+  /** Run the child in its own process group, so a terminal's Ctrl-C does not reach it. */
+  detached?: boolean
+}
+
+export interface CommandResult {
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs a program with an argument array (never a shell string). A failure becomes one DisnixError
+ * (`COMMAND_FAILED`, or `COMMAND_NOT_FOUND`) whose message names the step and carries the last lines
+ * of the child's stderr, with secrets redacted.
+ */
+export async function runCommand(file: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
+  const execaOptions: Options = {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: !options.cleanEnv,
+    input: options.input,
+    stdin: options.input === undefined ? (options.stdin ?? 'ignore') : undefined,
+    stdout: options.stdout ?? 'pipe',
+    stderr: options.stderr ?? 'pipe',
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    detached: options.detached,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  }
+  try {
+    const result = await execa(file, [...args], execaOptions)
+    return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') }
+  } catch (error) {
+    throw commandError(error, file, args, options)
+  }
+}
+
+/** Turns an execa failure into a DisnixError; rethrows anything else. */
+export function commandError(error: unknown, file: string, args: readonly string[], options: RunCommandOptions = {}): unknown {
+  if (!(error instanceof ExecaError)) return error
+  const secrets = options.secrets ?? []
+  const step = options.step ?? `${file} ${args.join(' ')}`
+  if (error.code === 'ENOENT') {
+    return new DisnixError('COMMAND_NOT_FOUND', redact(`${step}: cannot execute ${file}: not found`, secrets), { cause: error })
+  }
+  const status = error.isTerminated
+    ? `killed by ${error.signal ?? 'a signal'}`
+    : error.timedOut
+      ? 'timed out'
+      : error.isCanceled
+        ? 'cancelled'
+        : `exit status ${error.exitCode ?? 'unknown'}`
+  const tail = lastLines(String(error.stderr ?? ''), FAILURE_CONTEXT_LINES)
+  const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
+  return new DisnixError('COMMAND_FAILED', redact(message, secrets), { cause: error })
+}
+
+export function lastLines(text: string, count: number): string {
+  const lines = text.replace(/\n+$/, '').split('\n')
+  return lines.slice(-count).join('\n')
+}

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { onTestFinished } from 'vitest'
+import { installRoot } from './install-paths.js'
+
+/** A fresh temp dir for one test, removed when the test finishes. */
+export async function testDir(prefix = 'disnix-ts-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** A temp dir that outlives single tests (remove it yourself in afterAll). */
+export async function suiteDir(prefix = 'disnix-ts-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix))
+}
+
+export interface BinResult {
+  stdout: string
+  stderr: string
+  exitCode: number
+}
+
+export interface RunBinOptions {
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  input?: string
+  /** Replace the environment entirely instead of extending process.env. */
+  cleanEnv?: boolean
+  timeoutMs?: number
+}
+
+/** Runs a built executable from bin/ and returns stdout, stderr and the exit code (never throws on exit). */
+export async function runBin(tool: string, args: readonly string[], options: RunBinOptions = {}): Promise<BinResult> {
+  const result = await execa(join(installRoot(), 'bin', tool), [...args], {
+    env: options.env,
+    extendEnv: !options.cleanEnv,
+    cwd: options.cwd,
+    input: options.input,
+    stdin: options.input === undefined ? 'ignore' : undefined,
+    reject: false,
+    timeout: options.timeoutMs ?? 120_000,
+    stripFinalNewline: false,
+  })
+  return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 }
+}
+
+/** NIX_PATH and NIX_CONFIG for tests: the offline package set as <nixpkgs>, no substituters, no build users. */
+export function nixTestEnv(): NodeJS.ProcessEnv {
+  return {
+    NIX_PATH: `nixpkgs=${join(installRoot(), 'nix', 'offline-pkgs')}`,
+    NIX_CONFIG: 'build-users-group =\nsubstituters =\nsandbox = false\nexperimental-features = nix-command',
+  }
+}
+
+/** True when running as root (namespaces, users, real servers need it). */
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0
+}

@@ -1,0 +1,24 @@
+import type { Reporter, TestModule } from 'vitest/node'
+
+/**
+ * Prints one closing line in the plain form CI reads ("tests: N passed, N failed, N skipped"),
+ * after vitest's own summary.
+ */
+export default class SummaryReporter implements Reporter {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    let passed = 0
+    let failed = 0
+    let skipped = 0
+    for (const testModule of testModules) {
+      for (const testCase of testModule.children.allTests()) {
+        const state = testCase.result().state
+        if (state === 'passed') passed++
+        else if (state === 'failed') failed++
+        else skipped++
+      }
+      // A file that failed to load has no test cases but must still count as a failure.
+      if (testModule.state() === 'failed' && testModule.children.size === 0) failed++
+    }
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+  }
+}

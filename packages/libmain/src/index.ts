@@ -34,3 +34,4 @@ export {
   type ProgressSink,
 } from './progress.js'
 export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'
+export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions } from './live-progress.js'

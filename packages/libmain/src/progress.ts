@@ -16,6 +16,8 @@ export type ProgressEvent =
       text?: string
     }
   | { kind: 'transfer'; target: string; what: string; bytes: number; totalBytes?: number; done?: boolean }
+  /** Announces how many units of a step a target will do, so a live view can show done/total. */
+  | { kind: 'expect'; target: string; step: string; total: number }
 
 export type ProgressSink = (event: ProgressEvent) => void
 
@@ -46,6 +48,8 @@ export function plainLine(event: ProgressEvent): string | undefined {
       return event.text === undefined ? undefined : targetLine(event.target, event.text)
     case 'transfer':
       return event.done ? targetLine(event.target, `${event.what}: ${formatBytes(event.bytes)} transferred`) : undefined
+    case 'expect':
+      return undefined
   }
 }
 

@@ -59,3 +59,5 @@ export function nixTestEnv(): NodeJS.ProcessEnv {
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0
 }
+export { buildTestClosure, buildTestProfile, type TestClosure } from './test-closure.js'
+export { writeSshTestInterface } from './test-interface.js'

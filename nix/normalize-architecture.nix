@@ -1,0 +1,262 @@
+# Normalizes a deployment architecture function { pkgs, system } -> { services, infrastructure,
+# targetPackages } (spec §1.4-1.7) into:
+#   infrastructure  the normalized targets (defaults filled in, checked)
+#   services        name -> normalized service of every distributed service:
+#                     targets = [ { target; container; [containerProvidedByService]; } ],
+#                     dependsOn / connectsTo / activatesAfter = param -> { service; targets; },
+#                     deployState, [providesContainers], pkgs = system -> derivation
+#   targetPackages  target -> packages of its profile
+#   warnings        messages to print (containers that auto-mapped services use but no one declares)
+#   checked         true once every model check has passed (force it before using the rest)
+# Errors name the model file and the service, target or attribute.
+{ architectureFun
+, nixpkgs
+, extraParams ? { }
+, defaultTargetProperty
+, defaultClientInterface
+, defaultDeployState ? false
+, where
+}:
+
+let
+  inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' genericClosure groupBy head
+    isAttrs isBool isFunction isList isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
+  util = import ./lib/util.nix;
+  inherit (util) optionalAttrs genAttrs uniqueStrings uniquePackages quoteList;
+
+  architecture = architectureFun ({ pkgs = import nixpkgs { }; system = null; } // extraParams);
+
+  infrastructure = import ./normalize-infrastructure.nix {
+    infrastructure = architecture.infrastructure or { };
+    inherit defaultTargetProperty defaultClientInterface;
+    where = where.infrastructure;
+  };
+
+  # The value of a target's address property -> target name, to find the name of a target attrset
+  # that a distribution or dependency refers to (two targets with the same address collide).
+  targetAliases = listToAttrs (map (name:
+    let target = infrastructure.${name}; in
+    { name = toString target.properties.${target.targetProperty}; value = name; }) (attrNames infrastructure));
+
+  resolveTarget = about: target:
+    let
+      targetProperty = if isAttrs target then target.targetProperty or defaultTargetProperty else null;
+      key = if isAttrs target && isAttrs (target.properties or null) && target.properties ? ${targetProperty}
+        then toString target.properties.${targetProperty} else null;
+    in
+    if !isAttrs target then throw "${about} refers to a target that is not an attribute set of the infrastructure model (it is a ${typeOf target})"
+    else if key == null || !(targetAliases ? ${key}) then throw "${about} refers to a target that is not in the infrastructure model ${where.infrastructureFile}${if key == null then "" else " (its ${targetProperty} is '${key}')"}"
+    else targetAliases.${key};
+
+  # Turns the targets of a service (both notations) into references { target; container; auto; },
+  # where `auto` says that the container was derived from the type.
+  targetReferences = about: type: targets:
+    if isList targets then
+      map (target: { target = resolveTarget about target; container = type; auto = true; }) targets
+    else if isAttrs targets && isList (targets.targets or null) then
+      map (entry:
+        if !isAttrs entry || !(entry ? target) then throw "${about}: every entry of `targets' must be { target = ...; container = ...; }"
+        else if entry ? container && !isString entry.container then throw "${about}: the container of a target entry must be a string"
+        else { target = resolveTarget about entry.target; container = entry.container or type; auto = !(entry ? container); })
+        targets.targets
+    else throw "${about}: targets must be a list of targets or { targets = [ { target = ...; container = ...; } ]; }";
+
+  reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" ];
+
+  rawServices = architecture.services or { };
+
+  checkService = name: service:
+    let about = "${where.services}: service '${name}'"; in
+    if !isAttrs service then throw "${about} must be an attribute set, but it is a ${typeOf service}"
+    # QUIRK §1.6: the original defines this check but never forces it; we do.
+    else if !(service ? name) then throw "${about}: mandatory attribute `name' is missing"
+    else if service.name != name then throw "${about}: the name attribute should be \"${name}\", instead it is \"${toString service.name}\""
+    else if !(service ? type) then throw "${about}: mandatory attribute `type' is missing (the Dysnomia module that activates it, or \"package\")"
+    else if !isString service.type then throw "${about}: `type' must be a string"
+    else if service ? deployState && !isBool service.deployState then throw "${about}: `deployState' must be true or false"
+    else if service ? providesContainer && !isString service.providesContainer then throw "${about}: `providesContainer' must be a string"
+    else if service ? providesContainers && !isAttrs service.providesContainers then throw "${about}: `providesContainers' must be an attribute set"
+    else if (service ? targets) && !(isList service.targets || isAttrs service.targets) then throw "${about}: targets must be a list of targets or { targets = [ ... ]; }"
+    else service;
+
+  services = mapAttrs checkService rawServices;
+
+  serviceTargets = mapAttrs (name: service:
+    targetReferences "${where.distribution}: service '${name}'" service.type (service.targets or [ ])) services;
+
+  distributedNames = filter (name: serviceTargets.${name} != [ ]) (attrNames services);
+
+  providedContainersOf = service:
+    optionalAttrs (service ? providesContainer) { ${service.providesContainer} = removeAttrs service reservedServiceAttrs; }
+    // (service.providesContainers or { });
+
+  # target -> container -> name of the service that provides that container on that target.
+  containerProviders =
+    let
+      entries = concatMap (name:
+        let provided = attrNames (providedContainersOf services.${name}); in
+        if provided == [ ] then [ ]
+        else concatMap (target: map (container: { inherit target container; provider = name; }) provided)
+          (uniqueStrings (map (ref: ref.target) serviceTargets.${name}))) distributedNames;
+    in
+    mapAttrs (target: list: listToAttrs (map (e: { name = e.container; value = e.provider; }) list)) (groupBy (e: e.target) entries);
+
+  providerOf = name: ref:
+    let provider = containerProviders.${ref.target}.${ref.container} or null; in
+    if provider == name then null else provider;
+
+  normalizedTargets = name: map (ref:
+    let provider = providerOf name ref; in
+    { inherit (ref) target container; } // optionalAttrs (provider != null) { containerProvidedByService = provider; })
+    serviceTargets.${name};
+
+  # A container that a service is mapped to must exist: provided by a service, or declared by the
+  # target. The verbose notation naming an undeclared container is an error; the auto-mapped form
+  # (container = type) only warns, because targets often leave out containers of simple types.
+  missingContainers = concatMap (name:
+    let service = services.${name}; in
+    if service.type == "package" then [ ]
+    else concatMap (ref:
+      if providerOf name ref != null || (infrastructure.${ref.target}.containers or { }) ? ${ref.container} then [ ]
+      else [ (ref // { service = name; }) ]) serviceTargets.${name}) distributedNames;
+
+  containerErrors = filter (m: !m.auto) missingContainers;
+
+  warnings = map (key:
+    let group = autoMissing.${key}; first = head group; in
+    "warning: target '${first.target}' of the infrastructure model declares no container '${first.container}' (used by service${if length group > 1 then "s" else ""} ${quoteList (uniqueStrings (map (m: m.service) group))}); its activation gets no container properties")
+    (attrNames autoMissing);
+  autoMissing = groupBy (m: "${m.target}/${m.container}") (filter (m: m.auto) missingContainers);
+
+  # Inter-dependencies: param -> { service; targets; }.
+  interDependencies = kind: name: service:
+    let params = service.${kind} or { }; in
+    if !isAttrs params then throw "${where.services}: service '${name}': `${kind}' must be an attribute set of parameter name to service"
+    else mapAttrs (param: dependency:
+      let
+        about = "${where.services}: service '${name}': ${kind}.${param}";
+        depName = dependency.name;
+        targets =
+          if dependency ? targets then map (ref: { inherit (ref) target container; }) (targetReferences about services.${depName}.type dependency.targets)
+          else normalizedTargets depName;
+      in
+      if !isAttrs dependency || !(dependency ? name) then throw "${about} must be a service of the services model"
+      else if !(services ? ${depName}) then throw "${about} refers to service '${toString depName}', which is not in the services model"
+      # The original's message, with the model file and the dependant in front.
+      else if services.${depName}.type == "package" then throw "${about}: It is not allowed to have an inter-dependency on service: ${depName} because it has a package type!"
+      else if kind == "dependsOn" && targets == [ ] then throw "${about} refers to service '${depName}', which is not distributed to any target (add it to the distribution model ${where.distributionFile})"
+      else { service = depName; inherit targets; }) params;
+
+  # Services mapped to a container that another service provides activate after that provider on
+  # that target. QUIRK §10.12: the original leaves explicit activatesAfter entries unnormalized when
+  # it adds these; here both are normalized the same way.
+  implicitActivatesAfter = name:
+    let
+      refs = filter (ref: providerOf name ref != null) serviceTargets.${name};
+      byProvider = groupBy (ref: providerOf name ref) refs;
+    in
+    mapAttrs (provider: providerRefs: {
+      service = provider;
+      targets = map (target: head (filter (ref: ref.target == target) (normalizedTargets provider)))
+        (uniqueStrings (map (ref: ref.target) providerRefs));
+    }) byProvider;
+
+  normalizedServices = genAttrs distributedNames (name:
+    let
+      service = services.${name};
+      provided = providedContainersOf service;
+    in
+    service // {
+      deployState = service.deployState or defaultDeployState;
+      targets = normalizedTargets name;
+      dependsOn = interDependencies "dependsOn" name service;
+      connectsTo = interDependencies "connectsTo" name service;
+      activatesAfter = interDependencies "activatesAfter" name service // implicitActivatesAfter name;
+      pkgs = genAttrs (systemsOf name) (system: buildPackage name system);
+    } // optionalAttrs (provided != { }) { providesContainers = provided; });
+
+  systemsOf = name: uniqueStrings (map (ref: infrastructure.${ref.target}.system) serviceTargets.${name});
+
+  # The architecture evaluated once per system that services are built for (spec §1.7).
+  architecturePerSystem = genAttrs (uniqueStrings (concatMap systemsOf distributedNames)) (system:
+    architectureFun ({ pkgs = import nixpkgs { inherit system; }; inherit system; } // extraParams));
+
+  buildPackage = name: system:
+    let
+      service = architecturePerSystem.${system}.services.${name};
+      params = interDependencyParams.${name};
+      about = "${where.services}: service '${name}'";
+    in
+    if !(service ? pkg) then throw "${about}: mandatory attribute `pkg' is missing"
+    else if params == { } then service.pkg
+    else if isFunction service.pkg then service.pkg params
+    else throw "${about} has inter-dependencies, so its `pkg' must be a function that takes them: { ${concatStringsSep ", " (attrNames params)} }: ...";
+
+  # The arguments passed to a service's pkg function: its dependsOn and connectsTo services with
+  # their targets, and transitively their connectsTo (lazy, so cycles in connectsTo are fine).
+  interDependencyParams = mapAttrs (name: service:
+    mapAttrs (param: reference:
+      let
+        dependency = normalizedServices.${reference.service};
+        transitive = interDependencyParams.${reference.service};
+      in
+      removeAttrs dependency [ "activatesAfter" "connectsTo" "dependsOn" ] // rec {
+        targets = map (interDependencyTarget reference.service) reference.targets;
+        target = if targets == [ ] then throw "${where.services}: service '${name}': ${param} refers to service '${reference.service}', which has no targets" else head targets;
+      } // optionalAttrs (transitive != { }) { connectsTo = transitive; })
+      (service.connectsTo // service.dependsOn)) normalizedServices;
+
+  interDependencyTarget = dependencyName: ref:
+    let
+      target = infrastructure.${ref.target};
+      provider = containerProviders.${ref.target}.${ref.container} or null;
+    in
+    removeAttrs target [ "containers" ] // {
+      selectedContainer = ref.container;
+      container =
+        if provider != null then normalizedServices.${provider}.providesContainers.${ref.container}
+        else target.containers.${ref.container} or (throw "${where.infrastructure}: target '${ref.target}' declares no container '${ref.container}', whose properties a dependant of service '${dependencyName}' reads");
+    };
+
+  # dependsOn and activatesAfter must form no cycle: activation order would be undefined and the
+  # service hashes (which include the dependencies' hashes) infinite.
+  orderingSuccessors = name:
+    let s = normalizedServices.${name}; in
+    uniqueStrings (map (ref: ref.service) (attrValues (s.activatesAfter // s.dependsOn)));
+
+  cyclicServices = filter (name:
+    any (entry: entry.key == name) (genericClosure {
+      startSet = map (key: { inherit key; }) (orderingSuccessors name);
+      operator = entry: map (key: { inherit key; }) (orderingSuccessors entry.key);
+    })) distributedNames;
+
+  userTargetPackages = architecture.targetPackages or { };
+
+  unknownPackageTargets = filter (name: !(infrastructure ? ${name})) (attrNames userTargetPackages);
+
+  servicePackagesPerTarget = groupBy (entry: entry.target) (concatMap (name:
+    map (ref: { inherit (ref) target; pkg = normalizedServices.${name}.pkgs.${infrastructure.${ref.target}.system}; })
+      serviceTargets.${name}) distributedNames);
+
+  targetPackages = mapAttrs (target: _:
+    let user = userTargetPackages.${target} or [ ]; in
+    if !isList user then throw "${where.packages}: the packages of target '${target}' must be a list"
+    else uniquePackages (map (entry: entry.pkg) (servicePackagesPerTarget.${target} or [ ])) ++ user) infrastructure;
+
+  checked =
+    all (name: isAttrs infrastructure.${name}) (attrNames infrastructure)
+    && all (name: isAttrs services.${name}) (attrNames services)
+    && all (name: isList serviceTargets.${name}) (attrNames services)
+    && (if containerErrors != [ ] then
+      let e = head containerErrors; in
+      throw "${where.distribution}: service '${e.service}' is mapped to container '${e.container}' on target '${e.target}', but that target declares no such container in the infrastructure model ${where.infrastructureFile} and no service provides it"
+    else true)
+    && all (name: let s = normalizedServices.${name}; in isAttrs s.dependsOn && isAttrs s.connectsTo && isAttrs s.activatesAfter
+      && all (p: isAttrs p) (attrValues (s.dependsOn // s.connectsTo // s.activatesAfter))) distributedNames
+    && (if cyclicServices != [ ] then throw "${where.services}: cyclic dependsOn/activatesAfter between services ${quoteList cyclicServices}" else true)
+    && (if unknownPackageTargets != [ ] then throw "${where.packages}: target '${head unknownPackageTargets}' is not in the infrastructure model ${where.infrastructureFile}" else true);
+in
+{
+  inherit infrastructure targetPackages warnings checked;
+  services = normalizedServices;
+}

@@ -1,0 +1,71 @@
+import type { Client as SshClient } from 'ssh2'
+import { targetError } from './target-error.js'
+import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js'
+
+/** Runs remote commands on a connection of our own. */
+export function directSession(client: SshClient, target: string): RemoteSession {
+  return {
+    kind: 'direct',
+    exec: (request) => execOnClient(client, target, request),
+    close: () => client.end(),
+  }
+}
+
+/**
+ * Runs one command on an ssh2 connection. The channel is opened first and only then is stdin piped in
+ * (testnet.md §7: a source that ends before anyone reads it loses its data). A channel that closes
+ * without an exit status means the connection was lost.
+ */
+export function execOnClient(client: SshClient, target: string, request: ExecRequest, openTimeoutMs = 0): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    if (openTimeoutMs > 0) {
+      timer = setTimeout(() => {
+        timer = undefined
+        reject(targetError({ target }, 'TARGET_UNREACHABLE', `the connection stopped responding (no answer within ${openTimeoutMs / 1000} s)`))
+        client.destroy()
+      }, openTimeoutMs)
+    }
+    const onLost = (): void => {
+      if (timer) clearTimeout(timer)
+      reject(targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost'))
+    }
+    client.once('close', onLost)
+    client.exec(request.command, { pty: request.pty ? { ...request.pty, width: 0, height: 0 } : false }, (error, channel) => {
+      if (timer) clearTimeout(timer)
+      else if (openTimeoutMs > 0) {
+        channel?.close()
+        return
+      }
+      if (error) {
+        client.removeListener('close', onLost)
+        reject(targetError({ target }, 'SSH_EXEC_FAILED', `cannot run a remote command: ${error.message}`))
+        return
+      }
+      let result: ExecResult | undefined
+      // Done when the channel closed and both its output streams were read to the end (data may still
+      // sit in a paused stream when the channel closes).
+      let pending = 3
+      const settle = (): void => {
+        if (--pending > 0) return
+        client.removeListener('close', onLost)
+        unwatch?.()
+        if (result) resolve(result)
+        else reject(targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost while a remote command was running'))
+      }
+      channel.on('exit', (code: number | null, signal?: string) => {
+        result = code === null || code === undefined ? { code: null, signal: signal ?? 'unknown' } : { code }
+      })
+      channel.once('close', settle)
+      channel.once('end', settle)
+      channel.stderr.once('end', settle)
+      // Writing stdin after the command exited is not an error worth reporting; its exit status is.
+      channel.on('error', () => {})
+      channel.pipe(request.stdout, { end: false })
+      channel.stderr.pipe(request.stderr, { end: false })
+      const unwatch = request.watchResize?.((rows, cols) => channel.setWindow(rows, cols, 0, 0))
+      if (request.stdin) request.stdin.pipe(channel)
+      else channel.end()
+    })
+  })
+}

@@ -1,0 +1,34 @@
+import type { Readable, Writable } from 'node:stream'
+
+/** A pseudo-terminal for an interactive command (`--shell`). */
+export interface PtyRequest {
+  rows: number
+  cols: number
+  term: string
+}
+
+/** One remote command: a shell string (build it with quoteShellArgs) and the streams it talks to. */
+export interface ExecRequest {
+  command: string
+  /** Streamed to the command's stdin; without it the command sees end-of-file at once (like `ssh -n`). */
+  stdin?: Readable
+  stdout: Writable
+  stderr: Writable
+  pty?: PtyRequest
+  /** Registers a listener for terminal size changes; returns the function that removes it. */
+  watchResize?: (apply: (rows: number, cols: number) => void) => () => void
+}
+
+/** How a remote command ended: its exit status, or the signal that killed it. */
+export interface ExecResult {
+  code: number | null
+  signal?: string
+}
+
+/** An open connection to a target, direct or through the connection-sharing master. */
+export interface RemoteSession {
+  /** `shared` when the command runs over a master's connection. */
+  readonly kind: 'direct' | 'shared'
+  exec(request: ExecRequest): Promise<ExecResult>
+  close(): void
+}

@@ -1,0 +1,6 @@
+export { executeTargetRequest, runActivity, runShell, argumentsEnv } from './execute-target-request.js'
+export { acquireProfileLock, releaseProfileLock, lockFilePath } from './profile-locking.js'
+export { jobLogHeader, dysnomiaOperation, TARGET_OPS, ACTIVITY_OPS, type TargetRequest, type TargetResult, type TargetOp, type ActivityOp, type Activity } from './target-request.js'
+export type { TargetContext } from './target-context.js'
+export { localTargetContext, type LocalTargetContextOptions } from './local-target-context.js'
+export { createTempFile, createTempDir } from './temp-file.js'

@@ -1,0 +1,17 @@
+/** Where a target-side operation runs and where its output goes. */
+export interface TargetContext {
+  /** Temp files (exports, captured configs) and lock files go here ($TMPDIR, default /tmp). */
+  tmpdir: string
+  /** The Disnix target profile dir of the executing user (root: /nix/var/nix/profiles/disnix). */
+  profileDir: string
+  /** The default target of profile-manifest mappings: this machine's host name. */
+  hostname: string
+  /** Environment of the Nix and Dysnomia children (DYSNOMIA_*, NIX_*, PATH, ...). */
+  env: NodeJS.ProcessEnv
+  /** Where child output that is not a result goes: our own stdio, or a job log's descriptor. */
+  stdout: 'inherit' | number
+  stderr: 'inherit' | number
+  /** Progress lines of the operation itself (lock notifications). */
+  log: (line: string) => void
+  signal?: AbortSignal
+}

@@ -1,0 +1,33 @@
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { bundledModulesDir } from '@disnix-ts/libmain'
+import { describe, expect, test } from 'vitest'
+
+const echoModule = join(bundledModulesDir(), 'echo')
+
+describe('echo module', () => {
+  test.each([
+    ['activate', 'Echo module: Activate service: /srv/comp'],
+    ['deactivate', 'Echo module: Deactivate service: /srv/comp'],
+    ['lock', 'Echo module: Lock service: /srv/comp'],
+    ['unlock', 'Echo module: Unlock service: /srv/comp'],
+    ['snapshot', 'Echo module: Snapshot state of service: /srv/comp'],
+    ['restore', 'Echo module: Restore state of service: /srv/comp'],
+    ['collect-garbage', 'Echo module: Collect garbage of service: /srv/comp'],
+  ])('%s prints its line and the environment', async (operation, line) => {
+    const result = await execa(echoModule, [operation, '/srv/comp', 'my-container'], { env: { fooProperty: 'bar baz' }, extendEnv: false })
+    const lines = result.stdout.split('\n')
+    expect(lines[0]).toBe(line)
+    expect(lines[1]).toBe('Environment variables:')
+    expect(lines).toContain("fooProperty='bar baz'")
+    expect(result.stderr).toBe('')
+  })
+
+  test('shell prints its greeting on stderr; an unknown operation only prints the environment', async () => {
+    const shell = await execa(echoModule, ['shell', '/srv/comp'])
+    expect(shell.stderr).toBe('This is the echo shell session')
+    const bogus = await execa(echoModule, ['bogus', '/srv/comp'])
+    expect(bogus.exitCode).toBe(0)
+    expect(bogus.stdout.split('\n')[0]).toBe('Environment variables:')
+  })
+})

@@ -1,0 +1,118 @@
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { exists, put, runModule, worldDir } from './harness.js'
+import { createStandIns } from './standins.js'
+
+// No Docker engine here: a stand-in docker records the calls and keeps images and containers as
+// files in its state dir, so that `docker images` and `docker ps` answer like the real one.
+function dockerBody(state: string): string {
+  return `S=${state}
+mkdir -p "$S/images" "$S/containers"
+case "$1" in
+  images) tag="\${4#reference=}"; if [ -e "$S/images/$tag" ]; then echo "sha-$tag"; fi ;;
+  load) tag="$(cat "$3" 2>/dev/null)" || { echo "open $3: no such file or directory" >&2; exit 1; }; touch "$S/images/$tag"; echo "Loaded image: $tag" ;;
+  ps) all=""; if [ "$2" = -a ]; then all=1; shift; fi; n="\${4#name=^}"; n="\${n%\\$}"
+      if [ -d "$S/containers/$n" ] && { [ -n "$all" ] || [ -e "$S/containers/$n/running" ]; }; then echo "id-$n"; fi ;;
+  create) prev=""; for a in "$@"; do if [ "$prev" = --name ]; then name="$a"; fi; prev="$a"; done; mkdir "$S/containers/$name"; echo "id-$name" ;;
+  start) touch "$S/containers/$2/running"; echo "$2" ;;
+  stop) rm -f "$S/containers/$4/running"; echo "$4" ;;
+  rm) rm -rf "$S/containers/$2"; echo "$2" ;;
+  rmi) rm -f "$S/images/$2"; echo "Untagged: $2" ;;
+esac`
+}
+
+async function setUp(settings: string) {
+  const root = await worldDir()
+  const dockerState = join(root, 'docker')
+  const standIns = await createStandIns(root, ['docker'], { docker: dockerBody(dockerState) })
+  const component = join(root, 'nginx-container')
+  await put(join(root, 'image.tar'), 'nginxexp:test')
+  await put(join(component, 'nginx-docker-settings'), `dockerImage=${join(root, 'image.tar')}\ndockerImageTag=nginxexp:test\n${settings}`)
+  await put(join(component, 'nginx-docker-createparams'), '-p\n127.0.0.1:8080:80\n--env\nGREETING=hello world\n')
+  const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path }
+  return { root, dockerState, standIns, component, env }
+}
+
+describe('docker-container module (stand-in docker)', () => {
+  test('stateless: loads, creates and starts; deactivation stops and removes container and image', async () => {
+    const { root, dockerState, standIns, component, env } = await setUp('')
+    const activate = await runModule('docker-container', 'activate', component, env)
+    expect(activate).toMatchObject({ exitCode: 0, stdout: 'Loaded image: nginxexp:test\nid-dysnomia-nginx-container\ndysnomia-nginx-container' })
+    expect(await standIns.take()).toEqual([
+      'docker images -q -f reference=nginxexp:test',
+      `docker load -i ${join(root, 'image.tar')}`,
+      'docker ps -a -q -f name=^dysnomia-nginx-container$',
+      // Each line of the createparams file is one argument ("GREETING=hello world" included).
+      'docker create -p 127.0.0.1:8080:80 --env GREETING=hello world --name dysnomia-nginx-container nginxexp:test',
+      'docker start dysnomia-nginx-container',
+    ])
+    // Stateless deployments keep no markers.
+    expect(await exists(join(root, 'state', 'activated'))).toBe(false)
+
+    expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    expect(await standIns.take()).toEqual([
+      'docker images -q -f reference=nginxexp:test',
+      'docker ps -a -q -f name=^dysnomia-nginx-container$',
+      'docker start dysnomia-nginx-container',
+    ])
+    expect(await runModule('docker-container', 'lock', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(await standIns.take()).toEqual([])
+
+    expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
+    expect(await standIns.take()).toEqual([
+      'docker ps -q -f name=^dysnomia-nginx-container$',
+      'docker stop -t 1 dysnomia-nginx-container',
+      'docker ps -a -q -f name=^dysnomia-nginx-container$',
+      'docker rm dysnomia-nginx-container',
+      'docker images -q -f reference=nginxexp:test',
+      'docker rmi nginxexp:test',
+    ])
+    expect(await readdir(join(dockerState, 'containers'))).toEqual([])
+    expect(await readdir(join(dockerState, 'images'))).toEqual([])
+
+    expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(await standIns.take()).toEqual([
+      'docker ps -q -f name=^dysnomia-nginx-container$',
+      'docker ps -a -q -f name=^dysnomia-nginx-container$',
+      'docker images -q -f reference=nginxexp:test',
+    ])
+  })
+
+  test('stateful, with its own container name (QUIRK B.11): kept after deactivation until collect-garbage', async () => {
+    const { root, dockerState, standIns, component, env } = await setUp('dockerStatelessDeployment=0\ndockerContainerName=webserver\ndockerStopTimeout=5\n')
+    expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    expect((await standIns.take()).at(-1)).toBe('docker start webserver')
+    expect(await exists(join(root, 'state', 'activated', 'docker-container', 'nginx-container'))).toBe(true)
+
+    expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
+    expect(await standIns.take()).toEqual(['docker ps -q -f name=^webserver$', 'docker stop -t 5 webserver'])
+    expect(await readdir(join(dockerState, 'containers'))).toEqual(['webserver'])
+    expect(await exists(join(root, 'state', 'garbage', 'docker-container', 'nginx-container'))).toBe(true)
+
+    expect(await runModule('docker-container', 'collect-garbage', component, env)).toMatchObject({ exitCode: 0 })
+    expect(await standIns.take()).toEqual([
+      'docker ps -a -q -f name=^webserver$',
+      'docker rm webserver',
+      'docker images -q -f reference=nginxexp:test',
+      'docker rmi nginxexp:test',
+    ])
+    expect(await exists(join(root, 'state', 'garbage', 'docker-container', 'nginx-container'))).toBe(false)
+    expect(await runModule('docker-container', 'collect-garbage', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(await standIns.take()).toEqual([])
+  })
+
+  test('a failing docker command fails the activation with its message', async () => {
+    const { root, component, env } = await setUp('')
+    await put(join(component, 'nginx-docker-settings'), `dockerImage=${join(root, 'missing.tar')}\ndockerImageTag=nginxexp:test\n`)
+    expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({
+      exitCode: 1,
+      stderr: `open ${join(root, 'missing.tar')}: no such file or directory`,
+    })
+    await put(join(component, 'nginx-docker-settings'), 'dockerImage=/x.tar\n')
+    expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({
+      exitCode: 1,
+      stderr: `No dockerImageTag specified in: ${join(component, 'nginx-docker-settings')}`,
+    })
+  })
+})

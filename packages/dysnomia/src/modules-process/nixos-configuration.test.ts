@@ -1,0 +1,102 @@
+import { readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { binDir } from '@disnix-ts/libmain'
+import { describe, expect, test } from 'vitest'
+import { exists, put, runModule, worldDir } from './harness.js'
+import { createStandIns } from './standins.js'
+
+// Not NixOS: stand-ins for nix-env (sets or rolls back the profile link) and the configuration's
+// switch-to-configuration; the configuration's mutable components (a fileset) are deployed,
+// snapshotted and restored by the real dysnomia-containers and dysnomia-snapshots.
+describe('nixos-configuration module (stand-in nix-env and switch-to-configuration)', () => {
+  test('switches the profile, deploys the configuration’s components, and snapshots and restores them as one', async () => {
+    const root = await worldDir()
+    const profile = join(root, 'profiles', 'system')
+    const standIns = await createStandIns(root, ['nix-env', 'switch-to-configuration'], {
+      'nix-env': 'if [ "$3" = --set ]; then mkdir -p "$(dirname "$2")"; ln -sfn "$4" "$2"; fi',
+    })
+    const system = join(root, 'system')
+    await put(join(system, 'bin', 'switch-to-configuration'), await readFile(join(standIns.binDir, 'switch-to-configuration'), 'utf8'), 0o755)
+    // The configuration's mutable component: a fileset with one mutable dir.
+    const target = join(root, 'target')
+    const fileset = join(root, 'app-data')
+    await put(join(fileset, '.dysnomia-fileset'), 'mkdir data\n')
+    await put(join(root, 'containers', 'fileset'), `type=fileset\ntargetDir=${target}\n`)
+    await put(join(root, 'components', 'fileset', '.keep'), '')
+    await symlink(fileset, join(root, 'components', 'fileset', 'app-data'))
+    const nixosState = join(root, 'nixos-state')
+    const env = {
+      DYSNOMIA_STATEDIR: join(root, 'state'),
+      DYSNOMIA_NIXOS_STATEDIR: nixosState,
+      DYSNOMIA_CONTAINERS_PATH: join(root, 'containers'),
+      DYSNOMIA_COMPONENTS_PATH: join(root, 'components'),
+      PATH: standIns.path,
+      testNixOS: '1',
+      nixosSystemProfile: profile,
+    }
+    const run = (operation: string) => runModule('nixos-configuration', operation, system, env)
+
+    const activate = await run('activate')
+    expect(activate.exitCode).toBe(0)
+    expect(await standIns.take()).toEqual([`nix-env -p ${profile} --set ${system}`, 'switch-to-configuration test'])
+    expect(await readlink(profile)).toBe(system)
+    expect(await exists(join(target, 'data'))).toBe(true)
+    expect(await readdir(join(nixosState, 'activated', 'fileset'))).toEqual(['app-data'])
+
+    await writeFile(join(target, 'data', 'precious'), 'keep me\n')
+    expect((await run('snapshot')).exitCode).toBe(0)
+    const composites = await readdir(join(root, 'state', 'snapshots', 'nixos-configuration', 'system'))
+    expect(composites).toHaveLength(1)
+    const nested = await readdir(join(root, 'state', 'snapshots', 'nixos-configuration', 'system', composites[0] ?? '', 'fileset', 'app-data'))
+    expect(nested).toHaveLength(1)
+    // An unchanged state gives the same composite snapshot.
+    expect((await run('snapshot')).exitCode).toBe(0)
+    expect(await readdir(join(root, 'state', 'generations', 'nixos-configuration', 'system'))).toEqual(['1'])
+
+    // Lose the data and the nested snapshot: restore brings both back from the composite one.
+    await rm(join(target, 'data', 'precious'))
+    const gc = await execa(join(binDir(), 'dysnomia-snapshots'), ['--gc', '--keep', '0'], { env: { ...env, DYSNOMIA_STATEDIR: nixosState }, reject: false })
+    expect(gc.exitCode).toBe(0)
+    expect(await exists(join(nixosState, 'snapshots', 'fileset', 'app-data', nested[0] ?? ''))).toBe(false)
+    expect((await run('restore')).exitCode).toBe(0)
+    expect(await readFile(join(target, 'data', 'precious'), 'utf8')).toBe('keep me\n')
+    expect(await exists(join(nixosState, 'snapshots', 'fileset', 'app-data', nested[0] ?? ''))).toBe(true)
+
+    expect((await run('collect-garbage')).exitCode).toBe(0)
+    expect(await standIns.take()).toEqual([])
+
+    expect((await run('deactivate')).exitCode).toBe(0)
+    expect(await standIns.take()).toEqual([`nix-env -p ${profile} --rollback`, 'switch-to-configuration test'])
+  })
+
+  test('with disableNixOSSystemProfile switches the component directly and deactivation does nothing', async () => {
+    const root = await worldDir()
+    const standIns = await createStandIns(root, ['nix-env', 'switch-to-configuration'], {
+      'switch-to-configuration': '[ "$1" != switch ] || { echo "switch-to-configuration: activation failed" >&2; exit 4; }',
+    })
+    const system = join(root, 'system')
+    await put(join(system, 'bin', 'switch-to-configuration'), await readFile(join(standIns.binDir, 'switch-to-configuration'), 'utf8'), 0o755)
+    await put(join(root, 'components', '.keep'), '')
+    const env = {
+      DYSNOMIA_STATEDIR: join(root, 'state'),
+      DYSNOMIA_NIXOS_STATEDIR: join(root, 'nixos-state'),
+      DYSNOMIA_CONTAINERS_PATH: join(root, 'containers'),
+      DYSNOMIA_COMPONENTS_PATH: join(root, 'components'),
+      PATH: standIns.path,
+      disableNixOSSystemProfile: '1',
+      testNixOS: '1',
+    }
+    expect((await runModule('nixos-configuration', 'activate', system, env)).exitCode).toBe(0)
+    expect(await standIns.take()).toEqual(['switch-to-configuration test'])
+    expect(await runModule('nixos-configuration', 'deactivate', system, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+    expect(await standIns.take()).toEqual([])
+
+    // Without testNixOS it switches; a failing switch fails the activation with its message.
+    const { testNixOS: _test, ...switchEnv } = env
+    expect(await runModule('nixos-configuration', 'activate', system, switchEnv)).toMatchObject({
+      exitCode: 4,
+      stderr: 'switch-to-configuration: activation failed',
+    })
+  })
+})

@@ -1,0 +1,103 @@
+import { readdir, readlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import { isRoot } from '@disnix-ts/libmain/testing'
+import { describe, expect, test } from 'vitest'
+import { declareUser, exists, put, runModule, userExists, worldDir } from './harness.js'
+import { createStandIns } from './standins.js'
+
+// systemd is not PID 1 here: a stand-in systemctl records the calls (and fails to start a unit
+// named broken.service).
+async function setUp() {
+  const root = await worldDir()
+  const standIns = await createStandIns(root, ['systemctl'], {
+    systemctl: 'if [ "$1" = start ] && [ "$2" = broken.service ]; then echo "Job for broken.service failed." >&2; exit 1; fi',
+  })
+  const component = join(root, 'units')
+  const units = join(component, 'etc', 'systemd', 'system')
+  await put(join(units, 'web.service'), '[Service]\nExecStart=/bin/web\n')
+  await put(join(units, 'web.socket'), '[Socket]\nListenStream=5123\n')
+  await put(join(units, 'tick.service'), '[Service]\nExecStart=/bin/tick\n')
+  await put(join(units, 'tick.timer'), '[Timer]\nOnActiveSec=1s\n')
+  await put(join(units, 'plain.service'), '[Service]\nExecStart=/bin/plain\n')
+  await put(join(units, 'extra.path'), '[Path]\nPathExists=/tmp/x\n')
+  const targetDir = join(root, 'system')
+  return { root, standIns, component, units, targetDir }
+}
+
+describe('systemd-unit module (stand-in systemctl)', () => {
+  test.runIf(isRoot())('installs the units, starts socket, timer or service, and removes them again', async () => {
+    const { root, standIns, component, units, targetDir } = await setUp()
+    const user = await declareUser(component)
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, systemdTargetDir: targetDir }
+
+    expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(await standIns.take()).toEqual(['systemctl --system daemon-reload', 'systemctl start plain.service', 'systemctl start tick.timer', 'systemctl start web.socket'])
+    expect((await readdir(targetDir)).sort()).toEqual(['dysnomia.target.wants', 'extra.path', 'plain.service', 'tick.service', 'tick.timer', 'web.service', 'web.socket'])
+    expect(await readlink(join(targetDir, 'web.service'))).toBe(join(units, 'web.service'))
+    expect((await readdir(join(targetDir, 'dysnomia.target.wants'))).sort()).toEqual(['plain.service', 'tick.timer', 'web.socket'])
+    expect(await userExists(user)).toBe(true)
+    expect(await exists(join(root, 'state', 'activated', 'systemd-unit', 'units'))).toBe(true)
+
+    expect(await runModule('systemd-unit', 'lock', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+    expect(await standIns.take()).toEqual([])
+
+    expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(await standIns.take()).toEqual([
+      'systemctl stop web.socket',
+      'systemctl stop tick.timer',
+      'systemctl stop plain.service',
+      'systemctl stop tick.service',
+      'systemctl stop web.service',
+      'systemctl --system daemon-reload',
+    ])
+    expect(await readdir(targetDir)).toEqual(['dysnomia.target.wants'])
+    expect(await readdir(join(targetDir, 'dysnomia.target.wants'))).toEqual([])
+    expect(await userExists(user)).toBe(false)
+    expect(await exists(join(root, 'state', 'activated', 'systemd-unit', 'units'))).toBe(false)
+
+    expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
+    expect(await standIns.take()).toEqual(['systemctl --system daemon-reload'])
+  })
+
+  test('with systemdUserServices=1 uses the user’s unit directory, --user and the chosen wants directory', async () => {
+    const { root, standIns, component } = await setUp()
+    const home = join(root, 'home')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, HOME: home, systemdUserServices: '1', systemdRootTarget: 'default.target.wants' }
+
+    expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+    expect(await standIns.take()).toEqual([
+      'systemctl --user daemon-reload',
+      'systemctl --user start plain.service',
+      'systemctl --user start tick.timer',
+      'systemctl --user start web.socket',
+    ])
+    const userDir = join(home, '.config', 'systemd', 'user')
+    expect((await readdir(join(userDir, 'default.target.wants'))).sort()).toEqual(['plain.service', 'tick.timer', 'web.socket'])
+
+    expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+    expect((await standIns.take()).at(-1)).toBe('systemctl --user daemon-reload')
+    expect(await readdir(userDir)).toEqual(['default.target.wants'])
+  })
+
+  test('a unit that fails to start fails the activation with systemctl’s message and rolls back', async () => {
+    const { root, standIns, component, units, targetDir } = await setUp()
+    await put(join(units, 'broken.service'), '[Service]\nExecStart=/bin/false\n')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, systemdTargetDir: targetDir }
+
+    const activate = await runModule('systemd-unit', 'activate', component, env)
+    expect(activate).toMatchObject({ exitCode: 1, stderr: 'Job for broken.service failed.' })
+    expect(await standIns.take()).toEqual([
+      'systemctl --system daemon-reload',
+      'systemctl start broken.service',
+      'systemctl stop web.socket',
+      'systemctl stop tick.timer',
+      'systemctl stop broken.service',
+      'systemctl stop plain.service',
+      'systemctl stop tick.service',
+      'systemctl stop web.service',
+      'systemctl --system daemon-reload',
+    ])
+    expect(await readdir(targetDir)).toEqual(['dysnomia.target.wants'])
+    expect(await exists(join(root, 'state', 'activated'))).toBe(false)
+  })
+})

@@ -1,0 +1,24 @@
+import { realpath } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import { hasErrorCode } from '@disnix-ts/libmain'
+
+/** True for the forms the original treats as paths rather than names: `/...` and `./...`. */
+export function isPathReference(value: string): boolean {
+  return value.startsWith('/') || value.startsWith('./')
+}
+
+/**
+ * `readlink -f`: the absolute path with every symlink resolved; a missing tail is kept as written
+ * under the resolved existing part, so the result is absolute even when the file does not exist.
+ */
+export async function canonicalPath(path: string, cwd: string = process.cwd()): Promise<string> {
+  const absolute = resolve(cwd, path)
+  try {
+    return await realpath(absolute)
+  } catch (error) {
+    if (!hasErrorCode(error, 'ENOENT') && !hasErrorCode(error, 'ENOTDIR')) throw error
+    const parent = dirname(absolute)
+    if (parent === absolute) return absolute
+    return join(await canonicalPath(parent, cwd), basename(absolute))
+  }
+}

@@ -1,0 +1,54 @@
+import { constants } from 'node:os'
+import type { Writable } from 'node:stream'
+import { execa } from 'execa'
+import { DisnixError } from '@disnix-ts/libmain'
+import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
+
+/** Where a module's standard streams go: inherited, discarded, or a stream of the caller. */
+export type ModuleOutput = 'inherit' | 'ignore' | Writable
+
+export interface ModuleStdio {
+  stdin?: 'inherit' | 'ignore'
+  stdout?: ModuleOutput
+  stderr?: ModuleOutput
+  signal?: AbortSignal
+}
+
+export type RunDysnomiaOperationOptions = DysnomiaRequest & ModuleStdio
+
+/**
+ * What `dysnomia --operation OP ...` does, in-process: resolves the container, component and module
+ * and runs `MODULE OP COMPONENT CONTAINER`. Returns the module's exit status (128 + signal number
+ * when it was killed). Resolution problems are DisnixErrors; nothing has run then.
+ */
+export async function runDysnomiaOperation(options: RunDysnomiaOperationOptions): Promise<number> {
+  const invocation = await prepareDysnomiaInvocation(options)
+  return runModule(invocation, options)
+}
+
+/**
+ * Runs a prepared module call with exactly its environment. QUIRK §1.3/B.1-2: the original pipes the
+ * call through `xargs env`, which re-splits values with spaces and turns any failure into 123; we pass
+ * each value intact and return the module's own exit status.
+ */
+export async function runModule(invocation: DysnomiaInvocation, stdio: ModuleStdio = {}): Promise<number> {
+  const result = await execa(invocation.module, [invocation.operation, invocation.componentPath, invocation.containerArg], {
+    env: invocation.env,
+    extendEnv: false,
+    stdin: stdio.stdin ?? 'ignore',
+    stdout: streamOption(stdio.stdout),
+    stderr: streamOption(stdio.stderr),
+    cancelSignal: stdio.signal,
+    reject: false,
+    buffer: false,
+  })
+  if (result.exitCode !== undefined) return result.exitCode
+  if (result.signal !== undefined) return 128 + (constants.signals[result.signal] ?? 0)
+  throw new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${invocation.module}: ${result.shortMessage}`, { cause: result })
+}
+
+/** A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it. */
+export function streamOption(output: ModuleOutput | undefined): 'inherit' | 'ignore' | ['pipe', Writable] {
+  if (output === undefined || output === 'inherit' || output === 'ignore') return output ?? 'inherit'
+  return ['pipe', output]
+}

@@ -1,0 +1,13 @@
+import { lstat } from 'node:fs/promises'
+import { hasErrorCode } from '@disnix-ts/libmain'
+
+/** True when something (even a dangling symlink) exists at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path)
+    return true
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
+    throw error
+  }
+}

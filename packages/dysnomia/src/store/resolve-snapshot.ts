@@ -1,0 +1,20 @@
+import { DisnixError } from '@disnix-ts/libmain'
+import { pathExists } from './path-exists.js'
+
+/** `<stateDir>/snapshots/<relative>`, for a relative snapshot path `<container>/<component>/<id>`. */
+export function resolveSnapshot(stateDir: string, relative: string): string {
+  if (relative === '' || relative.split('/').includes('..')) {
+    throw new DisnixError('INVALID_SNAPSHOT_PATH', `Invalid relative snapshot path: '${relative}'`)
+  }
+  return `${stateDir}/snapshots/${relative}`
+}
+
+/** The relative snapshot paths (in the given order) that do not exist in the store. */
+export async function findMissingSnapshots(stateDir: string, relatives: readonly string[]): Promise<string[]> {
+  const resolved = relatives.map((relative) => resolveSnapshot(stateDir, relative))
+  const missing: string[] = []
+  for (const [index, path] of resolved.entries()) {
+    if (!(await pathExists(path))) missing.push(relatives[index] ?? path)
+  }
+  return missing
+}

@@ -1,0 +1,153 @@
+import { DisnixError } from '@disnix-ts/libmain'
+import type { Manifest } from '@disnix-ts/libmanifest'
+import { activateSystem, TransitionStatus } from './activate-system.js'
+import type { DeployContext } from './deploy-context.js'
+import { distribute } from './distribute.js'
+import { lockTargets, unlockTargets } from './locking.js'
+import { setProfiles } from './set-profiles.js'
+
+/** What the migrate step gets; the tool wires in libmigrate's `migrate`. */
+export interface MigrateStepOptions extends DeployContext {
+  manifest: Manifest
+  oldManifest?: Manifest
+  maxConcurrentTransfers: number
+  noUpgrade: boolean
+  deleteState: boolean
+  transferOnly: boolean
+  depthFirst: boolean
+  all: boolean
+  keep: number
+}
+
+export interface DeployOptions extends DeployContext {
+  manifest: Manifest
+  manifestPath: string
+  /** The active configuration (from -o or the coordinator profile); absent on a first deployment. */
+  oldManifest?: Manifest
+  oldManifestPath?: string
+  profile: string
+  coordinatorProfilePath?: string
+  user: string
+  maxConcurrentTransfers: number
+  noUpgrade?: boolean
+  noRollback?: boolean
+  noMigration?: boolean
+  noLock?: boolean
+  deleteState?: boolean
+  transferOnly?: boolean
+  depthFirst?: boolean
+  all?: boolean
+  keep?: number
+  noCoordinatorProfile?: boolean
+  noTargetProfiles?: boolean
+  migrate: (options: MigrateStepOptions) => Promise<void>
+}
+
+/**
+ * disnix-deploy (spec §5.7): distribute → lock → activate → migrate → set profiles → unlock. Throws a
+ * DisnixError whose exitCode and hint say what is left and how to recover; locks are always released.
+ */
+export async function deploy(options: DeployOptions): Promise<void> {
+  const { manifest, progress } = options
+  const oldManifest = options.noUpgrade ? undefined : options.oldManifest
+  if (!options.noMigration && options.oldManifest) checkContainerProviders(manifest, options.oldManifest)
+
+  progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
+  await distribute(options)
+
+  const lockOptions = { ...options, manifest, profile: options.profile }
+  if (options.noLock) progress({ kind: 'message', text: 'Not acquiring any locks...' })
+  else {
+    progress({ kind: 'message', text: 'Acquiring locks...' })
+    await lockTargets(lockOptions)
+  }
+  const release = async () => {
+    if (options.noLock) return
+    progress({ kind: 'message', text: 'Releasing locks...' })
+    await unlockTargets(lockOptions)
+  }
+
+  try {
+    progress({ kind: 'message', text: 'Activating new configuration...' })
+    if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
+    const status = await activateSystem({ ...options, manifest, oldManifest, noRollback: options.noRollback })
+    if (status !== TransitionStatus.Success) throw transitionError(status, options)
+
+    if (!options.noMigration) {
+      progress({ kind: 'message', text: 'Migrating data...' })
+      try {
+        await options.migrate({
+          ...options,
+          manifest,
+          oldManifest,
+          noUpgrade: options.noUpgrade ?? false,
+          deleteState: options.deleteState ?? false,
+          transferOnly: options.transferOnly ?? false,
+          depthFirst: options.depthFirst ?? false,
+          all: options.all ?? false,
+          keep: options.keep ?? 1,
+        })
+      } catch (error) {
+        const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
+        throw new DisnixError('MIGRATION_FAILED', `The data migration failed: ${error instanceof Error ? error.message : String(error)}`, {
+          exitCode: 2,
+          cause: error,
+          hint: `fix the problem, then run: disnix-migrate -p ${options.profile}${old} ${options.manifestPath} && disnix-set -p ${options.profile} ${options.manifestPath}`,
+        })
+      }
+    }
+
+    progress({ kind: 'message', text: 'Setting profiles...' })
+    await setProfiles({ ...options, manifest })
+  } catch (error) {
+    await release().catch(() => {})
+    throw error
+  }
+  await release()
+
+  if (options.oldManifest && !options.deleteState && hasObsoleteState(manifest, options.oldManifest) && options.oldManifestPath) {
+    progress({
+      kind: 'message',
+      text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state -p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''} ${options.oldManifestPath}`,
+    })
+  }
+}
+
+/** Spec §5.7 step 2: a stateful service cannot lose the service that provides its container. */
+function checkContainerProviders(manifest: Manifest, oldManifest: Manifest): void {
+  for (const mapping of oldManifest.snapshotMappings) {
+    const serviceMapping = oldManifest.serviceMappings.find(
+      (m) => m.service === mapping.service && m.container === mapping.container && m.target === mapping.target,
+    )
+    const provider = serviceMapping?.containerProvidedByService
+    if (provider !== undefined && manifest.services[provider] === undefined) {
+      throw new DisnixError(
+        'PROVIDER_REMOVED',
+        `Service: ${mapping.service} is mapped to container: ${mapping.container}, provided by service: ${provider}, but that service no longer exists in the new configuration!`,
+        {
+          hint: 'its state cannot be snapshotted once its container is gone: first deploy a configuration without the stateful service (or with --no-migration), then remove the container provider',
+        },
+      )
+    }
+  }
+}
+
+function hasObsoleteState(manifest: Manifest, oldManifest: Manifest): boolean {
+  const current = new Set(manifest.snapshotMappings.map((m) => `${m.target}\0${m.container}\0${m.component}`))
+  return oldManifest.snapshotMappings.some((m) => !current.has(`${m.target}\0${m.container}\0${m.component}`))
+}
+
+function transitionError(status: TransitionStatus, options: DeployOptions): DisnixError {
+  const where = `-p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''}`
+  const hints: Record<number, string | undefined> = {
+    [TransitionStatus.Failed]: undefined,
+    [TransitionStatus.ObsoleteMappingsRollbackFailed]: options.oldManifestPath
+      ? `the previous configuration could not be restored; retry with: disnix-activate --no-upgrade --no-rollback ${where} ${options.oldManifestPath}`
+      : undefined,
+    [TransitionStatus.NewMappingsRollbackFailed]: options.oldManifestPath
+      ? `new services could not be deactivated; retry with: disnix-activate --no-rollback ${where} -o ${options.manifestPath} ${options.oldManifestPath}`
+      : `new services could not be deactivated; inspect the targets and deactivate them with: disnix-activate --no-rollback ${where} -o ${options.manifestPath} <undeployment manifest>`,
+  }
+  const state = status === TransitionStatus.Failed ? 'the previous configuration is active again' : 'the rollback failed too'
+  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { exitCode: 1, hint: hints[status] })
+}

@@ -1,0 +1,67 @@
+import { readdir, readlink, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+
+export interface GenerationLink {
+  generation: number
+  /** `<dir>/<profile>-<N>-link` */
+  path: string
+}
+
+/** The coordinator profile's generation links, oldest first (numeric order). */
+export async function generationLinks(dir: string, profile: string): Promise<GenerationLink[]> {
+  let entries: string[]
+  try {
+    entries = await readdir(dir)
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT')) return []
+    throw error
+  }
+  const pattern = new RegExp(`^${escapeRegExp(profile)}-(\\d+)-link$`)
+  return entries
+    .map((name) => ({ name, match: pattern.exec(name) }))
+    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null)
+    .map((e) => ({ generation: Number(e.match[1]), path: join(dir, e.name) }))
+    .sort((a, b) => a.generation - b.generation)
+}
+
+/** The generation a rollback deploys: the one before the current (highest) one. */
+export async function rollbackTarget(dir: string, profile: string): Promise<{ target: GenerationLink; current: GenerationLink }> {
+  const links = await generationLinks(dir, profile)
+  const current = links.at(-1)
+  const previous = links.at(-2)
+  if (current === undefined || previous === undefined) {
+    throw new DisnixError('NO_PREVIOUS_DEPLOYMENT', 'Unable to roll back as there are no known previous deployments!')
+  }
+  return { target: previous, current }
+}
+
+/** The link of generation N, which must exist, and the current one. */
+export async function switchTarget(dir: string, profile: string, generation: number): Promise<{ target: GenerationLink; current?: GenerationLink }> {
+  const links = await generationLinks(dir, profile)
+  const target = links.find((l) => l.generation === generation)
+  if (target === undefined) {
+    throw new DisnixError(
+      'NO_SUCH_GENERATION',
+      `Cannot switch profile generations, because the requested profile: ${join(dir, `${profile}-${generation}-link`)} does not exist!`,
+    )
+  }
+  return { target, current: links.at(-1) }
+}
+
+/** Removes the profile link and every generation link (`--delete-all-generations`). */
+export async function deleteAllGenerations(dir: string, profile: string): Promise<number> {
+  const links = await generationLinks(dir, profile)
+  await rm(join(dir, profile), { force: true })
+  await Promise.all(links.map((l) => rm(l.path, { force: true })))
+  return links.length
+}
+
+/** Where a generation link points (the manifest's store path). */
+export async function generationManifest(link: GenerationLink): Promise<string> {
+  return readlink(link.path)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -1,0 +1,48 @@
+import { mkdir } from 'node:fs/promises'
+import * as iface from '@disnix-ts/libinterface'
+import { DisnixError } from '@disnix-ts/libmain'
+import { coordinatorProfileDir, type Manifest } from '@disnix-ts/libmanifest'
+import { setProfile } from '@disnix-ts/libnix'
+import { errorText, targetCall, type DeployContext } from './deploy-context.js'
+
+export interface SetProfilesOptions extends DeployContext {
+  manifest: Manifest
+  /** The manifest's store path, recorded in the coordinator profile. */
+  manifestPath: string
+  profile: string
+  coordinatorProfilePath?: string
+  /** The user whose per-user coordinator profile is used (when no path is given). */
+  user: string
+  noCoordinatorProfile?: boolean
+  noTargetProfiles?: boolean
+}
+
+/**
+ * Sets the Disnix profile on every target, then the coordinator profile (spec §5.6). An unchanged
+ * configuration adds no generation anywhere. Returns whether the coordinator got a new generation.
+ */
+export async function setProfiles(options: SetProfilesOptions): Promise<boolean> {
+  if (!options.noTargetProfiles) await setTargetProfiles(options)
+  if (options.noCoordinatorProfile) return false
+  const dir = coordinatorProfileDir({ path: options.coordinatorProfilePath, user: options.user })
+  await mkdir(dir, { recursive: true, mode: 0o755 })
+  return setProfile(dir, options.profile, options.manifestPath, { env: options.nixEnv, step: '[coordinator]: set the coordinator profile' })
+}
+
+export async function setTargetProfiles(options: SetProfilesOptions): Promise<void> {
+  const { manifest, progress } = options
+  const failed: string[] = []
+  await Promise.all(
+    Object.entries(manifest.profiles).map(async ([targetName, path]) => {
+      progress({ kind: 'step', target: targetName, step: 'set profile', status: 'start', text: `Setting Disnix profile: ${path}` })
+      try {
+        await iface.setProfile(targetCall(manifest, targetName, options, { cancellable: false }), options.profile, path)
+        progress({ kind: 'step', target: targetName, step: 'set profile', status: 'done' })
+      } catch (error) {
+        failed.push(targetName)
+        progress({ kind: 'step', target: targetName, step: 'set profile', status: 'failed', text: `Cannot set Disnix profile: ${path}\n${errorText(error)}` })
+      }
+    }),
+  )
+  if (failed.length > 0) throw new DisnixError('SET_PROFILE_FAILED', `Cannot set the Disnix profile on: ${failed.sort().join(', ')}`)
+}

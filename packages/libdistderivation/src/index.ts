@@ -1,0 +1,10 @@
+export {
+  parseDistributedDerivationXml,
+  readDistributedDerivation,
+  printDistributedDerivationXml,
+  checkDistributedDerivation,
+  distributedDerivationProblems,
+  type DistributedDerivation,
+  type DerivationMapping,
+  type BuildInterface,
+} from './distributed-derivation.js'

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, test } from 'vitest'
+import { parseManifestXml, printManifestXml } from './manifest-xml.js'
+
+const fixture = readFileSync(fileURLToPath(new URL('../fixtures/two-targets/manifest.xml', import.meta.url)), 'utf8')
+const A = 'a'.repeat(64)
+const B = 'b'.repeat(64)
+const C = 'c'.repeat(64)
+
+describe('parseManifestXml', () => {
+  test('reads every section of a version 2 manifest', () => {
+    const manifest = parseManifestXml(fixture, { defaultTarget: 'local' })
+    expect(manifest.profiles).toEqual({
+      test1: '/nix/store/11111111111111111111111111111111-test1',
+      test2: '/nix/store/22222222222222222222222222222222-test2',
+    })
+    expect(Object.keys(manifest.services)).toEqual([A, B, C])
+    expect(manifest.services[B]).toMatchObject({
+      name: 'testService2',
+      type: 'echo',
+      dependsOn: [{ service: A, container: 'echo', target: 'test1' }],
+      connectsTo: [{ service: C, container: 'echo', target: 'test2' }],
+    })
+    expect(manifest.services[B]?.providesContainers.mycontainer?.port).toBe(8080)
+    expect(manifest.infrastructure.test1?.properties.meta).toEqual({ description: 'first & only' })
+    expect(manifest.infrastructure.test1?.numOfCores).toBe(2)
+    expect(manifest.serviceMappings[2]).toEqual({ service: C, container: 'mycontainer', target: 'test1', containerProvidedByService: B })
+    expect(manifest.snapshotMappings).toEqual([{ service: A, component: 'testService1', container: 'echo', target: 'test1' }])
+  })
+
+  test('prints a manifest byte for byte as it was written', () => {
+    expect(printManifestXml(parseManifestXml(fixture, { defaultTarget: 'local' }))).toBe(fixture)
+  })
+
+  test('tolerates other whitespace and element order', () => {
+    const shuffled = `<manifest version="2"><snapshotMappings/>
+      <serviceMappings>
+        <mapping>
+          <target>test1</target>
+          <service>  ${A}  </service>
+          <container>echo</container>
+        </mapping>
+      </serviceMappings>
+      <infrastructure><target name="test1"><targetProperty>hostname</targetProperty><numOfCores>1</numOfCores>
+        <properties type="attrs"><property name="hostname" type="string">h</property></properties></target></infrastructure>
+      <services><service name="${A}"><type>echo</type><pkg>/nix/store/p</pkg><name>s</name><unknown>ignored</unknown></service></services>
+      <profiles><profile name="test1">
+        /nix/store/profile
+      </profile></profiles></manifest>`
+    const manifest = parseManifestXml(shuffled, { defaultTarget: 'local' })
+    expect(manifest.serviceMappings).toEqual([{ service: A, container: 'echo', target: 'test1' }])
+    expect(manifest.services[A]).toEqual({ name: 's', pkg: '/nix/store/p', type: 'echo', dependsOn: [], connectsTo: [], providesContainers: {} })
+    expect(manifest.profiles.test1).toBe('/nix/store/profile')
+    expect(manifest.infrastructure.test1?.targetProperty).toBe('hostname')
+  })
+
+  test('gives mappings without a target the default target', () => {
+    const manifest = parseManifestXml(
+      `<manifest version="2"><services><service name="${A}"><name>s</name><pkg>p</pkg><type>t</type>
+        <dependsOn><mapping><container>c</container><service>${B}</service></mapping></dependsOn></service></services>
+        <serviceMappings><mapping><container>c</container><service>${A}</service></mapping></serviceMappings>
+        <snapshotMappings><mapping><component>s</component><container>c</container><service>${A}</service></mapping></snapshotMappings></manifest>`,
+      { defaultTarget: 'myhost' },
+    )
+    expect(manifest.services[A]?.dependsOn[0]?.target).toBe('myhost')
+    expect(manifest.serviceMappings[0]?.target).toBe('myhost')
+    expect(manifest.snapshotMappings[0]?.target).toBe('myhost')
+  })
+
+  test('missing sections are empty', () => {
+    expect(parseManifestXml('<manifest version="2"/>', { defaultTarget: 'x' })).toEqual({
+      profiles: {},
+      services: {},
+      infrastructure: {},
+      serviceMappings: [],
+      snapshotMappings: [],
+    })
+  })
+
+  test('filters snapshot mappings by container and component', () => {
+    const text = `<manifest version="2"><snapshotMappings>
+      <mapping><component>a</component><container>mysql</container><service>s1</service><target>t</target></mapping>
+      <mapping><component>b</component><container>mysql</container><service>s2</service><target>t</target></mapping>
+      <mapping><component>a</component><container>pg</container><service>s3</service><target>t</target></mapping>
+    </snapshotMappings></manifest>`
+    const services = (filter: { container?: string; component?: string }) =>
+      parseManifestXml(text, { defaultTarget: 'x', filter }).snapshotMappings.map((m) => m.service)
+    expect(services({ container: 'mysql' })).toEqual(['s1', 's2'])
+    expect(services({ component: 'a' })).toEqual(['s1', 's3'])
+    expect(services({ container: 'mysql', component: 'a' })).toEqual(['s1'])
+  })
+
+  test('rejects another version with the messages of the original', () => {
+    for (const text of ['<manifest version="1"/>', '<manifest/>']) {
+      try {
+        parseManifestXml(text, { defaultTarget: 'x' })
+        expect.unreachable()
+      } catch (error) {
+        expect(error).toMatchObject({
+          code: 'MANIFEST_VERSION',
+          message: 'Disnix requires a manifest that uses the version 2 structure!',
+          hint: 'You can convert an old V1 version manifest file by running disnix-convert!',
+          exitCode: 1,
+        })
+      }
+    }
+  })
+
+  test('rejects malformed XML and another root element', () => {
+    expect(() => parseManifestXml('<manifest version="2">', { defaultTarget: 'x', source: 'm.xml' })).toThrow(/^m\.xml: malformed XML/)
+    expect(() => parseManifestXml('<profilemanifest/>', { defaultTarget: 'x', source: 'm.xml' })).toThrow(
+      'm.xml: expected a <manifest> root element, found <profilemanifest>',
+    )
+  })
+})

@@ -1,0 +1,19 @@
+export { nixBuild, type NixBuildOptions } from './nix-build.js'
+export { nixInstantiate, nixInstantiateDerivations, nixEvalJson, type NixInstantiateOptions } from './nix-instantiate.js'
+export { type NixCallOptions } from './nix-args.js'
+export { nixEvaluationError, nixTraceLines } from './nix-error.js'
+// store and profiles
+export {
+  queryRequisites,
+  printInvalid,
+  exportPaths,
+  importPaths,
+  realise,
+  queryHash,
+  collectGarbage,
+  runNixProcess,
+  type NixProcessOptions,
+  type ExportDestination,
+  type ImportSource,
+} from './nix-store.js'
+export { setProfile, listGenerations, deleteGenerations, parseGenerations, targetProfileDir, type ProfileGeneration } from './nix-env.js'

@@ -1,0 +1,118 @@
+import type { Readable, Writable } from 'node:stream'
+import { execa, type Options, type ResultPromise } from 'execa'
+import { commandError } from '@disnix-ts/libmain'
+
+/** Options shared by the store and profile wrappers. */
+export interface NixProcessOptions {
+  /** Extra environment for the child (merged over the parent's: NIX_PATH, NIX_CONFIG, ...). */
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+  /**
+   * Where the child's stderr goes: captured (default; its last lines go into the error message),
+   * inherited, or an open file descriptor (a job log).
+   */
+  stderr?: 'pipe' | 'inherit' | number
+  /** What this command does, for the error message. */
+  step?: string
+}
+
+/** The closure of `paths`, as `nix-store -qR` orders it (dependencies first). */
+export async function queryRequisites(paths: readonly string[], options: NixProcessOptions = {}): Promise<string[]> {
+  if (paths.length === 0) return []
+  return lines(await runNixStore(['-qR', ...paths], options))
+}
+
+/** The paths among `paths` that are not valid in the store (`--check-validity --print-invalid`). */
+export async function printInvalid(paths: readonly string[], options: NixProcessOptions = {}): Promise<string[]> {
+  if (paths.length === 0) return []
+  return lines(await runNixStore(['--check-validity', '--print-invalid', ...paths], options))
+}
+
+/** Where an export goes: a file (created or truncated) or a stream. */
+export type ExportDestination = { file: string } | Writable
+
+/** Writes `nix-store --export` of exactly `paths` (not their closure) to a file or a stream. */
+export async function exportPaths(paths: readonly string[], destination: ExportDestination, options: NixProcessOptions = {}): Promise<void> {
+  if (isFileLocation(destination)) {
+    await runNixStore(['--export', ...paths], options, { stdout: { file: destination.file } })
+  } else {
+    // A stream without a file descriptor cannot be handed to the child: pump it (not ended, so the
+    // caller can keep writing to it).
+    await runNixStore(['--export', ...paths], options, { stdout: 'pipe', buffer: { stdout: false } }, (child) => {
+      child.stdout?.pipe(destination, { end: false })
+    })
+  }
+}
+
+/** Where an import comes from: a file or a stream holding `nix-store --export` output. */
+export type ImportSource = { file: string } | Readable
+
+/** `nix-store --import`; returns the imported paths. */
+export async function importPaths(source: ImportSource, options: NixProcessOptions = {}): Promise<string[]> {
+  if (isFileLocation(source)) return lines(await runNixStore(['--import'], options, { stdin: { file: source.file } }))
+  return lines(
+    await runNixStore(['--import'], options, { stdin: 'pipe' }, (child) => {
+      if (child.stdin) source.pipe(child.stdin)
+    }),
+  )
+}
+
+/** `nix-store --realise`; returns the output paths. */
+export async function realise(derivations: readonly string[], options: NixProcessOptions = {}): Promise<string[]> {
+  return lines(await runNixStore(['--realise', ...derivations], options))
+}
+
+/** The NAR hash of a valid path as Nix prints it (`sha256:...`). */
+export async function queryHash(path: string, options: NixProcessOptions = {}): Promise<string> {
+  return (await runNixStore(['-q', '--hash', path], options)).trim()
+}
+
+/** `nix-collect-garbage`, with `-d` also deleting the old generations of every profile. */
+export async function collectGarbage(deleteOld: boolean, options: NixProcessOptions = {}): Promise<void> {
+  await runNixProcess('nix-collect-garbage', deleteOld ? ['-d'] : [], options)
+}
+
+function isFileLocation(value: object): value is { file: string } {
+  return typeof (value as { file?: unknown }).file === 'string' && typeof (value as { pipe?: unknown }).pipe !== 'function'
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '')
+}
+
+async function runNixStore(
+  args: readonly string[],
+  options: NixProcessOptions,
+  stdio: Partial<Options> = {},
+  attach?: (child: ResultPromise) => void,
+): Promise<string> {
+  return runNixProcess('nix-store', args, options, stdio, attach)
+}
+
+/** Runs a Nix command with an argument array; a failure becomes a DisnixError naming the step. */
+export async function runNixProcess(
+  file: string,
+  args: readonly string[],
+  options: NixProcessOptions,
+  stdio: Partial<Options> = {},
+  attach?: (child: ResultPromise) => void,
+): Promise<string> {
+  const step = options.step ?? `${file} ${args.join(' ')}`
+  try {
+    const child = execa(file, [...args], {
+      env: options.env,
+      cancelSignal: options.signal,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: options.stderr ?? 'pipe',
+      stripFinalNewline: false,
+      encoding: 'utf8',
+      ...stdio,
+    } as Options)
+    attach?.(child)
+    const result = await child
+    return typeof result.stdout === 'string' ? result.stdout : ''
+  } catch (error) {
+    throw commandError(error, file, args, { step })
+  }
+}

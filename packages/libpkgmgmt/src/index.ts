@@ -1,0 +1,1 @@
+export { copyClosureTo, copyClosureFrom, type CopyClosureOptions, type CopyClosureResult } from './copy-closure.js'

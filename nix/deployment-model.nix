@@ -11,7 +11,6 @@ let
     substring toXML unsafeDiscardStringContext;
   util = import ./lib/util.nix;
   inherit (util) optionalAttrs;
-  xml = import ./lib/xml.nix;
 
   inherit (normalized) infrastructure;
   services = normalized.services;

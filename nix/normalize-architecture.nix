@@ -111,8 +111,10 @@ let
     serviceTargets.${name};
 
   # A container that a service is mapped to must exist: provided by a service, or declared by the
-  # target. The verbose notation naming an undeclared container is an error; the auto-mapped form
-  # (container = type) only warns, because targets often leave out containers of simple types.
+  # target. The verbose notation naming an undeclared container is an error (the original accepted it
+  # and activated the service without container properties, which hides typos in container names);
+  # the auto-mapped form (container = type) only warns, because targets often leave out containers
+  # of simple types.
   missingContainers = concatMap (name:
     let service = services.${name}; in
     if service.type == "package" then [ ]

@@ -1,12 +1,17 @@
 import { chmod, cp, open, readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
-import { collectGarbage, exportPaths, importPaths, printInvalid, queryRequisites, realise, setProfile, type NixProcessOptions } from '@disnix-ts/libnix'
-import { acquireProfileLock, releaseProfileLock } from './profile-locking.js'
+import type { NixProcessOptions } from '@disnix-ts/libnix'
+import { runDysnomia } from './run-dysnomia.js'
 import { childFailure, runTargetTool } from './run-target-tool.js'
 import type { TargetContext } from './target-context.js'
 import { createTempDir, createTempFile } from './temp-file.js'
 import { dysnomiaOperation, type Activity, type ActivityOp, type TargetRequest, type TargetResult } from './target-request.js'
+
+// Loaded when an operation needs them: one call of disnix-run-activity does one operation, and an
+// activity (the hot path) needs neither Nix nor the profile manifest parser (ARCHITECTURE.md §5).
+const libnix = () => import('@disnix-ts/libnix')
+const locking = () => import('./profile-locking.js')
 
 /**
  * Executes one target-side operation (spec §4.4) on this machine: Nix for the store and profiles,
@@ -18,23 +23,23 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
   try {
     switch (request.op) {
       case 'import':
-        await importPaths({ file: request.closure }, { ...nix, step: `nix-store --import < ${request.closure}` })
+        await (await libnix()).importPaths({ file: request.closure }, { ...nix, step: `nix-store --import < ${request.closure}` })
         return { kind: 'done' }
       case 'export':
         return { kind: 'tempfile', path: await exportToTempFile(ctx, request.paths, nix) }
       case 'print-invalid':
-        return { kind: 'lines', lines: await printInvalid(request.paths, { ...nix, step: 'nix-store --check-validity --print-invalid' }) }
+        return { kind: 'lines', lines: await (await libnix()).printInvalid(request.paths, { ...nix, step: 'nix-store --check-validity --print-invalid' }) }
       case 'realise':
-        return { kind: 'lines', lines: await realise(request.paths, { ...nix, step: 'nix-store --realise' }) }
+        return { kind: 'lines', lines: await (await libnix()).realise(request.paths, { ...nix, step: 'nix-store --realise' }) }
       case 'query-requisites':
-        return { kind: 'lines', lines: await queryRequisites(request.paths, { ...nix, step: 'nix-store -qR' }) }
+        return { kind: 'lines', lines: await (await libnix()).queryRequisites(request.paths, { ...nix, step: 'nix-store -qR' }) }
       case 'set':
-        await setProfile(ctx.profileDir, request.profile, request.path, { ...nix, step: `nix-env -p ${join(ctx.profileDir, request.profile)} --set ${request.path}` })
+        await (await libnix()).setProfile(ctx.profileDir, request.profile, request.path, { ...nix, step: `nix-env -p ${join(ctx.profileDir, request.profile)} --set ${request.path}` })
         return { kind: 'done' }
       case 'query-installed':
         return { kind: 'text', text: await readInstalled(ctx, request.profile) }
       case 'collect-garbage':
-        await collectGarbage(request.deleteOld, { ...nix, step: `nix-collect-garbage${request.deleteOld ? ' -d' : ''}` })
+        await (await libnix()).collectGarbage(request.deleteOld, { ...nix, step: `nix-collect-garbage${request.deleteOld ? ' -d' : ''}` })
         return { kind: 'done' }
       case 'activate':
       case 'deactivate':
@@ -44,10 +49,10 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
         await runActivity(ctx, request.op, request)
         return { kind: 'done' }
       case 'lock':
-        await acquireProfileLock(ctx, request.profile)
+        await (await locking()).acquireProfileLock(ctx, request.profile)
         return { kind: 'done' }
       case 'unlock':
-        await releaseProfileLock(ctx, request.profile)
+        await (await locking()).releaseProfileLock(ctx, request.profile)
         return { kind: 'done' }
       case 'query-all-snapshots':
       case 'query-latest-snapshot': {
@@ -78,15 +83,20 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
   }
 }
 
-/** `dysnomia --type T --operation OP --component PKG --container C --environment` with `K=V` exported. */
+/**
+ * `dysnomia --type T --operation OP --component PKG --container C --environment` with `K=V` exported,
+ * run in-process (only the module is spawned).
+ */
 export async function runActivity(ctx: TargetContext, op: ActivityOp, activity: Activity): Promise<void> {
   const operation = dysnomiaOperation(op)
-  await runTargetTool(
-    ctx,
-    'dysnomia',
-    ['--type', activity.type, '--operation', operation, '--component', activity.component, '--container', activity.container, '--environment'],
-    { env: argumentsEnv(activity.arguments), step: `dysnomia --operation ${operation} of ${activity.component}` },
-  )
+  await runDysnomia(ctx, {
+    operation,
+    type: activity.type,
+    component: activity.component,
+    container: activity.container,
+    env: argumentsEnv(activity.arguments),
+    step: `dysnomia --operation ${operation} of ${activity.component}`,
+  })
 }
 
 /** Container properties `KEY=VALUE` as environment variables (split at the first `=`). */
@@ -108,7 +118,7 @@ export function argumentsEnv(args: readonly string[]): NodeJS.ProcessEnv {
 async function exportToTempFile(ctx: TargetContext, paths: readonly string[], nix: NixProcessOptions): Promise<string> {
   const file = await createTempFile(ctx.tmpdir)
   try {
-    await exportPaths(paths, { file }, { ...nix, step: `nix-store --export ${paths.join(' ')}` })
+    await (await libnix()).exportPaths(paths, { file }, { ...nix, step: `nix-store --export ${paths.join(' ')}` })
     await chmod(file, 0o644)
     return file
   } catch (error) {

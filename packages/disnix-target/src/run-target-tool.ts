@@ -1,4 +1,4 @@
-import { execa, ExecaError, type Options } from 'execa'
+import type { ExecaError, Options } from 'execa'
 import { DisnixError, toolPath } from '@disnix-ts/libmain'
 import type { TargetContext } from './target-context.js'
 
@@ -19,6 +19,7 @@ export interface RunTargetToolOptions {
  */
 export async function runTargetTool(ctx: TargetContext, tool: string, args: readonly string[], options: RunTargetToolOptions): Promise<string> {
   try {
+    const { execa } = await import('execa')
     const result = await execa(toolPath(tool), [...args], {
       env: { ...ctx.env, ...options.env },
       extendEnv: false,
@@ -37,15 +38,23 @@ export async function runTargetTool(ctx: TargetContext, tool: string, args: read
 
 /** A failed child as a DisnixError whose exit status is the child's (1 when it has none). */
 export function childFailure(error: unknown, step: string): unknown {
-  if (error instanceof ExecaError) {
+  if (isExecaError(error)) {
     if (error.code === 'ENOENT') return new DisnixError('COMMAND_NOT_FOUND', `${step}: cannot execute ${error.command.split(' ')[0]}: not found`)
     const status = error.exitCode ?? 1
     const how = error.signal ? `killed by ${error.signal}` : `exit status ${status}`
     return new DisnixError('COMMAND_FAILED', `${step} failed (${how})`, { exitCode: status === 0 ? 1 : status, cause: error })
   }
-  if (error instanceof DisnixError && error.code === 'COMMAND_FAILED' && error.cause instanceof ExecaError) {
+  if (error instanceof DisnixError && error.code === 'COMMAND_FAILED' && isExecaError(error.cause)) {
     const status = error.cause.exitCode ?? 1
     return new DisnixError(error.code, error.message, { exitCode: status === 0 ? 1 : status, cause: error.cause })
   }
   return error
+}
+
+/**
+ * `error instanceof ExecaError` without loading execa at start-up (an activity never needs it): its
+ * error class is named `ExecaError` on its prototype.
+ */
+function isExecaError(error: unknown): error is ExecaError {
+  return error instanceof Error && error.name === 'ExecaError'
 }

@@ -79,7 +79,7 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
         ...options.target,
         stdout: jobLog.fd,
         stderr: jobLog.fd,
-        log: (line) => void write(line),
+        log: (line) => write(line),
       }
       const execute = () => executeTargetRequest(request, ctx)
       const profile = 'profile' in request && (request.op === 'lock' || request.op === 'unlock' || request.op === 'set') ? request.profile : undefined

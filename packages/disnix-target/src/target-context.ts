@@ -11,7 +11,10 @@ export interface TargetContext {
   /** Where child output that is not a result goes: our own stdio, or a job log's descriptor. */
   stdout: 'inherit' | number
   stderr: 'inherit' | number
-  /** Progress lines of the operation itself (lock notifications). */
-  log: (line: string) => void
+  /**
+   * Progress lines of the operation itself (lock notifications). May return a promise that settles
+   * once the line is written, so output that follows is written after it.
+   */
+  log: (line: string) => void | Promise<unknown>
   signal?: AbortSignal
 }

@@ -4,8 +4,11 @@ import { execa } from 'execa'
 import { DisnixError } from '@disnix-ts/libmain'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
 
-/** Where a module's standard streams go: inherited, discarded, or a stream of the caller. */
-export type ModuleOutput = 'inherit' | 'ignore' | Writable
+/**
+ * Where a module's standard streams go: inherited, discarded, an open file descriptor of the caller
+ * (a job log: the module writes into it directly), or a stream of the caller.
+ */
+export type ModuleOutput = 'inherit' | 'ignore' | number | Writable
 
 export interface ModuleStdio {
   stdin?: 'inherit' | 'ignore'
@@ -48,7 +51,9 @@ export async function runModule(invocation: DysnomiaInvocation, stdio: ModuleStd
 }
 
 /** A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it. */
-export function streamOption(output: ModuleOutput | undefined): 'inherit' | 'ignore' | ['pipe', Writable] {
+export function streamOption(output: ModuleOutput | undefined): 'inherit' | 'ignore' | 1 | ['pipe', Writable] {
+  // execa takes any open descriptor at run time; its types only name the standard ones.
+  if (typeof output === 'number') return output as 1
   if (output === undefined || output === 'inherit' || output === 'ignore') return output ?? 'inherit'
   return ['pipe', output]
 }

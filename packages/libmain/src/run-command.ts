@@ -1,4 +1,4 @@
-import { execa, ExecaError, type Options } from 'execa'
+import type { ExecaError, Options } from 'execa'
 import { DisnixError } from './disnix-error.js'
 import { redact } from './redact.js'
 
@@ -51,6 +51,9 @@ export async function runCommand(file: string, args: readonly string[], options:
     encoding: 'utf8',
   }
   try {
+    // Loaded on first use: execa is most of a tool's start-up time, and many runs (--help, usage
+    // errors, in-process work) never start a child.
+    const { execa } = await import('execa')
     const result = await execa(file, [...args], execaOptions)
     return { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') }
   } catch (error) {
@@ -60,7 +63,7 @@ export async function runCommand(file: string, args: readonly string[], options:
 
 /** Turns an execa failure into a DisnixError; rethrows anything else. */
 export function commandError(error: unknown, file: string, args: readonly string[], options: RunCommandOptions = {}): unknown {
-  if (!(error instanceof ExecaError)) return error
+  if (!isExecaError(error)) return error
   const secrets = options.secrets ?? []
   const step = options.step ?? `${file} ${args.join(' ')}`
   if (error.code === 'ENOENT') {
@@ -76,6 +79,14 @@ export function commandError(error: unknown, file: string, args: readonly string
   const tail = lastLines(String(error.stderr ?? ''), FAILURE_CONTEXT_LINES)
   const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
   return new DisnixError('COMMAND_FAILED', redact(message, secrets), { cause: error })
+}
+
+/**
+ * `error instanceof ExecaError` without loading execa: its error class (and only that class, not
+ * ExecaSyncError) is named `ExecaError` on its prototype.
+ */
+function isExecaError(error: unknown): error is ExecaError {
+  return error instanceof Error && error.name === 'ExecaError'
 }
 
 export function lastLines(text: string, count: number): string {

@@ -13,6 +13,13 @@ export interface RunToolOptions {
  * prints its stack. The action reports its status through `process.exitCode`.
  */
 export async function runTool(program: Command, options: RunToolOptions = {}): Promise<void> {
+  // A reader that goes away (`disnix-query | head`) is not an error of ours.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+      process.exit(process.exitCode ?? 0)
+    })
+  }
   program.exitOverride()
   try {
     await program.parseAsync(options.argv ? [...options.argv] : process.argv)

@@ -10,9 +10,13 @@ import { exists } from './testnet-down.js'
 /** Where allocations are recorded; /run is emptied on reboot, as the bridges are. */
 export const ALLOCATION_DIR = '/run/disnix-testnet'
 
-/** Indexes 1..254 map to 10.233.<index>.0/24; index 0 is the tool's default network, never allocated. */
+/**
+ * Indexes 1..199 map to 10.233.<index>.0/24. Index 0 is the tool's default network and 200..254 are
+ * left for networks made by hand (the demo uses 10.233.250), so a test never takes a range that a
+ * person's network may be about to use.
+ */
 const FIRST_INDEX = 1
-const LAST_INDEX = 254
+const LAST_INDEX = 199
 
 export interface NetworkAllocation {
   index: number
@@ -83,10 +87,15 @@ function recordFile(bridge: string): string {
 
 /** /24s that some interface of the host already has an address in (another network, the user's). */
 async function subnetsInUse(): Promise<Set<string>> {
+  return new Set((await subnetOwners()).keys())
+}
+
+/** /24 → the interface of the host that has an address in it. */
+export async function subnetOwners(): Promise<Map<string, string>> {
   const { stdout } = await execa('ip', ['-o', '-4', 'addr', 'show'], { stdin: 'ignore' })
-  const nets = new Set<string>()
-  for (const match of String(stdout).matchAll(/inet (\d+\.\d+\.\d+)\.\d+\//g)) nets.add(match[1]!)
-  return nets
+  const owners = new Map<string, string>()
+  for (const match of String(stdout).matchAll(/^\d+:\s+(\S+)\s+inet (\d+\.\d+\.\d+)\.\d+\//gm)) owners.set(match[2]!, match[1]!)
+  return owners
 }
 
 /**

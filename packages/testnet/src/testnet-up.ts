@@ -3,6 +3,7 @@ import { chmod, copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'n
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { binDir, DisnixError, hasErrorCode, installRoot, silentProgress, type ProgressSink } from '@disnix-ts/libmain'
+import { subnetOwners } from './allocate-network.js'
 import { requireRoot } from './check-support.js'
 import { addForwardRule, needsForwardRule } from './forward-rule.js'
 import { ipBatch } from './ip-batch.js'
@@ -79,6 +80,13 @@ export async function testnetUp(options: TestnetUpOptions): Promise<TestnetInfo>
     for (const name of await stopTargets(config, extra)) progress({ kind: 'message', target: name, text: 'stopped (not in the new set)' })
   }
 
+  // Two bridges with one subnet would route targets to the wrong machine (and ssh would see changed keys).
+  const owner = (await subnetOwners()).get(config.net)
+  if (owner !== undefined && owner !== config.bridge) {
+    throw new DisnixError('TESTNET_NET_IN_USE', `the network ${config.net}.0/24 is already used by ${owner}`, {
+      hint: 'choose another one with --net (TESTNET_NET) and --bridge (TESTNET_BRIDGE)',
+    })
+  }
   await mkdir(paths.sshDir, { recursive: true, mode: 0o700 })
   await Promise.all(HOST_MOUNT_POINTS.map((d) => mkdir(d, { recursive: true })))
   const hosts = slots.map((t) => ({ name: t.name, address: targetAddress(config.net, t.slot) }))

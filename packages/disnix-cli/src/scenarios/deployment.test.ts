@@ -137,9 +137,13 @@ describe.skipIf(!support.ok)('disnix-env deployment scenario', () => {
   })
 
   test('two deployments at once: the second is refused by the locks and nothing breaks', async () => {
+    // The second configuration is built beforehand, so that it reaches the lock phase while the first
+    // deployment is still activating its slow service.
+    const built = await coord.runPlain('disnix-manifest', [...models(), '--no-out-link', '--extra-params', '{ webVersion = "6"; }'])
+    expect(built.exitCode, built.stderr).toBe(0)
     const first = coord.start('disnix-env', [...models(), '--verbose', '--extra-params', '{ webVersion = "5"; slow = "web"; }'])
     await outputContains(first, 'Activating service with key')
-    const second = await coord.run('disnix-env', [...models(), '--extra-params', '{ webVersion = "6"; }'])
+    const second = await coord.run('disnix-deploy', [built.stdout.trim()])
     expect(second.exitCode).toBe(1)
     expect(second.stderr).toContain('Cannot lock profile')
     const result = await first

@@ -13,6 +13,8 @@ export interface Coordinator {
   profileDir: string
   env: NodeJS.ProcessEnv
   run(tool: string, args: readonly string[]): Promise<BinResult>
+  /** Runs a tool that has no coordinator profile (disnix-manifest, disnix-query, ...). */
+  runPlain(tool: string, args: readonly string[]): Promise<BinResult>
   /** Starts a tool without waiting; in its own process group, as a terminal's foreground job. */
   start(tool: string, args: readonly string[]): ResultPromise<typeof startOptions>
   cleanup(): Promise<void>
@@ -27,6 +29,7 @@ export async function coordinator(net: Testnet): Promise<Coordinator> {
     profileDir,
     env,
     run: (tool, args) => runBin(tool, [...args, '--coordinator-profile-path', profileDir], { env, timeoutMs: 300_000 }),
+    runPlain: (tool, args) => runBin(tool, args, { env, timeoutMs: 300_000 }),
     start: (tool, args) =>
       execa(join(installRoot(), 'bin', tool), [...args, '--coordinator-profile-path', profileDir], { ...startOptions, env }),
     cleanup: () => rm(profileDir, { recursive: true, force: true }),

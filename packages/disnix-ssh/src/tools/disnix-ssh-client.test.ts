@@ -206,12 +206,13 @@ describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
     expect(await readFile(join(local, 'snap $(x) 1', 'sub', 'dump'), 'utf8')).toBe('state data\n')
   })
 
-  test('--shell runs disnix-run-activity on a pseudo-terminal', async () => {
-    // The remote disnix-run-activity is the real one; with an unknown type it fails, and its exit
-    // status comes back. What matters here is the remote argv, checked through the pty's echo.
-    const r = await client(['--target', T1, '--shell', '--type', 'no-such-type', '--command', 'echo hi', '/nix/store/none'])
-    expect(r.exitCode).not.toBe(0)
-    expect(r.exitCode).not.toBe(255)
+  test('--shell runs disnix-run-activity on a pseudo-terminal and passes on its exit status', async () => {
+    const ok = await client(['--target', T1, '--shell', '--type', 'echo', '--command', 'echo "from $(tty | cut -c1-8)"; exit 0', '/tmp/fake'])
+    expect(ok.stdout).toContain('This is the echo shell session')
+    expect(ok.stdout).toContain('from /dev/pts')
+    expect(ok.exitCode).toBe(0)
+    const failing = await client(['--target', T1, '--shell', '--type', 'echo', '--command', 'exit 7', '/tmp/fake'])
+    expect(failing.exitCode).toBe(7)
   })
 
   test('the connection is shared: later invocations reuse the master connection', async () => {
@@ -369,6 +370,22 @@ describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
       } finally {
         await net.linkUp(T2)
       }
+    })
+
+    test('a shared connection whose link goes down fails within ConnectTimeout, then recovers', async () => {
+      const env = { SSH_OPTS: `${net.sshOpts} -o ConnectTimeout=2`, XDG_RUNTIME_DIR: await testDir() }
+      expect((await client(['--target', T2, '--unlock'], env)).exitCode).toBe(0)
+      await net.linkDown(T2)
+      try {
+        const started = Date.now()
+        const r = await client(['--target', T2, '--unlock'], env)
+        expect(Date.now() - started).toBeLessThan(10_000)
+        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: the connection stopped responding (no answer within 2 s)\n`, exitCode: 255 })
+      } finally {
+        await net.linkUp(T2)
+      }
+      expect(await client(['--target', T2, '--unlock'], env)).toEqual({ stdout: '--unlock\0', stderr: '', exitCode: 0 })
+      await stopMasters(env.XDG_RUNTIME_DIR)
     })
   })
 })

@@ -40,7 +40,7 @@ program
       env: process.env,
       stdout: 'inherit',
       stderr: 'inherit',
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => void process.stderr.write(`${line}\n`),
     })
     if (request.op === 'shell') {
       process.exitCode = await runShell(ctx, request.activity, request.command)

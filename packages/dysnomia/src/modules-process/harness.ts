@@ -157,8 +157,8 @@ export function killPidFileOnFinish(pidFile: string): void {
     if (pid > 0) {
       try {
         process.kill(pid, 'SIGKILL')
-      } catch {
-        // already gone
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
       }
     }
   })

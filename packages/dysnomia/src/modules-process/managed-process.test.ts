@@ -23,7 +23,7 @@ interface Setup {
   outFile: string
   /** Set for a self-daemonizing process. */
   pidFile?: string
-  env: Record<string, string>
+  env: Record<string, string> & { DYSNOMIA_STATEDIR: string; processManager: string }
 }
 
 /**

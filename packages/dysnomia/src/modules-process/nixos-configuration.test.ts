@@ -1,13 +1,25 @@
 import { readFile, readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { binDir } from '@disnix-ts/libmain'
+import { binDir, bundledModulesDir } from '@disnix-ts/libmain'
 import { describe, expect, test } from 'vitest'
 import { exists, put, runModule, worldDir } from './harness.js'
 import { createStandIns } from './standins.js'
 
+const statefulModule = `#!/bin/bash
+set -e
+source ${join(bundledModulesDir(), 'lib', 'util')}
+composeUtilityVariables "$0" "$2" "$3"
+case "$1" in
+  activate) mkdir -p "$dataDir"; [ -e "$dataDir/value" ] || cp "$2/initial" "$dataDir/value"; markComponentAsActive ;;
+  deactivate) markComponentAsGarbage ;;
+  snapshot) tmp="$(createSnapshotTempDir)"; cp "$dataDir/value" "$tmp/value"; id="$(sha256sum < "$tmp/value")"; storeSnapshot "$tmp" "\${id:0:64}" ;;
+  restore) last="$(determineLastSnapshot)"; if [ -n "$last" ]; then cp "$last/value" "$dataDir/value"; fi ;;
+esac
+`
+
 // Not NixOS: stand-ins for nix-env (sets or rolls back the profile link) and the configuration's
-// switch-to-configuration; the configuration's mutable components (a fileset) are deployed,
+// switch-to-configuration; the configuration's mutable components (a value file) are deployed,
 // snapshotted and restored by the real dysnomia-containers and dysnomia-snapshots.
 describe('nixos-configuration module (stand-in nix-env and switch-to-configuration)', () => {
   test('switches the profile, deploys the configuration’s components, and snapshots and restores them as one', async () => {
@@ -18,13 +30,16 @@ describe('nixos-configuration module (stand-in nix-env and switch-to-configurati
     })
     const system = join(root, 'system')
     await put(join(system, 'bin', 'switch-to-configuration'), await readFile(join(standIns.binDir, 'switch-to-configuration'), 'utf8'), 0o755)
-    // The configuration's mutable component: a fileset with one mutable dir.
+    // The configuration's mutable component: a value file kept by a small stateful module (as
+    // the original, dysnomia-containers hands snapshot/restore the marker file, so the module
+    // must not need the component's contents for them).
     const target = join(root, 'target')
-    const fileset = join(root, 'app-data')
-    await put(join(fileset, '.dysnomia-fileset'), 'mkdir data\n')
-    await put(join(root, 'containers', 'fileset'), `type=fileset\ntargetDir=${target}\n`)
-    await put(join(root, 'components', 'fileset', '.keep'), '')
-    await symlink(fileset, join(root, 'components', 'fileset', 'app-data'))
+    const appData = join(root, 'app-data')
+    await put(join(appData, 'initial'), 'initial\n')
+    await put(join(root, 'statemod'), statefulModule, 0o755)
+    await put(join(root, 'containers', 'values'), `type=${join(root, 'statemod')}\ndataDir=${target}\n`)
+    await put(join(root, 'components', 'values', '.keep'), '')
+    await symlink(appData, join(root, 'components', 'values', 'app-data'))
     const nixosState = join(root, 'nixos-state')
     const env = {
       DYSNOMIA_STATEDIR: join(root, 'state'),
@@ -41,27 +56,27 @@ describe('nixos-configuration module (stand-in nix-env and switch-to-configurati
     expect(activate.exitCode).toBe(0)
     expect(await standIns.take()).toEqual([`nix-env -p ${profile} --set ${system}`, 'switch-to-configuration test'])
     expect(await readlink(profile)).toBe(system)
-    expect(await exists(join(target, 'data'))).toBe(true)
-    expect(await readdir(join(nixosState, 'activated', 'fileset'))).toEqual(['app-data'])
+    expect(await readFile(join(target, 'value'), 'utf8')).toBe('initial\n')
+    expect(await readdir(join(nixosState, 'activated', 'values'))).toEqual(['app-data'])
 
-    await writeFile(join(target, 'data', 'precious'), 'keep me\n')
+    await writeFile(join(target, 'value'), 'keep me\n')
     expect((await run('snapshot')).exitCode).toBe(0)
     const composites = await readdir(join(root, 'state', 'snapshots', 'nixos-configuration', 'system'))
     expect(composites).toHaveLength(1)
-    const nested = await readdir(join(root, 'state', 'snapshots', 'nixos-configuration', 'system', composites[0] ?? '', 'fileset', 'app-data'))
+    const nested = await readdir(join(root, 'state', 'snapshots', 'nixos-configuration', 'system', composites[0] ?? '', 'values', 'app-data'))
     expect(nested).toHaveLength(1)
     // An unchanged state gives the same composite snapshot.
     expect((await run('snapshot')).exitCode).toBe(0)
     expect(await readdir(join(root, 'state', 'generations', 'nixos-configuration', 'system'))).toEqual(['1'])
 
     // Lose the data and the nested snapshot: restore brings both back from the composite one.
-    await rm(join(target, 'data', 'precious'))
+    await rm(join(target, 'value'))
     const gc = await execa(join(binDir(), 'dysnomia-snapshots'), ['--gc', '--keep', '0'], { env: { ...env, DYSNOMIA_STATEDIR: nixosState }, reject: false })
     expect(gc.exitCode).toBe(0)
-    expect(await exists(join(nixosState, 'snapshots', 'fileset', 'app-data', nested[0] ?? ''))).toBe(false)
+    expect(await exists(join(nixosState, 'snapshots', 'values', 'app-data', nested[0] ?? ''))).toBe(false)
     expect((await run('restore')).exitCode).toBe(0)
-    expect(await readFile(join(target, 'data', 'precious'), 'utf8')).toBe('keep me\n')
-    expect(await exists(join(nixosState, 'snapshots', 'fileset', 'app-data', nested[0] ?? ''))).toBe(true)
+    expect(await readFile(join(target, 'value'), 'utf8')).toBe('keep me\n')
+    expect(await exists(join(nixosState, 'snapshots', 'values', 'app-data', nested[0] ?? ''))).toBe(true)
 
     expect((await run('collect-garbage')).exitCode).toBe(0)
     expect(await standIns.take()).toEqual([])

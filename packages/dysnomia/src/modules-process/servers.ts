@@ -43,7 +43,7 @@ async function tail(file: string): Promise<string> {
   return text.split('\n').slice(-20).join('\n')
 }
 
-async function started(what: string, child: ResultPromise, probe: () => Promise<boolean>, log: string, timeoutMs = 20_000): Promise<void> {
+async function started(what: string, child: ResultPromise, dir: string, probe: () => Promise<boolean>, log: string, timeoutMs = 20_000): Promise<void> {
   try {
     await waitFor(what, async () => {
       if (child.exitCode !== null) throw new Error(`${what} exited with status ${child.exitCode}`)
@@ -51,7 +51,10 @@ async function started(what: string, child: ResultPromise, probe: () => Promise<
     }, timeoutMs)
   } catch (error) {
     await stopChild(child)
-    throw new Error(`${String(error)}\n${await tail(log)}\n${await tail(join(dirname(log), 'stderr.log'))}`)
+    const message = `${String(error)}\n${await tail(log)}\n${await tail(join(dirname(log), 'stderr.log'))}`
+    // The server's dir holds the log; it goes once the message has it.
+    await rm(dir, { recursive: true, force: true })
+    throw new Error(message)
   }
 }
 
@@ -90,7 +93,7 @@ export async function startSupervisord(): Promise<Supervisord> {
   )
   const child = execa('supervisord', ['-n', '-c', configFile], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' })
   const ctl = (...args: string[]) => execa('supervisorctl', ['-c', configFile, ...args], { reject: false })
-  await started('supervisord', child, async () => (await ctl('pid')).exitCode === 0, log)
+  await started('supervisord', child, dir, async () => (await ctl('pid')).exitCode === 0, log)
   return {
     dir,
     configFile,
@@ -130,7 +133,7 @@ export async function startXinetd(): Promise<Xinetd> {
     stdout: { file: log },
     stderr: { file: log },
   })
-  await started('xinetd', child, async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '', log)
+  await started('xinetd', child, dir, async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '', log)
   return { dir, pidFile, includeDir, stop: stopper(child, dir) }
 }
 
@@ -169,7 +172,7 @@ export async function startNginx(): Promise<WebServer> {
     ].join('\n'),
   )
   const child = execa('nginx', ['-c', configFile, '-p', dir, '-e', log], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: join(dir, 'stderr.log') } })
-  await started('nginx', child, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log)
+  await started('nginx', child, dir, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log)
   return { dir, port, documentRoot, stop: stopper(child, dir) }
 }
 
@@ -213,7 +216,7 @@ export async function startApache(): Promise<WebServer> {
     ].join('\n'),
   )
   const child = execa('apache2', ['-f', configFile, '-DFOREGROUND'], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: join(dir, 'stderr.log') } })
-  await started('apache2', child, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log)
+  await started('apache2', child, dir, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log)
   return {
     dir,
     port,
@@ -264,6 +267,6 @@ export async function startTomcat(): Promise<Tomcat> {
     stdout: { file: log },
     stderr: { file: log },
   })
-  await started('tomcat', child, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log, 90_000)
+  await started('tomcat', child, dir, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log, 90_000)
   return { dir, port, catalinaBase, documentRoot: join(catalinaBase, 'webapps'), stop: stopper(child, dir) }
 }

@@ -1,0 +1,1 @@
+{ infrastructure }: { big = [ infrastructure.t1 ]; }

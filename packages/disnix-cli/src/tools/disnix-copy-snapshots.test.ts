@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { installRoot } from '@disnix-ts/libmain'
+import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
+
+vi.setConfig({ testTimeout: 120_000 })
+const support = await testnetAvailable()
+if (!support.ok) console.warn(`skipping disnix-copy-snapshots: ${support.reason}`)
+
+const ID = 'b'.repeat(64)
+const SNAPSHOT = `fileset/bigdata/${ID}`
+
+describe('disnix-copy-snapshots usage', () => {
+  test.each([
+    [['--target', 't', '-c', 'c', '-C', 'x'], 'ERROR: Either --to or --from must be specified!'],
+    [['--from', '-c', 'c', '-C', 'x'], 'ERROR: A target address must be specified!'],
+    [['--from', '--target', 't', '-C', 'x'], 'ERROR: A container must be specified!'],
+    [['--from', '--target', 't', '-c', 'c'], 'ERROR: A component must be specified!'],
+  ])('%j is refused', async (args, message) => {
+    const r = await runBin('disnix-copy-snapshots', args)
+    expect(r.exitCode).toBe(1)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain(message)
+  })
+})
+
+// Transfers that break midway (spec §6.6): nothing partial may reach either store, and a rerun completes.
+describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () => {
+  let net: Testnet
+  let stateDir: string
+  let tmp: string
+  let env: NodeJS.ProcessEnv
+  let digest: string
+
+  beforeAll(async () => {
+    net = await startTestnet({ targets: ['test1', 'test2'] })
+    stateDir = await suiteDir('disnix-copy-snapshots-store-')
+    tmp = await suiteDir('disnix-copy-snapshots-tmp-')
+    // A direct connection per invocation: a client killed outright must not leave a shared
+    // connection-sharing master behind with a half-read channel (see the report on disnix-ssh).
+    env = { SSH_OPTS: net.sshOpts, DYSNOMIA_STATEDIR: stateDir, TMPDIR: tmp, DISNIX_SSH_PERSIST: '0' }
+    // a 24 MiB snapshot in test1's store
+    const made = await net.exec('test1', [
+      'sh',
+      '-c',
+      `d=$(mktemp -d) && mkdir "$d/${ID}" && head -c 25165824 /dev/urandom > "$d/${ID}/state.bin" && dysnomia-snapshots --import -C fileset -c bigdata "$d/${ID}" && sha256sum /var/state/dysnomia/snapshots/${SNAPSHOT}/state.bin`,
+    ])
+    expect(made.exitCode, made.stderr).toBe(0)
+    digest = made.stdout.split(' ')[0]!
+  })
+  afterAll(async () => {
+    await net?.down()
+    for (const dir of [stateDir, tmp]) if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  /** Starts a copy of a throttled transfer (about 12 s), and kills it outright 3 s later, midway. */
+  async function killMidway(args: string[]): Promise<void> {
+    const child = execa(join(installRoot(), 'bin', 'disnix-copy-snapshots'), args, { env, detached: true, reject: false, stdin: 'ignore' })
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    expect(child.exitCode).toBe(null)
+    process.kill(-child.pid!, 'SIGKILL')
+    await child
+  }
+
+  test('a retrieval killed midway leaves nothing in the coordinator store; the next run completes it', async () => {
+    // slow the target's uplink so that the transfer takes seconds
+    await mustRun(net, 'test1', ['tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '16mbit', 'burst', '64kb', 'latency', '500ms'])
+    try {
+      await killMidway(['--from', '--target', 'test1', '-c', 'fileset', '-C', 'bigdata'])
+    } finally {
+      await mustRun(net, 'test1', ['tc', 'qdisc', 'del', 'dev', 'eth0', 'root'])
+    }
+    const query = () => runBin('dysnomia-snapshots', ['--query-all', '--check'], { env: { DYSNOMIA_STATEDIR: stateDir } })
+    expect((await query()).stdout).toBe('')
+    expect(await entries(join(stateDir, 'snapshots', 'fileset', 'bigdata'))).toEqual([])
+
+    const r = await runBin('disnix-copy-snapshots', ['--from', '--target', 'test1', '-c', 'fileset', '-C', 'bigdata'], { env })
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`[target: test1]: snapshot ${SNAPSHOT}: 24.0 MiB transferred`)
+    const checked = await query()
+    expect(checked.stdout).toBe(`${SNAPSHOT}\n`)
+    expect(checked.stderr).toBe('')
+    expect(sha256(await readFile(join(stateDir, 'snapshots', SNAPSHOT, 'state.bin')))).toBe(digest)
+  })
+
+  test('a send killed midway leaves nothing in the target store; the next run completes it', async () => {
+    // throttle what the host sends to test2 (the host end of its veth pair)
+    const index = (await net.exec('test2', ['cat', '/sys/class/net/eth0/iflink'])).stdout.trim()
+    const link = (await execa('ip', ['-o', 'link'])).stdout.split('\n').find((l) => l.startsWith(`${index}: `))
+    const hostEnd = /^\d+: ([^@:]+)/.exec(link ?? '')?.[1]
+    expect(hostEnd).toBeDefined()
+    await execa('tc', ['qdisc', 'add', 'dev', hostEnd!, 'root', 'tbf', 'rate', '16mbit', 'burst', '64kb', 'latency', '500ms'])
+    try {
+      await killMidway(['--to', '--target', 'test2', '-c', 'fileset', '-C', 'bigdata'])
+    } finally {
+      await execa('tc', ['qdisc', 'del', 'dev', hostEnd!, 'root'])
+    }
+    const query = async () => (await net.exec('test2', ['dysnomia-snapshots', '--query-all', '--check'])).stdout
+    expect(await query()).toBe('')
+    expect(await entries(join(net.targets[1]!.root, 'var/state/dysnomia/snapshots/fileset/bigdata'))).toEqual([])
+
+    const r = await runBin('disnix-copy-snapshots', ['--to', '--target', 'test2', '-c', 'fileset', '-C', 'bigdata'], { env })
+    expect(r.exitCode, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`[target: test2]: snapshot ${SNAPSHOT}: 24.0 MiB transferred`)
+    expect(await query()).toBe(`${SNAPSHOT}\n`)
+    expect(sha256(await readFile(join(net.targets[1]!.root, 'var/state/dysnomia/snapshots', SNAPSHOT, 'state.bin')))).toBe(digest)
+    // the coordinator keeps its own copy
+    expect(await entries(join(stateDir, 'snapshots', 'fileset', 'bigdata'))).toEqual([ID])
+    // sending again transfers nothing
+    const again = await runBin('disnix-copy-snapshots', ['--to', '--target', 'test2', '-c', 'fileset', '-C', 'bigdata'], { env })
+    expect(again.exitCode, again.stderr).toBe(0)
+    expect(again.stderr).not.toContain('transferred')
+  })
+})
+
+async function mustRun(net: Testnet, target: string, argv: string[]): Promise<void> {
+  const r = await net.exec(target, argv)
+  expect(r.exitCode, `${argv.join(' ')}: ${r.stderr}`).toBe(0)
+}
+
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}

@@ -1,0 +1,80 @@
+import { writeSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { DisnixError, isDisnixError } from '@disnix-ts/libmain'
+import type { TargetContext } from './target-context.js'
+
+/** One `dysnomia --type T --operation OP --component C --container N --environment` call. */
+export interface DysnomiaCall {
+  operation: string
+  type: string
+  component: string
+  container: string
+  /** Extra variables for this call only (an activity's container properties). */
+  env?: NodeJS.ProcessEnv
+  /** What the call does, for the failure message: "dysnomia --operation activate of /nix/store/...". */
+  step: string
+}
+
+/** Where the module's output goes: the context's stdio, or descriptors of a caller (captured output). */
+export interface DysnomiaOutput {
+  stdout: 'inherit' | number
+  stderr: 'inherit' | number
+}
+
+/**
+ * Runs Dysnomia in this process, spawning only the module: what the `dysnomia` executable does with
+ * the same arguments and environment, without starting a Node process per call (ARCHITECTURE.md §5).
+ * The observable contract is the executable's: the module gets the same environment (the caller's plus
+ * `env`, PATH and DYSNOMIA_STATEDIR computed from the same HOME and uid), the same stdio, and a problem
+ * prints the same message on stderr. A failure is the DisnixError a failed `dysnomia` child gives:
+ * `<step> failed (exit status N)` carrying N.
+ */
+export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output: DysnomiaOutput = ctx): Promise<void> {
+  const { dysnomiaSettings, prepareDysnomiaInvocation, runModule } = await import('@disnix-ts/dysnomia')
+  const { bundledModulesDir } = await import('@disnix-ts/libmain')
+  const env = { ...ctx.env, ...call.env }
+  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
+  let status: number
+  try {
+    const invocation = await prepareDysnomiaInvocation({
+      operation: call.operation,
+      component: call.component,
+      container: call.container,
+      type: call.type,
+      environment: true,
+      env,
+      stateDir: settings.stateDir,
+      containersPath: settings.containersPath,
+      componentsPath: settings.componentsPath,
+      modulesPath: settings.modulesPath,
+      builtinModulesDir: bundledModulesDir(),
+    })
+    status = await runModule(invocation, { stdin: 'ignore', stdout: output.stdout, stderr: output.stderr, signal: ctx.signal })
+    if (status !== 0) {
+      writeTo(
+        output.stderr,
+        `ERROR: Module: ${invocation.module} failed to execute operation: ${invocation.operation} on component: ${invocation.componentPath} (exit status ${status})\n`,
+      )
+    }
+  } catch (error) {
+    if (!isDisnixError(error)) throw error
+    // As the dysnomia executable reports a usage or resolution problem (runTool, no prefix).
+    writeTo(output.stderr, `${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
+    status = error.exitCode
+  }
+  if (ctx.signal?.aborted) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (killed by SIGTERM)`, { exitCode: 1 })
+  if (status !== 0) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (exit status ${status})`, { exitCode: status })
+}
+
+/**
+ * The home directory a `dysnomia` child would see (os.homedir() in that process): its HOME when set,
+ * even when empty, else the password database's entry.
+ */
+function childHomedir(env: NodeJS.ProcessEnv): string {
+  return env.HOME ?? userInfo().homedir
+}
+
+function writeTo(destination: 'inherit' | number, text: string): void {
+  if (destination === 'inherit') process.stderr.write(text)
+  else writeSync(destination, text)
+}

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Runs a foreground program as a daemon the way Dysnomia's `process` module expects: the launcher
 // returns once the program is up, a supervisor (detached, in its own session, standard streams in a
-// log file) writes a one-line PID file, forwards SIGTERM to the program as --stop-signal, and removes
-// the PID file when the program exits. So a program that cannot daemonise itself (postgres in the
-// foreground, a Node server) becomes a component of type `process`.
+// log file) writes a one-line PID file, forwards SIGTERM to the program as --stop-signal (and SIGHUP,
+// SIGUSR1, SIGUSR2 as they are), and removes the PID file when the program exits. So a program that
+// cannot daemonise itself (postgres in the foreground, a Node server) becomes a `process` component.
 //
 // usage: node daemon.js --pid-file FILE --log FILE [--user NAME] [--stop-signal SIG]
 //                       [--wait-port PORT] [--wait-seconds N] -- PROGRAM [ARGS...]
@@ -54,8 +54,9 @@ function lookupUser(name) {
 function portOpen(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port })
-    socket.once('connect', () => { socket.destroy(); resolve(true) })
-    socket.once('error', () => resolve(false))
+    socket.once('connect', () => { socket.end(); resolve(true) })
+    socket.on('error', () => resolve(false))
+    socket.resume()
   })
 }
 
@@ -91,6 +92,7 @@ async function supervise(opts) {
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  for (const signal of ['SIGHUP', 'SIGUSR1', 'SIGUSR2']) process.on(signal, () => child.kill(signal))
   child.once('error', (error) => {
     process.stderr.write(`daemon.js: cannot start ${opts.command[0]}: ${error.message}\n`)
     process.exit(1)

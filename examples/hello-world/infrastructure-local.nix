@@ -12,6 +12,7 @@ in
     clientInterface = "disnix-run-activity";
     containers.process = {
       runtimeDir = "${state}/run";
+      timeout = 10;
       logDir = "${state}/log";
     };
   };

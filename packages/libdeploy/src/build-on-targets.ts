@@ -29,7 +29,7 @@ export async function buildOnTargets(options: BuildOnTargetsOptions): Promise<Bu
   const mappings = options.derivationMappings.map((m) => ({ ...m, call: interfaceCall(options, m.interface) }))
 
   progress({ kind: 'message', text: 'Distributing store derivation files...' })
-  await eachMapping('distribute derivation', mappings, (m) =>
+  await eachMapping(options, 'distribute derivation', mappings, (m) =>
     limit(async () => {
       progress({ kind: 'step', target: m.interface, step: 'distribute derivation', status: 'start', text: `Receiving intra-dependency closure of store derivation: ${m.derivation}` })
       await copyClosureTo(m.call, [m.derivation], copyOptions)
@@ -39,14 +39,14 @@ export async function buildOnTargets(options: BuildOnTargetsOptions): Promise<Bu
 
   progress({ kind: 'message', text: 'Building...' })
   const results: BuildResults = {}
-  await eachMapping('realise', mappings, async (m) => {
+  await eachMapping(options, 'realise', mappings, async (m) => {
     progress({ kind: 'step', target: m.interface, step: 'realise', status: 'start', text: `Realising derivation: ${m.derivation}` })
     results[m.derivation] = await iface.realise(m.call, [m.derivation])
     progress({ kind: 'step', target: m.interface, step: 'realise', status: 'done' })
   })
 
   progress({ kind: 'message', text: 'Retrieving build results...' })
-  await eachMapping('retrieve results', mappings, (m) =>
+  await eachMapping(options, 'retrieve results', mappings, (m) =>
     limit(async () => {
       const outputs = results[m.derivation] ?? []
       progress({ kind: 'step', target: m.interface, step: 'retrieve results', status: 'start', text: `Sending intra-dependency closure of: ${outputs.join(' ')}` })
@@ -64,13 +64,20 @@ function interfaceCall(options: BuildOnTargetsOptions, name: string): InterfaceC
 }
 
 /** Runs `fn` for every mapping; afterwards fails naming each target that failed, with its first error. */
-async function eachMapping<M extends { interface: string; derivation: string }>(step: string, mappings: readonly M[], fn: (m: M) => Promise<void>): Promise<void> {
+async function eachMapping<M extends { interface: string; derivation: string }>(
+  { progress }: DeployContext,
+  step: string,
+  mappings: readonly M[],
+  fn: (m: M) => Promise<void>,
+): Promise<void> {
   const failures: string[] = []
   await Promise.all(
     mappings.map(async (m) => {
       try {
         await fn(m)
       } catch (error) {
+        // The message comes once, in the error; this only closes the step in a live view.
+        progress({ kind: 'step', target: m.interface, step, status: 'failed' })
         failures.push(`[target: ${m.interface}]: ${step} of ${m.derivation} failed:\n${errorText(error)}`)
       }
     }),

@@ -33,19 +33,27 @@ const program = toolCommand('disnix-capture-manifest', 'Print the deployment the
         'SSH_OPTS, SSH_USER       Passed on to disnix-ssh-client',
         'TMPDIR                   Directory for temporary files (default: /tmp)',
       ],
-      'Exit status': ['0  the model was printed (possibly without targets that failed; see the messages)', '1  bad options or infrastructure model'],
+      'Exit status': [
+        '0  the model was printed (possibly without targets that failed; see the messages)',
+        '1  bad options or infrastructure model, or no target could be captured (nothing is printed)',
+      ],
     }),
   )
   .action(async (infrastructureFile: string, opts: Options) => {
-    const [{ captureManifest }, { withCoordinatorSession }, { loadInfrastructure }, { printManifestNix }] = await Promise.all([
+    const [{ captureManifest }, { withCoordinatorSession }, { loadInfrastructure }, { printManifestNix }, { DisnixError }] = await Promise.all([
       import('@disnix-ts/libdeploy'),
       import('../cli/coordinator-context.js'),
       import('@disnix-ts/libinfrastructure'),
       import('@disnix-ts/libmanifest'),
+      import('@disnix-ts/libmain'),
     ])
     const infrastructure = await loadInfrastructure(infrastructureFile, { targetProperty: opts.targetProperty, clientInterface: opts.interface, xml: opts.xml })
     await withCoordinatorSession(opts, async (session) => {
-      const { manifest } = await captureManifest({ ...session.context, infrastructure, profile: opts.profile, maxConcurrentTransfers: opts.maxConcurrentTransfers })
+      const { manifest, failed } = await captureManifest({ ...session.context, infrastructure, profile: opts.profile, maxConcurrentTransfers: opts.maxConcurrentTransfers })
+      // A model without any target would make disnix-reconstruct record an empty deployment.
+      if (Object.keys(manifest.profiles).length === 0 && failed.length > 0) {
+        throw new DisnixError('CAPTURE_FAILED', `Cannot capture the deployment: no target has the profile: ${opts.profile} (failed: ${failed.join(', ')})`)
+      }
       process.stdout.write(printManifestNix(manifest))
     })
   })

@@ -1,0 +1,6 @@
+# The greeting on both machines.
+{ infrastructure }:
+
+{
+  greeting = [ infrastructure.test1 infrastructure.test2 ];
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { installRoot } from '@disnix-ts/libmain'
+import { runBin, testDir } from '@disnix-ts/libmain/testing'
+
+const manifest = join(installRoot(), 'packages', 'libmanifest', 'fixtures', 'two-targets', 'manifest.xml')
+
+// Mapping selection and bad input; shells on real targets are in scenarios/coordinator-tools.test.ts.
+describe('disnix-diagnose', () => {
+  test('--help documents every option and the environment', async () => {
+    const r = await runBin('disnix-diagnose', ['--help'])
+    expect(r.exitCode).toBe(0)
+    for (const text of ['--service', '--show-mappings', '--container', '--target', '--command', '--profile', '--coordinator-profile-path', 'DISNIX_PROFILE', 'SSH_OPTS', 'Exit status:']) {
+      expect(r.stdout).toContain(text)
+    }
+  })
+
+  test('-S is required', async () => {
+    const r = await runBin('disnix-diagnose', [manifest])
+    expect(r).toMatchObject({ exitCode: 1, stdout: '' })
+    expect(r.stderr).toContain("required option '-S, --service <name>' not specified")
+  })
+
+  test('without a manifest and without a deployment it says so', async () => {
+    const r = await runBin('disnix-diagnose', ['-S', 'testService1', '--coordinator-profile-path', await testDir()])
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toContain('[coordinator]: No manifest specified and no previous deployment is known!')
+  })
+
+  test('--show-mappings lists where the service is deployed', async () => {
+    const r = await runBin('disnix-diagnose', ['-S', 'testService3', '--show-mappings', manifest])
+    expect(r).toMatchObject({ exitCode: 0, stdout: '' })
+    expect(r.stderr).toBe('This service has been mapped to:\n\ncontainer: mycontainer, target: test1\ncontainer: echo, target: test2\n')
+  })
+
+  test('several mappings without --command fail with the list; -t picks one', async () => {
+    const r = await runBin('disnix-diagnose', ['-S', 'testService3', manifest])
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).toContain('Multiple mappings found!')
+    expect(r.stderr).toContain('container: mycontainer, target: test1\ncontainer: echo, target: test2')
+    const filtered = await runBin('disnix-diagnose', ['-S', 'testService3', '-t', 'test2', '-c', 'echo', '--show-mappings', manifest])
+    expect(filtered.stderr).toBe('This service has been mapped to:\n\ncontainer: echo, target: test2\n')
+  })
+
+  test('an unknown service, or a filter that matches nothing, fails', async () => {
+    const unknown = await runBin('disnix-diagnose', ['-S', 'nosuchservice', manifest])
+    expect(unknown.exitCode).toBe(1)
+    expect(unknown.stderr).toContain('[coordinator]: No mapping found for service: nosuchservice')
+    const wrongTarget = await runBin('disnix-diagnose', ['-S', 'testService1', '-t', 'test2', manifest])
+    expect(wrongTarget.exitCode).toBe(1)
+    expect(wrongTarget.stderr).toContain('No mapping found for service: testService1 (target: test2)')
+  })
+})

@@ -1,0 +1,131 @@
+import { writeSync } from 'node:fs'
+import { chmod, mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { testDir } from '@disnix-ts/libmain/testing'
+import { notifyServices, type NotifiedService } from './notify-services.js'
+import type { TargetContext } from './target-context.js'
+
+/**
+ * A module whose output would interleave if notifications shared the output unordered: it writes to
+ * stdout and stderr in turns with pauses, refuses the lock of a component whose name starts with
+ * "refuse", and records that it ran. With $RENDEZVOUS set, the first services wait (at most 20 s)
+ * until that many notifications run at the same time and record whether they met.
+ */
+async function setup(count: number, refuse?: number) {
+  const dir = await testDir('disnix-notify-')
+  const modules = join(dir, 'modules')
+  const ran = join(dir, 'ran')
+  await mkdir(modules)
+  await mkdir(ran)
+  await writeFile(
+    join(modules, 'chatty'),
+    `#!/bin/bash
+name="$(basename "$2")"
+touch "${ran}/$1-$name"
+if [ -n "$RENDEZVOUS" ]; then
+  touch "${dir}/running-$name"
+  for i in $(seq 200); do
+    [ "$(ls "${dir}" | grep -c '^running-')" -ge "$RENDEZVOUS" ] && { touch "${dir}/met-$name"; break; }
+    sleep 0.1
+  done
+fi
+echo "out 1 $1 $name"
+sleep 0.0$((RANDOM % 5))
+echo "err 1 $1 $name" >&2
+echo "out 2 $1 $name"
+case "$name" in refuse*) [ "$1" = lock ] && { echo "refusing $name" >&2; exit 2; } ;; esac
+exit 0
+`,
+  )
+  await chmod(join(modules, 'chatty'), 0o755)
+  const services: NotifiedService[] = []
+  for (let i = 0; i < count; i++) {
+    const pkg = join(dir, `${i === refuse ? 'refuse' : 'svc'}-${String(i).padStart(2, '0')}`)
+    await writeFile(pkg, '')
+    services.push({ pkg, type: 'chatty', container: 'box' })
+  }
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, DYSNOMIA_MODULES_PATH: modules, DYSNOMIA_STATEDIR: join(dir, 'state') }
+  return { dir, ran, services, env }
+}
+
+/** A context writing everything, log lines included, into one file (as the daemon's job log). */
+async function jobLogContext(dir: string, env: NodeJS.ProcessEnv, name: string) {
+  const handle = await open(join(dir, name), 'ax')
+  const ctx: TargetContext = {
+    tmpdir: dir,
+    profileDir: dir,
+    hostname: 'test',
+    env,
+    stdout: handle.fd,
+    stderr: handle.fd,
+    log: (line) => void writeSync(handle.fd, `${line}\n`),
+  }
+  return { ctx, text: async () => readFile(join(dir, name), 'utf8'), close: () => handle.close() }
+}
+
+describe('notifyServices', () => {
+  test('several at once write the same job log as one after the other, and leave no temp files', async () => {
+    const { dir, services, env } = await setup(9)
+    const logs: string[] = []
+    for (const concurrency of [1, 4]) {
+      const log = await jobLogContext(dir, env, `log-${concurrency}`)
+      const outcomes = await notifyServices(log.ctx, 'lock', services, { announce: true, stopAtFailure: true, concurrency })
+      await log.close()
+      expect(outcomes.map((o) => [o.service.pkg, o.failed])).toEqual(services.map((s) => [s.pkg, undefined]))
+      logs.push(await log.text())
+    }
+    const expected = services
+      .map((s) => {
+        const name = s.pkg.slice(dir.length + 1)
+        return `Notifying lock on ${s.pkg}: of type: chatty in container: box\nout 1 lock ${name}\nerr 1 lock ${name}\nout 2 lock ${name}\n`
+      })
+      .join('')
+    expect(logs[0]).toBe(expected)
+    expect(logs[1]).toBe(expected)
+    expect((await readdir(dir)).filter((entry) => entry.startsWith('disnix-notify-'))).toEqual([])
+  })
+
+  test('separate stdout and stderr keep each stream in service order', async () => {
+    const { dir, services, env } = await setup(6)
+    const out = await open(join(dir, 'out'), 'ax')
+    const err = await open(join(dir, 'err'), 'ax')
+    const ctx: TargetContext = { tmpdir: dir, profileDir: dir, hostname: 'test', env, stdout: out.fd, stderr: err.fd, log: (line) => void writeSync(err.fd, `${line}\n`) }
+    await notifyServices(ctx, 'unlock', services, { announce: false, stopAtFailure: false, concurrency: 3 })
+    await out.close()
+    await err.close()
+    const names = services.map((s) => s.pkg.slice(dir.length + 1))
+    expect(await readFile(join(dir, 'out'), 'utf8')).toBe(names.map((n) => `out 1 unlock ${n}\nout 2 unlock ${n}\n`).join(''))
+    expect(await readFile(join(dir, 'err'), 'utf8')).toBe(names.map((n) => `err 1 unlock ${n}\n`).join(''))
+  })
+
+  test('notifications really run at the same time', async () => {
+    const { dir, services, env } = await setup(3)
+    const log = await jobLogContext(dir, { ...env, RENDEZVOUS: '3' }, 'log')
+    await notifyServices(log.ctx, 'lock', services, { announce: false, stopAtFailure: false, concurrency: 3 })
+    await log.close()
+    // Each of the three waited until all three were running.
+    expect((await readdir(dir)).filter((entry) => entry.startsWith('met-')).sort()).toEqual(['met-svc-00', 'met-svc-01', 'met-svc-02'])
+  }, 60_000)
+
+  test('a refusal stops further notifications; its message comes right after its output', async () => {
+    const { dir, ran, services, env } = await setup(12, 2)
+    const log = await jobLogContext(dir, env, 'log')
+    const outcomes = await notifyServices(log.ctx, 'lock', services, {
+      announce: true,
+      stopAtFailure: true,
+      concurrency: 4,
+      onFailure: (service) => log.ctx.log(`refused by ${service.pkg}`),
+    })
+    await log.close()
+    expect(outcomes[2]?.failed).toMatchObject({ code: 'COMMAND_FAILED', exitCode: 2 })
+    // The three already running alongside the refusing one finish; nothing is started after it.
+    expect(outcomes.map((o) => o.service)).toEqual(services.slice(0, outcomes.length))
+    expect(outcomes.length).toBeLessThanOrEqual(2 + 4)
+    expect((await readdir(ran)).length).toBe(outcomes.length)
+    const text = await log.text()
+    expect(text).toContain(
+      `out 2 lock refuse-02\nrefusing refuse-02\nERROR: Module: ${join(dir, 'modules', 'chatty')} failed to execute operation: lock on component: ${services[2]?.pkg} (exit status 2)\nrefused by ${services[2]?.pkg}\n`,
+    )
+  })
+})

@@ -22,6 +22,14 @@ const sizeMiB = Number(args[args.indexOf('--size') + 1] || 1024) || 1024
 const models = join(root, 'bench', 'state-models')
 const work = mkdtempSync(join(tmpdir(), 'bench-state-'))
 const net = await startTestnet({ targets: ['t1', 't2'] })
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    void net.down().finally(() => {
+      rmSync(work, { recursive: true, force: true })
+      process.exit(130)
+    })
+  })
+}
 const env = {
   ...process.env,
   NIX_PATH: `nixpkgs=${join(root, 'nix', 'offline-pkgs')}`,
@@ -68,7 +76,7 @@ try {
     send: at(/Sending snapshots\.\.\./),
     restore: at(/Restoring state of service/),
   }
-  const snapshotSize = Number(run('du', ['-sb', join(env.DYSNOMIA_STATEDIR, 'snapshots')]).split('\t')[0])
+  const snapshotSize = Number(execFileSync('du', ['-sb', join(env.DYSNOMIA_STATEDIR, 'snapshots')], { encoding: 'utf8' }).split('\t')[0])
 
   // the same data by hand: ssh t1 tar -c | ssh t2 tar -x, through this machine
   const base0 = Date.now()

@@ -89,10 +89,11 @@ export async function deploy(options: DeployOptions): Promise<void> {
         })
       } catch (error) {
         const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
+        const where = profileArguments(options)
         throw new DisnixError('MIGRATION_FAILED', `The data migration failed: ${error instanceof Error ? error.message : String(error)}`, {
           exitCode: 2,
           cause: error,
-          hint: `fix the problem, then run: disnix-migrate -p ${options.profile}${old} ${options.manifestPath} && disnix-set -p ${options.profile} ${options.manifestPath}`,
+          hint: `fix the problem, then run: disnix-migrate ${where}${old} ${options.manifestPath} && disnix-set ${where} ${options.manifestPath}`,
         })
       }
     }
@@ -108,7 +109,7 @@ export async function deploy(options: DeployOptions): Promise<void> {
   if (options.oldManifest && !options.deleteState && hasObsoleteState(manifest, options.oldManifest) && options.oldManifestPath) {
     progress({
       kind: 'message',
-      text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state -p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''} ${options.oldManifestPath}`,
+      text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state ${profileArguments(options)} ${options.oldManifestPath}`,
     })
   }
 }
@@ -137,8 +138,13 @@ function hasObsoleteState(manifest: Manifest, oldManifest: Manifest): boolean {
   return oldManifest.snapshotMappings.some((m) => !current.has(`${m.target}\0${m.container}\0${m.component}`))
 }
 
+/** `-p P [--coordinator-profile-path D]`, for the recovery commands printed after a failure. */
+function profileArguments(options: Pick<DeployOptions, 'profile' | 'coordinatorProfilePath'>): string {
+  return `-p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''}`
+}
+
 function transitionError(status: TransitionStatus, options: DeployOptions): DisnixError {
-  const where = `-p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''}`
+  const where = profileArguments(options)
   const hints: Record<number, string | undefined> = {
     [TransitionStatus.Failed]: undefined,
     [TransitionStatus.ObsoleteMappingsRollbackFailed]: options.oldManifestPath

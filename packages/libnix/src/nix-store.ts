@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
 import { execa, type Options, type ResultPromise } from 'execa'
 import { commandError } from '@disnix-ts/libmain'
@@ -34,7 +35,13 @@ export type ExportDestination = { file: string } | Writable
 /** Writes `nix-store --export` of exactly `paths` (not their closure) to a file or a stream. */
 export async function exportPaths(paths: readonly string[], destination: ExportDestination, options: NixProcessOptions = {}): Promise<void> {
   if (isFileLocation(destination)) {
-    await runNixStore(['--export', ...paths], options, { stdout: { file: destination.file } })
+    // The child writes to the file itself: passing execa `{ file }` would pump every byte through Node.
+    const handle = await open(destination.file, 'w')
+    try {
+      await runNixStore(['--export', ...paths], options, { stdout: handle.fd } as Partial<Options>)
+    } finally {
+      await handle.close()
+    }
   } else {
     // A stream without a file descriptor cannot be handed to the child: pump it (not ended, so the
     // caller can keep writing to it).
@@ -49,7 +56,14 @@ export type ImportSource = { file: string } | Readable
 
 /** `nix-store --import`; returns the imported paths. */
 export async function importPaths(source: ImportSource, options: NixProcessOptions = {}): Promise<string[]> {
-  if (isFileLocation(source)) return lines(await runNixStore(['--import'], options, { stdin: { file: source.file } }))
+  if (isFileLocation(source)) {
+    const handle = await open(source.file, 'r')
+    try {
+      return lines(await runNixStore(['--import'], options, { stdin: handle.fd } as Partial<Options>))
+    } finally {
+      await handle.close()
+    }
+  }
   return lines(
     await runNixStore(['--import'], options, { stdin: 'pipe' }, (child) => {
       if (child.stdin) source.pipe(child.stdin)

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
@@ -19,6 +19,8 @@ describe.skipIf(!support.ok)('examples/proxy README', () => {
   })
   afterAll(async () => {
     await net?.down()
+    // the file the README's commands write
+    await rm('/tmp/hello-loop.out', { force: true })
     await session?.cleanup()
   })
 

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
@@ -18,6 +19,8 @@ describe.skipIf(!support.ok)('examples/virtualhosts README', () => {
   })
   afterAll(async () => {
     await net?.down()
+    // the file the README's commands write
+    await rm('/tmp/virtualhosts.svg', { force: true })
     await session?.cleanup()
   })
 

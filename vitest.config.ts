@@ -17,8 +17,9 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration tests start real servers and namespaces; two cores are all we have.
-    maxWorkers: 2,
+    // Most integration tests wait on real servers, targets and sleeps rather than compute; three
+    // files at once keep two cores busy without starving any of them.
+    maxWorkers: 3,
     reporters: ['default', './scripts/summary-reporter.ts'],
     clearMocks: true,
     restoreMocks: true,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises'
-import { execa } from 'execa'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
 
 /** One `name=value` line of a container, component, properties or user/group file. */
@@ -216,6 +215,7 @@ async function evaluateWithBash(
   name: string,
   options: ReadConfigOptions & { source: string; line: number },
 ): Promise<string | string[]> {
+  const { execa } = await import('execa')
   const result = await execa('bash', ['-c', EVALUATE_SCRIPT, 'dysnomia-config', text, name], {
     env: options.env ?? {},
     extendEnv: false,

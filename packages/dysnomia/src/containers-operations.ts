@@ -1,5 +1,4 @@
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { DisnixError, type ProgressSink } from '@disnix-ts/libmain'
 import { queryActivatedComponents, queryAvailableComponents, queryGarbageComponents, type ContainerComponent } from './query-components.js'
 import { streamOption, type ModuleStdio } from './run-dysnomia-operation.js'
@@ -64,6 +63,7 @@ function sameComponent(a: ContainerComponent, b: ContainerComponent): boolean {
 }
 
 async function runDysnomia(options: ContainersOperationOptions, operation: string, item: ContainerComponent, component: string): Promise<void> {
+  const { execa } = await import('execa')
   const result = await execa(options.dysnomia, ['--operation', operation, '--container', item.container, '--component', component], {
     env: { ...options.env, DYSNOMIA_STATEDIR: options.stateDir },
     extendEnv: false,

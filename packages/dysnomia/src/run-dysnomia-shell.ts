@@ -1,7 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { DisnixError, quoteShellArg } from '@disnix-ts/libmain'
 import { propertyValueString } from './config-file.js'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
@@ -39,6 +38,7 @@ export async function runDysnomiaShell(options: RunDysnomiaShellOptions): Promis
         ? ['--rcfile', rcFile, '-i']
         : // The commands are the user's shell code; they are passed as an argument, not pasted into a script.
           ['-c', 'source "$1"; eval "$2"', 'dysnomia-shell', rcFile, options.command]
+    const { execa } = await import('execa')
     const result = await execa('bash', args, {
       env: { ...options.env, DYSNOMIA_STATEDIR: options.stateDir },
       extendEnv: false,

@@ -1,6 +1,5 @@
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { execa } from 'execa'
 import { DisnixError, hasErrorCode, isDisnixError, runCommand, type ProgressSink } from '@disnix-ts/libmain'
 import { propertiesToEnv, readConfigFile } from './config-file.js'
 
@@ -162,6 +161,7 @@ function toolEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** Runs a lookup (`getent`, `id`); its stdout when the entry exists, undefined when it does not. */
 async function lookup(argv: [string, ...string[]], options: UserManagementOptions): Promise<string | undefined> {
   const [file, ...args] = argv
+  const { execa } = await import('execa')
   const result = await execa(file, args, { env: toolEnv(options.env), extendEnv: false, reject: false, stdin: 'ignore', encoding: 'utf8' })
   if (result.exitCode === undefined) {
     throw new DisnixError('COMMAND_NOT_FOUND', `Cannot run ${file}: ${result.shortMessage}`, { cause: result })

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
-import { execa, type Options, type ResultPromise } from 'execa'
+import type { Options, ResultPromise } from 'execa'
 import { commandError } from '@disnix-ts/libmain'
 
 /** Options shared by the store and profile wrappers. */
@@ -113,6 +113,8 @@ export async function runNixProcess(
 ): Promise<string> {
   const step = options.step ?? `${file} ${args.join(' ')}`
   try {
+    // Loaded on first use, so importing this library costs a tool nothing until it runs Nix.
+    const { execa } = await import('execa')
     const child = execa(file, [...args], {
       env: options.env,
       cancelSignal: options.signal,

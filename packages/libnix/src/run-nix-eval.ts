@@ -1,4 +1,4 @@
-import { execa, ExecaError } from 'execa'
+import type { ExecaError } from 'execa'
 import { commandError } from '@disnix-ts/libmain'
 import { nixEvaluationError, nixTraceLines } from './nix-error.js'
 import type { NixCallOptions } from './nix-args.js'
@@ -7,6 +7,7 @@ import type { NixCallOptions } from './nix-args.js'
 export async function runNixEval(file: 'nix-build' | 'nix-instantiate', argv: readonly string[], options: NixCallOptions): Promise<string> {
   const step = `${file} ${options.file}`
   try {
+    const { execa } = await import('execa')
     const result = await execa(file, [...argv], {
       env: options.env,
       cwd: options.cwd,
@@ -18,11 +19,16 @@ export async function runNixEval(file: 'nix-build' | 'nix-instantiate', argv: re
     for (const message of nixTraceLines(String(result.stderr))) options.onTrace?.(message)
     return String(result.stdout)
   } catch (error) {
-    if (error instanceof ExecaError && error.exitCode !== undefined && error.code !== 'ENOENT') {
+    if (isExecaError(error) && error.exitCode !== undefined && error.code !== 'ENOENT') {
       const stderr = String(error.stderr ?? '')
       for (const message of nixTraceLines(stderr)) options.onTrace?.(message)
       throw nixEvaluationError(stderr, step, error)
     }
     throw commandError(error, file, argv, { step })
   }
+}
+
+/** `instanceof ExecaError` without loading execa up front: its error class is named so on its prototype. */
+function isExecaError(error: unknown): error is ExecaError {
+  return error instanceof Error && error.name === 'ExecaError'
 }

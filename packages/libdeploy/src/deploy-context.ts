@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 import type { InterfaceCall } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
-import { DisnixError, type ProgressSink } from '@disnix-ts/libmain'
+import { DisnixError, prefixLines, type ProgressSink } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 
 /** What every deployment step needs from its caller (the tool): environment, output and cancellation. */
@@ -37,7 +37,9 @@ export function targetCall(manifest: Manifest, targetName: string, context: Depl
 
 export function callFor(target: Target, context: DeployContext, options: CallOptions = {}): InterfaceCall {
   const signal = options.cancellable === false ? undefined : context.signal
-  return { interface: target.clientInterface, target: targetKey(target), env: context.env, signal, stderr: context.interfaceStderr }
+  // The interface's own messages (a target's "Notifying lock on ...") get the target's prefix.
+  const stderr = context.interfaceStderr === undefined ? undefined : prefixLines(context.interfaceStderr, `[target: ${target.name}]: `)
+  return { interface: target.clientInterface, target: targetKey(target), env: context.env, signal, stderr }
 }
 
 /** The message of an error for a progress line: one line per problem, no stack. */

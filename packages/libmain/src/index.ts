@@ -35,3 +35,4 @@ export {
 } from './progress.js'
 export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'
 export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions } from './live-progress.js'
+export { prefixLines } from './prefix-lines.js'

@@ -57,20 +57,33 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     for (const dir of [stateDir, tmp]) if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  /** Starts a copy of a throttled transfer (about 12 s), and kills it outright 3 s later, midway. */
-  async function killMidway(args: string[]): Promise<void> {
+  /**
+   * Starts a copy of a throttled transfer (about 50 s at 4 Mbit/s) and kills it outright once at least
+   * 1 MiB of it has arrived where `receivedBytes` looks, midway (a fixed delay was not enough on a
+   * loaded machine).
+   */
+  async function killMidway(args: string[], receivedBytes: () => Promise<number>): Promise<void> {
     const child = execa(join(installRoot(), 'bin', 'disnix-copy-snapshots'), args, { env, detached: true, reject: false, stdin: 'ignore' })
-    await new Promise((resolve) => setTimeout(resolve, 3000))
-    expect(child.exitCode).toBe(null)
+    const deadline = Date.now() + 60_000
+    while ((await receivedBytes()) < 1024 * 1024 && child.exitCode === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(child.exitCode, 'the transfer ended before it could be interrupted').toBe(null)
     process.kill(-child.pid!, 'SIGKILL')
     await child
   }
 
+  /** Bytes in the regular files below `dir` (0 when it does not exist). */
+  async function bytesBelow(dir: string): Promise<number> {
+    const r = await execa('du', ['-sb', dir], { reject: false })
+    return r.exitCode === 0 ? Number(r.stdout.split('\t')[0]) : 0
+  }
+
   test('a retrieval killed midway leaves nothing in the coordinator store; the next run completes it', async () => {
     // slow the target's uplink so that the transfer takes seconds
-    await mustRun(net, 'test1', ['tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '16mbit', 'burst', '64kb', 'latency', '500ms'])
+    await mustRun(net, 'test1', ['tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'tbf', 'rate', '4mbit', 'burst', '64kb', 'latency', '500ms'])
     try {
-      await killMidway(['--from', '--target', 'test1', '-c', 'fileset', '-C', 'bigdata'])
+      await killMidway(['--from', '--target', 'test1', '-c', 'fileset', '-C', 'bigdata'], () => bytesBelow(tmp))
     } finally {
       await mustRun(net, 'test1', ['tc', 'qdisc', 'del', 'dev', 'eth0', 'root'])
     }
@@ -93,9 +106,9 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     const link = (await execa('ip', ['-o', 'link'])).stdout.split('\n').find((l) => l.startsWith(`${index}: `))
     const hostEnd = /^\d+: ([^@:]+)/.exec(link ?? '')?.[1]
     expect(hostEnd).toBeDefined()
-    await execa('tc', ['qdisc', 'add', 'dev', hostEnd!, 'root', 'tbf', 'rate', '16mbit', 'burst', '64kb', 'latency', '500ms'])
+    await execa('tc', ['qdisc', 'add', 'dev', hostEnd!, 'root', 'tbf', 'rate', '4mbit', 'burst', '64kb', 'latency', '500ms'])
     try {
-      await killMidway(['--to', '--target', 'test2', '-c', 'fileset', '-C', 'bigdata'])
+      await killMidway(['--to', '--target', 'test2', '-c', 'fileset', '-C', 'bigdata'], () => bytesBelow(join(net.targets[1]!.root, 'tmp')))
     } finally {
       await execa('tc', ['qdisc', 'del', 'dev', hostEnd!, 'root'])
     }

@@ -139,21 +139,35 @@ function hasObsoleteState(manifest: Manifest, oldManifest: Manifest): boolean {
 }
 
 /** `-p P [--coordinator-profile-path D]`, for the recovery commands printed after a failure. */
-function profileArguments(options: Pick<DeployOptions, 'profile' | 'coordinatorProfilePath'>): string {
+export function profileArguments(options: { profile: string; coordinatorProfilePath?: string }): string {
   return `-p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''}`
 }
 
-function transitionError(status: TransitionStatus, options: DeployOptions): DisnixError {
+export interface RecoveryOptions {
+  profile: string
+  coordinatorProfilePath?: string
+  manifestPath: string
+  /** The configuration that was active before; without it there is nothing to go back to. */
+  oldManifestPath?: string
+}
+
+/**
+ * The disnix-activate command that finishes what a failed rollback left (spec §5.5): for status 2 the
+ * previous configuration is activated again, for status 3 the new services are deactivated.
+ */
+export function transitionRecoveryCommand(status: TransitionStatus, options: RecoveryOptions): string | undefined {
   const where = profileArguments(options)
-  const hints: Record<number, string | undefined> = {
-    [TransitionStatus.Failed]: undefined,
-    [TransitionStatus.ObsoleteMappingsRollbackFailed]: options.oldManifestPath
-      ? `the previous configuration could not be restored; retry with: disnix-activate --no-upgrade --no-rollback ${where} ${options.oldManifestPath}`
-      : undefined,
-    [TransitionStatus.NewMappingsRollbackFailed]: options.oldManifestPath
-      ? `new services could not be deactivated; retry with: disnix-activate --no-rollback ${where} -o ${options.manifestPath} ${options.oldManifestPath}`
-      : `new services could not be deactivated; inspect the targets and deactivate them with: disnix-activate --no-rollback ${where} -o ${options.manifestPath} <undeployment manifest>`,
-  }
+  const old = options.oldManifestPath
+  if (status === TransitionStatus.ObsoleteMappingsRollbackFailed && old) return `disnix-activate --no-upgrade --no-rollback ${where} ${old}`
+  if (status === TransitionStatus.NewMappingsRollbackFailed) return `disnix-activate --no-rollback ${where} -o ${options.manifestPath} ${old ?? '<undeployment manifest>'}`
+  return undefined
+}
+
+function transitionError(status: TransitionStatus, options: DeployOptions): DisnixError {
+  const command = transitionRecoveryCommand(status, options)
+  const problem =
+    status === TransitionStatus.ObsoleteMappingsRollbackFailed ? 'the previous configuration could not be restored' : 'new services could not be deactivated'
+  const hint = command === undefined ? undefined : `${problem}; inspect the targets, then retry with: ${command}`
   const state = status === TransitionStatus.Failed ? 'the previous configuration is active again' : 'the rollback failed too'
-  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { exitCode: 1, hint: hints[status] })
+  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { exitCode: 1, hint })
 }

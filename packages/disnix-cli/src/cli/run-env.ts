@@ -54,7 +54,7 @@ export async function runEnv(opts: EnvOptions, flags: { deployState: boolean; de
   if (opts.extraParams !== undefined) manifestArgs.push('--extra-params', opts.extraParams)
   if (flags.deployState) manifestArgs.push('--deploy-state')
   if (opts.showTrace) manifestArgs.push('--show-trace')
-  const built = await runTool('disnix-manifest', manifestArgs, true)
+  const built = await runSiblingTool('disnix-manifest', manifestArgs, true)
   if (built.exitCode !== 0) return built.exitCode
   const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
   const links = await generationLinks(dir, opts.profile)
@@ -76,11 +76,11 @@ async function runDeploy(opts: EnvOptions, flags: { deleteState: boolean }, mani
   if (opts.verbose) args.push('--verbose')
   if (oldManifest !== undefined) args.push('-o', oldManifest)
   args.push(manifest)
-  return (await runTool('disnix-deploy', args, false)).exitCode
+  return (await runSiblingTool('disnix-deploy', args, false)).exitCode
 }
 
 /** Runs a sibling tool; its stderr (progress, errors) goes straight to ours, stdout is captured or passed on. */
-async function runTool(tool: string, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
+async function runSiblingTool(tool: string, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
   const { execa } = await import('execa')
   // The child handles Ctrl-C itself (it rolls back); we only wait for it.
   const ignore = () => {}

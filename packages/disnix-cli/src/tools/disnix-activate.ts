@@ -35,7 +35,7 @@ const program = toolCommand('disnix-activate', 'Activate the services of a manif
     }),
   )
   .action(async (manifestPath: string, opts: Options) => {
-    const [{ readManifest }, { activateSystem }, { withCoordinatorSession }, { loadPreviousManifest }] = await Promise.all([
+    const [{ readManifest }, deployLib, { withCoordinatorSession }, { loadPreviousManifest }] = await Promise.all([
       import('@disnix-ts/libmanifest'),
       import('@disnix-ts/libdeploy'),
       import('../cli/coordinator-context.js'),
@@ -46,15 +46,14 @@ const program = toolCommand('disnix-activate', 'Activate the services of a manif
       const previous = opts.upgrade
         ? await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
         : (session.progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' }), {})
-      const status = await activateSystem({ ...session.context, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun })
+      const status = await deployLib.activateSystem({ ...session.context, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun })
       if (status === 0) {
         session.progress({ kind: 'message', text: 'The new configuration has been successfully activated!' })
         return 0
       }
       session.progress({ kind: 'message', text: 'ERROR: Transition phase execution failed!' })
-      const where = `-p ${opts.profile}${opts.coordinatorProfilePath ? ` --coordinator-profile-path ${opts.coordinatorProfilePath}` : ''}`
-      if (previous.path && status === 3) session.progress({ kind: 'message', text: `Please inspect the targets, then try: disnix-activate --no-rollback ${where} -o ${manifestPath} ${previous.path}` })
-      if (previous.path && status === 2) session.progress({ kind: 'message', text: `Please inspect the targets, then try: disnix-activate --no-upgrade --no-rollback ${where} ${previous.path}` })
+      const command = deployLib.transitionRecoveryCommand(status, { ...opts, manifestPath, oldManifestPath: previous.path })
+      if (previous.path && command) session.progress({ kind: 'message', text: `Please inspect the targets, then try: ${command}` })
       return status
     })
   })

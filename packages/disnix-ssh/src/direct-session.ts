@@ -64,6 +64,11 @@ export function execOnClient(client: SshClient, target: string, request: ExecReq
       channel.pipe(request.stdout, { end: false })
       channel.stderr.pipe(request.stderr, { end: false })
       const unwatch = request.watchResize?.((rows, cols) => channel.setWindow(rows, cols, 0, 0))
+      // No signal: the command's own clean-up (removing its temp files) runs once it sees the end.
+      const abort = (): void => void channel.close()
+      if (request.signal?.aborted) abort()
+      else request.signal?.addEventListener('abort', abort, { once: true })
+      channel.once('close', () => request.signal?.removeEventListener('abort', abort))
       if (request.stdin) request.stdin.pipe(channel)
       else channel.end()
     })

@@ -27,3 +27,4 @@ export { openSession, masterSocketPath, queryMasterStatus, DEFAULT_PERSIST_SECON
 export type { MasterStatus } from './mux-protocol.js'
 export { SSH_CLIENT_OPERATIONS, validateRequest, forwardedArgv, type SshClientOperation, type SshClientRequest } from './ssh-client-request.js'
 export { runSshClientOperation, type SshClientIo } from './run-ssh-client-operation.js'
+export { sshClientCommand, runSshClientCommand, type SshClientCommandIo } from './ssh-client-command.js'

@@ -1,7 +1,6 @@
 /**
- * The framed protocol between a disnix-ssh-client invocation and the connection-sharing master, over a
- * Unix socket. Frame: u32 payload length, u32 channel id, u8 type, payload. One channel per remote
- * command; data frames carry raw bytes so closures and snapshots stream both ways, and backpressure
+ * The framed protocol (libmain's frame codec) between a disnix-ssh-client invocation and the
+ * connection-sharing master, over a Unix socket. One channel per remote command; data frames carry raw bytes so closures and snapshots stream both ways, and backpressure
  * is applied by pausing the reader on either side.
  */
 export const FrameType = {
@@ -23,14 +22,14 @@ export const FrameType = {
 } as const
 export type FrameType = (typeof FrameType)[keyof typeof FrameType]
 
-export interface Frame {
-  channel: number
-  type: FrameType
-  payload: Buffer
-}
-
 export interface OpenPayload {
+  /** The remote command as a shell string (every argument quoted). */
   command: string
+  /**
+   * The same command as an argument vector when it is a plain call of the remote client without stdin:
+   * the master may then serve it over a long-lived `--serve` session instead of starting a process.
+   */
+  argv?: string[]
   pty?: { rows: number; cols: number; term: string }
 }
 
@@ -53,59 +52,9 @@ export interface MasterStatus {
   connects: number
   /** Remote commands served so far. */
   commands: number
+  /** How many of them ran in the remote client's long-lived `--serve` session (no process start). */
+  served: number
+  /** Remote commands running now. */
+  running: number
   connected: boolean
-}
-
-const HEADER = 9
-export const MAX_FRAME_PAYLOAD = 1024 * 1024
-
-export function encodeFrame(channel: number, type: FrameType, payload: Buffer | string = Buffer.alloc(0)): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload
-  const header = Buffer.allocUnsafe(HEADER)
-  header.writeUInt32BE(body.length, 0)
-  header.writeUInt32BE(channel, 4)
-  header.writeUInt8(type, 8)
-  return Buffer.concat([header, body])
-}
-
-export function encodeJsonFrame(channel: number, type: FrameType, value: unknown): Buffer {
-  return encodeFrame(channel, type, JSON.stringify(value))
-}
-
-/** Splits a byte stream into frames; throws on a frame larger than {@link MAX_FRAME_PAYLOAD}. */
-export function frameDecoder(): (chunk: Buffer) => Frame[] {
-  let pending: Buffer = Buffer.alloc(0)
-  // Chunks of an incomplete frame are collected and joined once it is complete (no quadratic copying).
-  let parts: Buffer[] = []
-  let partsLength = 0
-  let need = 0
-  return (chunk) => {
-    if (need > 0) {
-      parts.push(chunk)
-      partsLength += chunk.length
-      if (pending.length + partsLength < need) return []
-      pending = Buffer.concat([pending, ...parts])
-      parts = []
-      partsLength = 0
-      need = 0
-    } else {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
-    }
-    const frames: Frame[] = []
-    while (pending.length >= HEADER) {
-      const length = pending.readUInt32BE(0)
-      if (length > MAX_FRAME_PAYLOAD) throw new Error(`mux frame too large (${length} bytes)`)
-      if (pending.length < HEADER + length) {
-        need = HEADER + length
-        break
-      }
-      frames.push({
-        channel: pending.readUInt32BE(4),
-        type: pending.readUInt8(8) as FrameType,
-        payload: pending.subarray(HEADER, HEADER + length),
-      })
-      pending = pending.subarray(HEADER + length)
-    }
-    return frames
-  }
 }

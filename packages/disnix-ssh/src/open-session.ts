@@ -4,10 +4,10 @@ import { existsSync, openSync, closeSync, lstatSync, mkdirSync } from 'node:fs'
 import { createConnection, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import { DisnixError, encodeFrame, encodeJsonFrame, frameDecoder, hasErrorCode, type Frame } from '@disnix-ts/libmain'
 import { SSH_FAILURE_EXIT, targetError } from './target-error.js'
 import { directSession } from './direct-session.js'
-import { encodeFrame, encodeJsonFrame, frameDecoder, FrameType, type ErrorPayload, type Frame, type MasterStatus } from './mux-protocol.js'
+import { FrameType, type ErrorPayload, type MasterStatus } from './mux-protocol.js'
 import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js'
 import type { ConnectionParams } from './resolve-connection.js'
 import type { Client as SshClient } from 'ssh2'
@@ -176,7 +176,7 @@ function execOnMaster(socket: Socket, id: number, channels: Map<number, (frame: 
         }
       }
     })
-    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, pty: request.pty }))
+    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, argv: request.argv, pty: request.pty }))
     unwatch = request.watchResize?.((rows, cols) => socket.write(encodeJsonFrame(id, FrameType.Resize, { rows, cols })))
     const stdin = request.stdin
     if (!stdin) {

@@ -10,11 +10,21 @@ export interface PtyRequest {
 /** One remote command: a shell string (build it with quoteShellArgs) and the streams it talks to. */
 export interface ExecRequest {
   command: string
+  /**
+   * The same command as an argument vector, when it is a plain call of the remote client that reads no
+   * stdin: a connection-sharing master may run it in the client's long-lived `--serve` session.
+   */
+  argv?: readonly string[]
   /** Streamed to the command's stdin; without it the command sees end-of-file at once (like `ssh -n`). */
   stdin?: Readable
   stdout: Writable
   stderr: Writable
   pty?: PtyRequest
+  /**
+   * Ends the remote command early by closing its channel: it sees the end of its input and a closed
+   * output, as when the ssh process of a caller is killed, and its own clean-up still runs.
+   */
+  signal?: AbortSignal
   /** Registers a listener for terminal size changes; returns the function that removes it. */
   watchResize?: (apply: (rows: number, cols: number) => void) => () => void
 }

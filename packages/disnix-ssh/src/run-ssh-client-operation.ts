@@ -17,6 +17,11 @@ export interface SshClientIo {
   stdin?: Readable
   pty?: PtyRequest
   watchResize?: (apply: (rows: number, cols: number) => void) => () => void
+  /**
+   * Whether plain calls of the remote client may run in its long-lived `--serve` session, when the
+   * session goes through a connection-sharing master (DISNIX_SSH_SERVE; default yes).
+   */
+  serve?: boolean
 }
 
 /**
@@ -53,7 +58,12 @@ export async function runSshClientOperation(request: SshClientRequest, session: 
 }
 
 async function forward(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
-  return exitStatus(await session.exec({ command: quoteShellArgs(forwardedArgv(request)), stdout: io.stdout, stderr: io.stderr }))
+  return exitStatus(await session.exec({ ...clientCall(forwardedArgv(request), io), stdout: io.stdout, stderr: io.stderr }))
+}
+
+/** A call of the remote client that reads no stdin: servable unless the caller said no. */
+function clientCall(argv: string[], io: SshClientIo): { command: string; argv?: string[] } {
+  return { command: quoteShellArgs(argv), argv: io.serve === false ? undefined : argv }
 }
 
 /** `--import --localfile F…`: each file streams into a disnix-tmpfile that is imported, then removed. */
@@ -162,7 +172,7 @@ async function captureLine(request: SshClientRequest, session: RemoteSession, io
       callback()
     },
   })
-  const status = exitStatus(await session.exec({ command: quoteShellArgs(argv), stdout: collect, stderr: io.stderr }))
+  const status = exitStatus(await session.exec({ ...clientCall(argv, io), stdout: collect, stderr: io.stderr }))
   if (status !== 0) throw stepFailed(request, status, argv.join(' '))
   const line = Buffer.concat(chunks).toString().trim().split('\n').at(-1) ?? ''
   if (line === '') throw targetError(request, 'REMOTE_OUTPUT_MISSING', `${request.remoteClient} --${request.operation} printed no file name`)

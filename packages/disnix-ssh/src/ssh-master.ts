@@ -2,21 +2,13 @@ import { rename, rm, stat } from 'node:fs/promises'
 import { createConnection, createServer, type Socket } from 'node:net'
 import { PassThrough, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { isDisnixError } from '@disnix-ts/libmain'
+import { encodeFrame, encodeJsonFrame, frameDecoder, isDisnixError, type Frame } from '@disnix-ts/libmain'
 import type { Client as SshClient } from 'ssh2'
 import { connectSsh } from './connect-ssh.js'
 import { SSH_FAILURE_EXIT } from './target-error.js'
 import { execOnClient } from './direct-session.js'
-import {
-  encodeFrame,
-  encodeJsonFrame,
-  frameDecoder,
-  FrameType,
-  type ErrorPayload,
-  type Frame,
-  type MasterStatus,
-  type OpenPayload,
-} from './mux-protocol.js'
+import { canServe, startServeSession, type ServeSession } from './serve-session.js'
+import { FrameType, type ErrorPayload, type MasterStatus, type OpenPayload } from './mux-protocol.js'
 import type { ConnectionParams } from './resolve-connection.js'
 
 /** What the master tells the invocation that started it, once. */
@@ -32,6 +24,8 @@ export interface RunMasterOptions {
 
 // Without keep-alives a silently dead link is only noticed when a command hangs.
 const DEFAULT_MASTER_KEEPALIVE_MS = 15_000
+// A remote client that can serve says hello as soon as it has started (a Node start, well under this).
+const SERVE_HELLO_TIMEOUT_MS = 30_000
 
 /**
  * The connection-sharing master (ARCHITECTURE §5): owns one ssh2 connection to a target and serves the
@@ -48,7 +42,9 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
   }
   let client: SshClient | undefined
   let connecting: Promise<SshClient> | undefined
-  const status: MasterStatus = { pid: process.pid, connects: 0, commands: 0, connected: false }
+  const status: MasterStatus = { pid: process.pid, connects: 0, commands: 0, served: 0, running: 0, connected: false }
+  // Per remote client: its --serve session on the current connection (undefined: it cannot serve).
+  const serveSessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined> }>()
   const warnings: string[] = []
   let clients = 0
   let idleTimer: NodeJS.Timeout | undefined
@@ -123,7 +119,7 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     socket.setMaxListeners(0)
     const decode = frameDecoder()
     const queue: Frame[] = []
-    const channels = new Map<number, PassThrough>()
+    const channels = new Map<number, { input: PassThrough; stop: AbortController }>()
     let blocked = false
     const block = (until: Promise<unknown>): void => {
       blocked = true
@@ -138,16 +134,17 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
       while (!blocked && queue.length > 0) handle(queue.shift()!)
     }
     const handle = (frame: Frame): void => {
-      const stdin = channels.get(frame.channel)
+      const stdin = channels.get(frame.channel)?.input
       switch (frame.type) {
         case FrameType.Open: {
           const input = new PassThrough()
-          channels.set(frame.channel, input)
+          const stop = new AbortController()
+          channels.set(frame.channel, { input, stop })
           // Hold further frames of this client until the connection is there; stdin then buffers in
           // `input` with its own backpressure.
           let opened: () => void = () => {}
           block(new Promise<void>((resolve) => (opened = resolve)))
-          void runCommand(socket, frame.channel, JSON.parse(frame.payload.toString()) as OpenPayload, input, () => opened()).finally(() => {
+          void runCommand(socket, frame.channel, JSON.parse(frame.payload.toString()) as OpenPayload, input, stop.signal, () => opened()).finally(() => {
             channels.delete(frame.channel)
             opened()
           })
@@ -180,40 +177,68 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     })
     socket.on('error', () => {})
     socket.on('close', () => {
-      for (const input of channels.values()) input.destroy()
+      // A client that went away (killed in the middle of a transfer) takes its remote commands along:
+      // left running they would hold the channel, the remote temp files and the link's bandwidth.
+      for (const { input, stop } of channels.values()) {
+        stop.abort()
+        input.destroy()
+      }
       clients--
       armIdle()
     })
   }
 
-  async function runCommand(socket: Socket, id: number, open: OpenPayload, stdin: PassThrough, opened: () => void): Promise<void> {
+  /** The remote client's --serve session on connection `c`, started on first use. */
+  async function serveSession(c: SshClient, remoteClient: string): Promise<ServeSession | undefined> {
+    if (!canServe(remoteClient)) return undefined
+    let entry = serveSessions.get(remoteClient)
+    const current = entry && entry.client === c ? await entry.session : undefined
+    if (entry && entry.client === c && (current === undefined || current.alive)) return current
+    entry = { client: c, session: startServeSession(c, params.target, remoteClient, SERVE_HELLO_TIMEOUT_MS, (line) => process.stderr.write(`${line}\n`)) }
+    serveSessions.set(remoteClient, entry)
+    return entry.session
+  }
+
+  async function runCommand(socket: Socket, id: number, open: OpenPayload, stdin: PassThrough, signal: AbortSignal, opened: () => void): Promise<void> {
     const stdout = frameWriter(socket, id, FrameType.Stdout)
     const stderr = frameWriter(socket, id, FrameType.Stderr)
     let reply: Buffer
+    status.running++
     try {
       const c = await getClient()
       status.commands++
       opened()
-      const result = await execOnClient(
-        c,
-        params.target,
-        {
-          command: open.command,
-          stdin,
-          stdout,
-          stderr,
-          pty: open.pty,
-          watchResize: (apply) => {
-            const listener = (size: { rows: number; cols: number }): void => apply(size.rows, size.cols)
-            stdin.on('resize', listener)
-            return () => stdin.off('resize', listener)
+      const serve = open.argv && open.argv.length > 0 && !open.pty ? await serveSession(c, open.argv[0]!) : undefined
+      if (serve) {
+        status.served++
+        stdin.resume() // the command reads no stdin; its end-of-file is all that comes
+        const result = await serve.run({ argv: open.argv!.slice(1), stdout, stderr })
+        reply = encodeJsonFrame(id, FrameType.Exit, result)
+      } else {
+        const result = await execOnClient(
+          c,
+          params.target,
+          {
+            command: open.command,
+            stdin,
+            stdout,
+            stderr,
+            signal,
+            pty: open.pty,
+            watchResize: (apply) => {
+              const listener = (size: { rows: number; cols: number }): void => apply(size.rows, size.cols)
+              stdin.on('resize', listener)
+              return () => stdin.off('resize', listener)
+            },
           },
-        },
-        params.connectTimeoutMs,
-      )
-      reply = encodeJsonFrame(id, FrameType.Exit, result)
+          params.connectTimeoutMs,
+        )
+        reply = encodeJsonFrame(id, FrameType.Exit, result)
+      }
     } catch (error) {
       reply = encodeJsonFrame(id, FrameType.Error, errorPayload(error))
+    } finally {
+      status.running--
     }
     stdout.end()
     stderr.end()

@@ -4,7 +4,7 @@ import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isDisnixError } from '@disnix-ts/libmain'
 import { runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
-import type { TargetContext } from './target-context.js'
+import type { TargetContext, TargetOutput } from './target-context.js'
 
 /**
  * How many lock/unlock notifications of one profile run at once. Each is a module process that
@@ -165,10 +165,14 @@ async function readAll(handle: FileHandle): Promise<Buffer> {
   return data.subarray(0, read)
 }
 
-function copyTo(destination: 'inherit' | number, data: Buffer, stream: 'stdout' | 'stderr'): void {
+function copyTo(destination: TargetOutput, data: Buffer, stream: 'stdout' | 'stderr'): void {
   if (data.length === 0) return
   if (destination === 'inherit') {
     ;(stream === 'stdout' ? process.stdout : process.stderr).write(data)
+    return
+  }
+  if (typeof destination === 'object') {
+    destination.write(data)
     return
   }
   for (let written = 0; written < data.length; ) written += writeSync(destination, data, written)

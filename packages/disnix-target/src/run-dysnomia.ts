@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { DisnixError, isDisnixError } from '@disnix-ts/libmain'
-import type { TargetContext } from './target-context.js'
+import { DisnixError, forwardStream, isDisnixError } from '@disnix-ts/libmain'
+import type { TargetContext, TargetOutput } from './target-context.js'
 
 /** One `dysnomia --type T --operation OP --component C --container N --environment` call. */
 export interface DysnomiaCall {
@@ -17,8 +17,8 @@ export interface DysnomiaCall {
 
 /** Where the module's output goes: the context's stdio, or descriptors of a caller (captured output). */
 export interface DysnomiaOutput {
-  stdout: 'inherit' | number
-  stderr: 'inherit' | number
+  stdout: TargetOutput
+  stderr: TargetOutput
 }
 
 /**
@@ -49,7 +49,7 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
       modulesPath: settings.modulesPath,
       builtinModulesDir: bundledModulesDir(),
     })
-    status = await runModule(invocation, { stdin: 'ignore', stdout: output.stdout, stderr: output.stderr, signal: ctx.signal })
+    status = await runModule(invocation, { stdin: 'ignore', stdout: moduleOutput(output.stdout), stderr: moduleOutput(output.stderr), signal: ctx.signal })
     if (status !== 0) {
       writeTo(
         output.stderr,
@@ -74,7 +74,13 @@ function childHomedir(env: NodeJS.ProcessEnv): string {
   return env.HOME ?? userInfo().homedir
 }
 
-function writeTo(destination: 'inherit' | number, text: string): void {
+function writeTo(destination: TargetOutput, text: string): void {
   if (destination === 'inherit') process.stderr.write(text)
-  else writeSync(destination, text)
+  else if (typeof destination === 'number') writeSync(destination, text)
+  else destination.write(text)
+}
+
+/** A stream is piped into by the module's child and must stay open for what follows. */
+function moduleOutput(output: TargetOutput): TargetOutput {
+  return typeof output === 'object' ? forwardStream(output) : output
 }

@@ -1,6 +1,6 @@
 import type { ExecaError, Options } from 'execa'
-import { DisnixError, toolPath } from '@disnix-ts/libmain'
-import type { TargetContext } from './target-context.js'
+import { DisnixError, forwardStream, toolPath } from '@disnix-ts/libmain'
+import type { TargetContext, TargetOutput } from './target-context.js'
 
 export interface RunTargetToolOptions {
   /** Extra variables for this child only (an activity's container properties). */
@@ -25,8 +25,8 @@ export async function runTargetTool(ctx: TargetContext, tool: string, args: read
       extendEnv: false,
       cancelSignal: ctx.signal,
       stdin: 'ignore',
-      stdout: options.stdoutFd ?? (options.capture ? 'pipe' : ctx.stdout),
-      stderr: ctx.stderr,
+      stdout: options.stdoutFd ?? (options.capture ? 'pipe' : execaOutput(ctx.stdout)),
+      stderr: execaOutput(ctx.stderr),
       stripFinalNewline: false,
       encoding: 'utf8',
     } as Options)
@@ -34,6 +34,11 @@ export async function runTargetTool(ctx: TargetContext, tool: string, args: read
   } catch (error) {
     throw childFailure(error, options.step)
   }
+}
+
+/** A context's output as execa takes it: a stream is piped into (and left open). */
+function execaOutput(output: TargetOutput): 'inherit' | number | ['pipe', NodeJS.WritableStream] {
+  return typeof output === 'object' ? ['pipe', forwardStream(output)] : output
 }
 
 /** A failed child as a DisnixError whose exit status is the child's (1 when it has none). */

@@ -16,7 +16,7 @@ export function profileOption(): Option {
 }
 
 export function interfaceOption(): Option {
-  return new Option('--interface <executable>', 'Client interface used to reach the targets')
+  return new Option('--interface <executable>', 'Client interface used to reach the targets (disnix-ssh-client runs in this process unless DISNIX_IN_PROCESS_INTERFACE=0)')
     .env('DISNIX_CLIENT_INTERFACE')
     .default(DEFAULT_CLIENT_INTERFACE)
 }

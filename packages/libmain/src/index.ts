@@ -1,5 +1,5 @@
 export { DisnixError, isDisnixError, hasErrorCode, type DisnixErrorOptions } from './disnix-error.js'
-export { runTool, type RunToolOptions } from './run-tool.js'
+export { runTool, errorReport, type RunToolOptions, type ErrorReport } from './run-tool.js'
 export { toolCommand, helpSections, type ToolCommandOptions } from './disnix-command.js'
 export {
   DEFAULT_PROFILE,
@@ -36,3 +36,6 @@ export {
 export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'
 export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions } from './live-progress.js'
 export { prefixLines } from './prefix-lines.js'
+export { encodeFrame, encodeJsonFrame, frameDecoder, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
+export { forwardStream } from './forward-stream.js'
+export { ServeFrameType, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'

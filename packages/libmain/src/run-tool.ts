@@ -24,21 +24,30 @@ export async function runTool(program: Command, options: RunToolOptions = {}): P
   try {
     await program.parseAsync(options.argv ? [...options.argv] : process.argv)
   } catch (error) {
-    process.exitCode = reportError(error, options.errorPrefix ?? '')
+    const report = errorReport(error, options.errorPrefix ?? '')
+    process.stderr.write(report.text)
+    process.exitCode = report.exitCode
   }
 }
 
-function reportError(error: unknown, prefix: string): number {
+/** What a tool prints for an error and the status it exits with. */
+export interface ErrorReport {
+  text: string
+  exitCode: number
+}
+
+/**
+ * The one mapping of errors to messages and exit statuses, shared by runTool and by the tools that
+ * also run in-process (`disnix-ssh-client` in a coordinator, `disnix-run-activity --serve`).
+ */
+export function errorReport(error: unknown, prefix: string): ErrorReport {
   if (error instanceof CommanderError) {
     // commander already printed its message (or the help/version text).
-    return error.exitCode
+    return { text: '', exitCode: error.exitCode }
   }
   if (error instanceof DisnixError) {
-    process.stderr.write(`${prefix}${error.message}\n`)
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`)
-    return error.exitCode
+    return { text: `${prefix}${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, exitCode: error.exitCode }
   }
-  process.stderr.write(`${prefix}internal error (this is a bug in disnix-ts):\n`)
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-  return 70
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  return { text: `${prefix}internal error (this is a bug in disnix-ts):\n${detail}\n`, exitCode: 70 }
 }

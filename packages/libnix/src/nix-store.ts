@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
 import type { Options, ResultPromise } from 'execa'
-import { commandError } from '@disnix-ts/libmain'
+import { commandError, forwardStream } from '@disnix-ts/libmain'
 
 /** Options shared by the store and profile wrappers. */
 export interface NixProcessOptions {
@@ -10,9 +10,10 @@ export interface NixProcessOptions {
   signal?: AbortSignal
   /**
    * Where the child's stderr goes: captured (default; its last lines go into the error message),
-   * inherited, or an open file descriptor (a job log).
+   * inherited, an open file descriptor (a job log), or a stream of the caller (also captured; the
+   * stream is left open).
    */
-  stderr?: 'pipe' | 'inherit' | number
+  stderr?: 'pipe' | 'inherit' | number | Writable
   /** What this command does, for the error message. */
   step?: string
 }
@@ -120,7 +121,7 @@ export async function runNixProcess(
       cancelSignal: options.signal,
       stdin: 'ignore',
       stdout: 'pipe',
-      stderr: options.stderr ?? 'pipe',
+      stderr: typeof options.stderr === 'object' ? ['pipe', forwardStream(options.stderr)] : (options.stderr ?? 'pipe'),
       stripFinalNewline: false,
       encoding: 'utf8',
       ...stdio,

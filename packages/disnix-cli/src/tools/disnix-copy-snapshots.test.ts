@@ -40,9 +40,9 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     net = await startTestnet({ targets: ['test1', 'test2'] })
     stateDir = await suiteDir('disnix-copy-snapshots-store-')
     tmp = await suiteDir('disnix-copy-snapshots-tmp-')
-    // A direct connection per invocation: a client killed outright must not leave a shared
-    // connection-sharing master behind with a half-read channel (see the report on disnix-ssh).
-    env = { SSH_OPTS: net.sshOpts, DYSNOMIA_STATEDIR: stateDir, TMPDIR: tmp, DISNIX_SSH_PERSIST: '0' }
+    // Through the connection-sharing master: a client killed outright must take its remote commands
+    // along, or they would hold the master's channel and the throttled link for the next run.
+    env = { SSH_OPTS: net.sshOpts, DYSNOMIA_STATEDIR: stateDir, TMPDIR: tmp, DISNIX_SSH_PERSIST: '60', XDG_RUNTIME_DIR: join(tmp, 'runtime') }
     // a 24 MiB snapshot in test1's store
     const made = await net.exec('test1', [
       'sh',
@@ -53,6 +53,10 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     digest = made.stdout.split(' ')[0]!
   })
   afterAll(async () => {
+    for (const target of ['test1', 'test2']) {
+      const status = await runBin('disnix-ssh-client', ['--target', target, '--master-status'], { env })
+      if (status.exitCode === 0) process.kill((JSON.parse(status.stdout) as { pid: number }).pid, 'SIGTERM')
+    }
     await net?.down()
     for (const dir of [stateDir, tmp]) if (dir) await rm(dir, { recursive: true, force: true })
   })
@@ -63,6 +67,7 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
    * loaded machine).
    */
   async function killMidway(args: string[], receivedBytes: () => Promise<number>): Promise<void> {
+    const target = args[args.indexOf('--target') + 1]!
     const child = execa(join(installRoot(), 'bin', 'disnix-copy-snapshots'), args, { env, detached: true, reject: false, stdin: 'ignore' })
     const deadline = Date.now() + 60_000
     while ((await receivedBytes()) < 1024 * 1024 && child.exitCode === null && Date.now() < deadline) {
@@ -71,6 +76,12 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     expect(child.exitCode, 'the transfer ended before it could be interrupted').toBe(null)
     process.kill(-child.pid!, 'SIGKILL')
     await child
+    // The master ends the killed client's remote command at once (the link is still throttled: left
+    // running, the transfer would take most of a minute, a send would wait for its input forever).
+    const running = async () => (JSON.parse((await runBin('disnix-ssh-client', ['--target', target, '--master-status'], { env })).stdout) as { running: number }).running
+    const settled = Date.now() + 15_000
+    while ((await running()) > 0 && Date.now() < settled) await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(await running(), 'the killed transfer still runs in the master').toBe(0)
   }
 
   /** Bytes in the regular files below `dir` (0 when it does not exist). */
@@ -112,6 +123,8 @@ describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () =
     } finally {
       await execa('tc', ['qdisc', 'del', 'dev', hostEnd!, 'root'])
     }
+    // the remote command's own clean-up ran: nothing of the transfer is left in the target's /tmp
+    expect((await readdir(join(net.targets[1]!.root, 'tmp'))).filter((name) => name.startsWith('disnix.'))).toEqual([])
     const query = async () => (await net.exec('test2', ['dysnomia-snapshots', '--query-all', '--check'])).stdout
     expect(await query()).toBe('')
     expect(await entries(join(net.targets[1]!.root, 'var/state/dysnomia/snapshots/fileset/bigdata'))).toEqual([])

@@ -291,6 +291,54 @@ describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
     })
   })
 
+  describe('the --serve session of disnix-run-activity', () => {
+    const missing = '/nix/store/00000000000000000000000000000000-missing'
+    const real = { DISNIX_REMOTE_CLIENT: 'disnix-run-activity' }
+    const masterStatus = async (env: NodeJS.ProcessEnv) => JSON.parse((await client(['--target', T1, '--master-status'], env)).stdout) as { connects: number; commands: number; served: number }
+
+    test('plain calls run in one served session per connection, with the results of a process per call', async () => {
+      const env = { ...real, XDG_RUNTIME_DIR: await testDir('disnix-ssh-serve-') }
+      const cases = [
+        ['--print-invalid', missing],
+        ['--query-installed', '-p', 'nothing-deployed-here'],
+        ['--activate', '--type', 'echo', missing],
+        ['--deactivate', '--type', 'no-such-module', missing],
+        ['--query-all-snapshots', '-C', 'no-container'],
+        ['--lock', '-p', 'bad/name'],
+      ]
+      for (const args of cases) {
+        const perProcess = await client(['--target', T1, ...args], { ...env, DISNIX_SSH_PERSIST: '0' })
+        expect(await client(['--target', T1, ...args], env), args.join(' ')).toEqual(perProcess)
+      }
+      const component = '/nix/store/00000000000000000000000000000000-serve-echo'
+      await mkdir(join(root(T1), component), { recursive: true })
+      const activations = await Promise.all(Array.from({ length: 6 }, () => client(['--target', T1, '--activate', '--type', 'echo', component], env)))
+      for (const r of activations) {
+        expect(r.exitCode).toBe(0)
+        expect(r.stdout).toContain(`Echo module: Activate service: ${component}\n`)
+      }
+      expect(await masterStatus(env)).toMatchObject({ connects: 1, commands: cases.length + 6, served: cases.length + 6 })
+
+      // DISNIX_SSH_SERVE=0: the same master, a remote process for the call.
+      expect(await client(['--target', T1, '--print-invalid', missing], { ...env, DISNIX_SSH_SERVE: '0' })).toEqual({ stdout: `${missing}\n`, stderr: '', exitCode: 0 })
+      expect(await masterStatus(env)).toMatchObject({ commands: cases.length + 7, served: cases.length + 6 })
+      await stopMasters(env.XDG_RUNTIME_DIR)
+    })
+
+    test('a remote disnix-run-activity that cannot serve gets a process per call', async () => {
+      const env = { XDG_RUNTIME_DIR: await testDir('disnix-ssh-noserve-'), DISNIX_REMOTE_CLIENT: '/tmp/older/disnix-run-activity' }
+      await mkdir(join(root(T1), 'tmp', 'older'), { recursive: true })
+      const older = join(root(T1), 'tmp', 'older', 'disnix-run-activity')
+      await writeFile(older, '#!/bin/sh\nif [ "$1" = --serve ]; then echo "disnix-run-activity: unrecognized option \'--serve\'" >&2; exit 1; fi\nexec disnix-run-activity "$@"\n')
+      await chmod(older, 0o755)
+      for (let i = 0; i < 2; i++) expect(await client(['--target', T1, '--print-invalid', missing], env)).toEqual({ stdout: `${missing}\n`, stderr: '', exitCode: 0 })
+      expect(await masterStatus(env)).toMatchObject({ commands: 2, served: 0 })
+      const log = (await readdir(join(env.XDG_RUNTIME_DIR, 'disnix-ssh'))).find((n) => n.endsWith('.log'))!
+      expect(await readFile(join(env.XDG_RUNTIME_DIR, 'disnix-ssh', log), 'utf8')).toContain("unrecognized option '--serve'")
+      await stopMasters(env.XDG_RUNTIME_DIR)
+    })
+  })
+
   describe('host keys', () => {
     const opts = (knownHosts: string, extra = '') => `${net.sshOpts} -o UserKnownHostsFile=${knownHosts} ${extra}`
     const hostKeyLine = async () => (await readFile(net.knownHosts, 'utf8')).split('\n').find((l) => l.startsWith(`${T1},`))!

@@ -1,23 +1,23 @@
 import { describe, expect, test } from 'vitest'
-import { encodeFrame, encodeJsonFrame, frameDecoder, FrameType, MAX_FRAME_PAYLOAD } from './mux-protocol.js'
+import { encodeFrame, encodeJsonFrame, frameDecoder, MAX_FRAME_PAYLOAD } from './frame-codec.js'
 
-describe('mux frames', () => {
+describe('frames', () => {
   test('decode across arbitrary chunk boundaries', () => {
     const bytes = Buffer.concat([
-      encodeJsonFrame(1, FrameType.Open, { command: 'echo hi' }),
-      encodeFrame(1, FrameType.Stdin, Buffer.from([0, 1, 2, 255])),
-      encodeFrame(1, FrameType.StdinEof),
-      encodeFrame(7, FrameType.Stdout, 'x'.repeat(70_000)),
+      encodeJsonFrame(1, 1, { command: 'echo hi' }),
+      encodeFrame(1, 2, Buffer.from([0, 1, 2, 255])),
+      encodeFrame(1, 3),
+      encodeFrame(7, 5, 'x'.repeat(70_000)),
     ])
     for (const step of [1, 5, 9, 1000, bytes.length]) {
       const decode = frameDecoder()
       const frames = []
       for (let i = 0; i < bytes.length; i += step) frames.push(...decode(bytes.subarray(i, i + step)))
       expect(frames.map((f) => [f.channel, f.type, f.payload.length])).toEqual([
-        [1, FrameType.Open, 21],
-        [1, FrameType.Stdin, 4],
-        [1, FrameType.StdinEof, 0],
-        [7, FrameType.Stdout, 70_000],
+        [1, 1, 21],
+        [1, 2, 4],
+        [1, 3, 0],
+        [7, 5, 70_000],
       ])
       expect(JSON.parse(frames[0]!.payload.toString())).toEqual({ command: 'echo hi' })
       expect([...frames[1]!.payload]).toEqual([0, 1, 2, 255])
@@ -27,6 +27,6 @@ describe('mux frames', () => {
   test('a frame larger than the limit is refused', () => {
     const header = Buffer.alloc(9)
     header.writeUInt32BE(MAX_FRAME_PAYLOAD + 1, 0)
-    expect(() => frameDecoder()(header)).toThrow('mux frame too large')
+    expect(() => frameDecoder()(header)).toThrow('frame too large')
   })
 })

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { Option, type Command } from 'commander'
-import { collect, DisnixError, errorReport, helpSections, nonNegativeInteger, toolCommand } from '@disnix-ts/libmain'
+import { collect, DisnixError, helpSections, nonNegativeInteger, runToolInProcess, toolCommand } from '@disnix-ts/libmain'
 
 const OPERATIONS: [flags: string, description: string][] = [
   ['--import', 'Import a closure (--localfile: stream the local file; --remotefile: a file on the target)'],
@@ -123,17 +123,7 @@ export function sshClientCommand(io: SshClientCommandIo, onStatus: (status: numb
  * the same output and messages.
  */
 export async function runSshClientCommand(argv: readonly string[], io: SshClientCommandIo): Promise<number> {
-  let status = 0
-  const program = sshClientCommand({ ...io, terminal: false }, (s) => (status = s))
-  program.exitOverride()
-  try {
-    await program.parseAsync([...argv], { from: 'user' })
-    return status
-  } catch (error) {
-    const report = errorReport(error, '')
-    io.stderr.write(report.text)
-    return report.exitCode
-  }
+  return runToolInProcess((onStatus) => sshClientCommand({ ...io, terminal: false }, onStatus), argv, io.stderr)
 }
 
 async function run(paths: string[], opts: CliOptions, io: SshClientCommandIo): Promise<number> {

@@ -1,5 +1,5 @@
 export { DisnixError, isDisnixError, hasErrorCode, type DisnixErrorOptions } from './disnix-error.js'
-export { runTool, errorReport, type RunToolOptions, type ErrorReport } from './run-tool.js'
+export { runTool, runToolInProcess, errorReport, type RunToolOptions, type ErrorReport } from './run-tool.js'
 export { toolCommand, helpSections, type ToolCommandOptions } from './disnix-command.js'
 export {
   DEFAULT_PROFILE,

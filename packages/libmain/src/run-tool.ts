@@ -30,6 +30,28 @@ export async function runTool(program: Command, options: RunToolOptions = {}): P
   }
 }
 
+/**
+ * Runs a tool's command line in this process for an in-process caller and returns the exit status
+ * the executable would have: an error is reported on `stderr` as runTool reports it (no prefix), and
+ * the action reports its own status through `onStatus` of `makeProgram`.
+ */
+export async function runToolInProcess(
+  makeProgram: (onStatus: (status: number) => void) => Command,
+  argv: readonly string[],
+  stderr: { write(text: string): unknown },
+): Promise<number> {
+  let status = 0
+  const program = makeProgram((s) => (status = s)).exitOverride()
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return status
+  } catch (error) {
+    const report = errorReport(error, '')
+    stderr.write(report.text)
+    return report.exitCode
+  }
+}
+
 /** What a tool prints for an error and the status it exits with. */
 export interface ErrorReport {
   text: string

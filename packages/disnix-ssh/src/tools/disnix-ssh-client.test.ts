@@ -319,9 +319,15 @@ describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
       }
       expect(await masterStatus(env)).toMatchObject({ connects: 1, commands: cases.length + 6, served: cases.length + 6 })
 
+      // A served session that dies is replaced by the next call.
+      expect((await net.exec(T1, ['pkill', '-f', 'disnix-run-activity --serve'])).exitCode).toBe(0)
+      await waitFor(async () => (await net.exec(T1, ['pgrep', '-f', 'disnix-run-activity --serve'])).exitCode !== 0, 10_000)
+      expect(await client(['--target', T1, '--print-invalid', missing], env)).toEqual({ stdout: `${missing}\n`, stderr: '', exitCode: 0 })
+      expect(await masterStatus(env)).toMatchObject({ connects: 1, served: cases.length + 7 })
+
       // DISNIX_SSH_SERVE=0: the same master, a remote process for the call.
       expect(await client(['--target', T1, '--print-invalid', missing], { ...env, DISNIX_SSH_SERVE: '0' })).toEqual({ stdout: `${missing}\n`, stderr: '', exitCode: 0 })
-      expect(await masterStatus(env)).toMatchObject({ commands: cases.length + 7, served: cases.length + 6 })
+      expect(await masterStatus(env)).toMatchObject({ commands: cases.length + 8, served: cases.length + 7 })
       await stopMasters(env.XDG_RUNTIME_DIR)
     })
 

@@ -1,5 +1,6 @@
-# The stateful service of bench/state.mjs: a fileset whose mutable directory /var/state/big/data holds
-# the data that moves.
+# The stateful services of bench/state.mjs (each scenario distributes one of them):
+#   big      a fileset whose mutable directory /var/state/big/data holds the data that moves
+#   benchdb  a PostgreSQL database with one table, items, that the bench fills with N rows
 { system, pkgs, distribution, invDistribution }:
 
 {
@@ -14,6 +15,21 @@
       '';
     };
     type = "fileset";
+    deployState = true;
+  };
+
+  benchdb = {
+    name = "benchdb";
+    pkg = pkgs.stdenv.mkDerivation {
+      name = "benchdb";
+      buildCommand = ''
+        mkdir -p $out/postgresql-databases
+        cat > $out/postgresql-databases/schema.sql <<'SQL'
+        CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2) NOT NULL, created timestamptz NOT NULL);
+        SQL
+      '';
+    };
+    type = "postgresql-database";
     deployState = true;
   };
 }

@@ -116,14 +116,18 @@ async function captureConfig(request: SshClientRequest, session: RemoteSession, 
 
 /**
  * `--import-snapshots --localfile PATH…`: a tar of the snapshot directories streams into a remote
- * `disnix-tmpfile --directory`, the remote client imports `D/<name>` for each, and D is removed.
+ * `disnix-tmpfile --directory --for-snapshots`, the remote client imports `D/<name>` for each, and D
+ * is removed.
  */
 async function importLocalSnapshots(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
   for (const path of request.paths) await checkLocalFile(path, 'snapshot')
   const names = request.paths.map((p) => basename(p))
   const rc = quoteShellArgs(forwardedArgv({ ...request, paths: [] }))
   const list = names.map((n) => `"$D"/${quoteShellArg(n)}`).join(' ')
-  const command = `D=; D=$(disnix-tmpfile --directory) && tar -xf - -C "$D" && ${rc} ${list}; s=$?; if [ -n "$D" ]; then rm -rf "$D"; fi; exit $s`
+  // Unpacked next to the target's snapshot store, the import is a rename instead of a copy of every
+  // byte (the target's /tmp is often another file system); older targets lack --for-snapshots.
+  const mkdir = 'disnix-tmpfile --directory --for-snapshots 2>/dev/null || disnix-tmpfile --directory'
+  const command = `D=; D=$(${mkdir}) && tar -xf - -C "$D" && ${rc} ${list}; s=$?; if [ -n "$D" ]; then rm -rf "$D"; fi; exit $s`
   const tarArgs = ['-c', '-f', '-', ...request.paths.flatMap((p) => ['-C', dirname(p), `./${basename(p)}`])]
   const { execa } = await import('execa')
   const tar = execa('tar', tarArgs, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, buffer: { stdout: false } })

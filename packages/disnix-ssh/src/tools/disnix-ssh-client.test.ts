@@ -195,9 +195,11 @@ describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
     expect(up).toEqual({ stdout: '', stderr: '', exitCode: 0 })
     const argv = await lastArgv(T2)
     expect(argv.slice(0, 5)).toEqual(['--import-snapshots', '--container', 'c', '--component', 'x'])
-    expect(argv[5]).toMatch(/\/snap \$\(x\) 1$/)
+    // unpacked next to the target's snapshot store (DYSNOMIA_STATEDIR defaults to /var/state/dysnomia)
+    expect(argv[5]).toMatch(/^\/var\/state\/dysnomia\/tmp\/tmp\.[^/]+\/snap \$\(x\) 1$/)
     expect(await readFile(join(root(T2), 'tmp', 'fake', 'snapshots', 'snap $(x) 1', 'sub', 'dump'), 'utf8')).toBe('state data\n')
     expect(await remoteTempFiles(T2)).toEqual([])
+    expect(await readdir(join(root(T2), 'var', 'state', 'dysnomia', 'tmp'))).toEqual([])
 
     const down = await client(['--target', T2, '--export-snapshots', '/tmp/fake/snapshots/snap $(x) 1'])
     expect(down.stderr).toBe('')

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { appendFile, chmod, lstat, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -221,5 +222,59 @@ describe('fileset module', () => {
     expect(await runModule(setup, 'restore')).toMatchObject({ exitCode: 0, stderr: '' })
     expect(await runModule(setup, 'deactivate')).toMatchObject({ exitCode: 0, stderr: '' })
     expect(await readdir(setup.target)).toEqual([])
+  })
+
+  test('snapshots large state with incompressible parts as a valid state.tar.xz, reproducibly, and restores it exactly', async () => {
+    const setup = await makeComponent()
+    expect((await runModule(setup, 'activate')).exitCode).toBe(0)
+    const random = randomBytes(20 << 20)
+    const log = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `2026-11-21 INFO request ${i} took ${i % 97} ms\n`).join(''))
+    await writeFile(join(setup.target, 'files', 'blob'), random)
+    await writeFile(join(setup.target, 'files', 'log'), log)
+    const first = await runModule(setup, 'snapshot', { XZ_OPT: '-0' })
+    expect(first).toMatchObject({ exitCode: 0, stdout: 'files/\nfiles/blob\nfiles/log', stderr: '' })
+    const latest = (await snapshotsTool(setup, ['--query-latest'])).stdout.trim()
+    const archive = join((await snapshotsTool(setup, ['--resolve', latest])).stdout.trim(), 'state.tar.xz')
+    // The random part is stored rather than compressed, the log compressed: a little over 20 MiB.
+    const size = (await lstat(archive)).size
+    expect(size).toBeGreaterThan(20 << 20)
+    expect(size).toBeLessThan((20 << 20) + log.length / 2)
+    expect((await execa('xz', ['-t', archive])).exitCode).toBe(0)
+    expect(await snapshotsTool(setup, ['--query-latest', '--check'])).toMatchObject({ exitCode: 0, stderr: '' })
+
+    // Rewritten with the same contents: the same archive, so no new generation.
+    await writeFile(join(setup.target, 'files', 'blob'), random)
+    expect((await runModule(setup, 'snapshot', { XZ_OPT: '-0' })).exitCode).toBe(0)
+    expect((await snapshotsTool(setup, ['--query-all'])).stdout).toBe(`${latest}\n`)
+
+    await writeFile(join(setup.target, 'files', 'blob'), 'changed')
+    expect((await runModule(setup, 'restore')).exitCode).toBe(0)
+    expect((await readFile(join(setup.target, 'files', 'blob'))).equals(random)).toBe(true)
+    expect((await readFile(join(setup.target, 'files', 'log'))).equals(log)).toBe(true)
+  }, 60_000)
+
+  test('snapshotCompression=none stores the archive uncompressed (still a valid .xz); other values are refused', async () => {
+    const setup = await makeComponent()
+    expect((await runModule(setup, 'activate')).exitCode).toBe(0)
+    const log = Buffer.from(Array.from({ length: 50_000 }, (_, i) => `2026-11-21 INFO request ${i}\n`).join(''))
+    await writeFile(join(setup.target, 'files', 'log'), log)
+    expect(await runModule(setup, 'snapshot', { snapshotCompression: 'zstd' })).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: "Invalid snapshotCompression: 'zstd' (auto or none)",
+    })
+    expect(await exists(join(setup.stateDir, 'snapshots'))).toBe(false)
+    expect(await runModule(setup, 'snapshot', { snapshotCompression: 'none' })).toMatchObject({ exitCode: 0, stdout: 'files/\nfiles/log' })
+    const latest = (await snapshotsTool(setup, ['--query-latest'])).stdout.trim()
+    const archive = join((await snapshotsTool(setup, ['--resolve', latest])).stdout.trim(), 'state.tar.xz')
+    expect((await lstat(archive)).size).toBeGreaterThan(log.length)
+    expect(await tarList(setup)).toEqual(['files/', 'files/log'])
+    // The default compresses the same state: a different, smaller archive and a new generation.
+    expect((await runModule(setup, 'snapshot')).exitCode).toBe(0)
+    const all = (await snapshotsTool(setup, ['--query-all'])).stdout.trim().split('\n')
+    expect(all).toHaveLength(2)
+    await writeFile(join(setup.target, 'files', 'log'), 'changed')
+    expect((await runModule(setup, 'restore')).exitCode).toBe(0)
+    expect((await readFile(join(setup.target, 'files', 'log'))).equals(log)).toBe(true)
   })
 })

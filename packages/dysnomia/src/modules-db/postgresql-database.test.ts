@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
 import {
@@ -183,6 +184,25 @@ describe('postgresql-database module', () => {
     expect(r.exitCode, r.stderr).toBe(0)
     const calls = await recordedCalls(join(work, 'su.log'))
     expect(calls).toEqual([['su', 'postgres', '-s', '/bin/sh', '-c', 'exec "$0" "$@"', '--', 'pg_dump', '-d', "dbname='sudb'"]])
+  })
+
+  test('snapshotCompression=none stores the dump uncompressed in a valid .xz that restores; other values are refused', async () => {
+    const component = await makeComponent(work, 'rawdb', { 'postgresql-databases/a.sql': schema })
+    await ok('activate', component)
+    const bad = await runModule(MODULE, 'snapshot', component, { ...props, snapshotCompression: 'gzip' })
+    expect(bad.exitCode).toBe(1)
+    expect(bad.stderr).toBe("postgresql-database: invalid snapshotCompression: 'gzip' (auto or none)")
+    expect(existsSync(join(stateDir, 'snapshots', MODULE, 'rawdb'))).toBe(false)
+    await ok('snapshot', component, { ...props, snapshotCompression: 'none' })
+    const dump = join(await latestSnapshot(stateDir, MODULE, 'rawdb'), 'dump.pgsql.xz')
+    const text = (await execa('xz', ['-dc', dump])).stdout
+    expect(text).toContain('Hello world')
+    // Stored, not compressed: the .xz is larger than the dump itself.
+    expect(statSync(dump).size).toBeGreaterThan(Buffer.byteLength(text))
+    const before = await fingerprint('rawdb')
+    await server.psql("INSERT INTO test (msg) VALUES ('after the snapshot')", 'rawdb')
+    await ok('restore', component)
+    expect(await fingerprint('rawdb')).toBe(before)
   })
 
   test('fails with the module name and the server error on a wrong port or a server that is down', async () => {

@@ -1,1 +1,0 @@
-{ infrastructure }: { big = [ infrastructure.t1 ]; }

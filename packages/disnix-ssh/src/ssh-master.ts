@@ -188,15 +188,22 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     })
   }
 
-  /** The remote client's --serve session on connection `c`, started on first use. */
+  /**
+   * The remote client's --serve session on connection `c`, started on first use and again when it has
+   * died; undefined when the client cannot serve (remembered for the connection).
+   */
   async function serveSession(c: SshClient, remoteClient: string): Promise<ServeSession | undefined> {
     if (!canServe(remoteClient)) return undefined
-    let entry = serveSessions.get(remoteClient)
-    const current = entry && entry.client === c ? await entry.session : undefined
-    if (entry && entry.client === c && (current === undefined || current.alive)) return current
-    entry = { client: c, session: startServeSession(c, params.target, remoteClient, SERVE_HELLO_TIMEOUT_MS, (line) => process.stderr.write(`${line}\n`)) }
-    serveSessions.set(remoteClient, entry)
-    return entry.session
+    const entry = serveSessions.get(remoteClient)
+    if (entry && entry.client === c) {
+      const session = await entry.session
+      if (session === undefined || session.alive) return session
+      // Several calls may find the same dead session: the first one replaces it for all.
+      if (serveSessions.get(remoteClient) !== entry) return serveSession(c, remoteClient)
+    }
+    const started = { client: c, session: startServeSession(c, params.target, remoteClient, SERVE_HELLO_TIMEOUT_MS, (line) => process.stderr.write(`${line}\n`)) }
+    serveSessions.set(remoteClient, started)
+    return started.session
   }
 
   async function runCommand(socket: Socket, id: number, open: OpenPayload, stdin: PassThrough, signal: AbortSignal, opened: () => void): Promise<void> {

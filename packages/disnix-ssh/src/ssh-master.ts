@@ -1,8 +1,8 @@
 import { rename, rm, stat } from 'node:fs/promises'
 import { createConnection, createServer, type Socket } from 'node:net'
-import { PassThrough, Writable } from 'node:stream'
+import { PassThrough } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { encodeFrame, encodeJsonFrame, frameDecoder, isDisnixError, type Frame } from '@disnix-ts/libmain'
+import { encodeJsonFrame, frameDecoder, frameWriter, isDisnixError, type Frame } from '@disnix-ts/libmain'
 import type { Client as SshClient } from 'ssh2'
 import { connectSsh } from './connect-ssh.js'
 import { SSH_FAILURE_EXIT } from './target-error.js'
@@ -269,15 +269,4 @@ export function socketIsLive(socketPath: string): Promise<boolean> {
 function errorPayload(error: unknown): ErrorPayload {
   if (isDisnixError(error)) return { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode }
   return { code: 'SSH_MASTER_FAILED', message: `ssh connection master failed: ${(error as Error).message}`, exitCode: SSH_FAILURE_EXIT }
-}
-
-/** A Writable that sends what it gets as frames, waiting for the socket to drain (backpressure). */
-function frameWriter(socket: Socket, id: number, type: typeof FrameType.Stdout | typeof FrameType.Stderr): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      if (socket.destroyed) return callback()
-      if (socket.write(encodeFrame(id, type, chunk))) callback()
-      else socket.once('drain', () => callback())
-    },
-  })
 }

@@ -1,16 +1,6 @@
-import type { Readable } from 'node:stream'
-import { Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import {
-  encodeFrame,
-  encodeJsonFrame,
-  frameDecoder,
-  MAX_FRAME_PAYLOAD,
-  ServeFrameType,
-  VERSION,
-  type Frame,
-  type ServeRequest,
-} from '@disnix-ts/libmain'
+import { encodeJsonFrame, frameDecoder, frameWriter, ServeFrameType, VERSION, type Frame, type ServeRequest } from '@disnix-ts/libmain'
 import { runActivityCommand } from './activity-command.js'
 
 export interface ServeActivitiesOptions {
@@ -33,8 +23,8 @@ export async function serveActivities(options: ServeActivitiesOptions): Promise<
   send(encodeJsonFrame(0, ServeFrameType.Hello, { version: VERSION, pid: process.pid }))
 
   const serve = async (frame: Frame): Promise<void> => {
-    const stdout = channelWriter(output, frame.channel, ServeFrameType.Stdout)
-    const stderr = channelWriter(output, frame.channel, ServeFrameType.Stderr)
+    const stdout = frameWriter(output, frame.channel, ServeFrameType.Stdout)
+    const stderr = frameWriter(output, frame.channel, ServeFrameType.Stderr)
     let code: number
     try {
       const request = JSON.parse(frame.payload.toString()) as ServeRequest
@@ -72,18 +62,4 @@ export async function serveActivities(options: ServeActivitiesOptions): Promise<
   }
   await Promise.all(running)
   return status
-}
-
-/** A request's stdout or stderr as frames on the shared output, waiting when it is full. */
-function channelWriter(output: Writable, channel: number, type: number): Writable {
-  return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      let ready = true
-      for (let at = 0; at < chunk.length; at += MAX_FRAME_PAYLOAD) {
-        ready = output.write(encodeFrame(channel, type, chunk.subarray(at, at + MAX_FRAME_PAYLOAD)))
-      }
-      if (ready || output.destroyed) callback()
-      else output.once('drain', () => callback())
-    },
-  })
 }

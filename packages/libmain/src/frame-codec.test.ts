@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { encodeFrame, encodeJsonFrame, frameDecoder, MAX_FRAME_PAYLOAD } from './frame-codec.js'
+import { PassThrough } from 'node:stream'
+import { finished } from 'node:stream/promises'
+import { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD } from './frame-codec.js'
 
 describe('frames', () => {
   test('decode across arbitrary chunk boundaries', () => {
@@ -28,5 +30,22 @@ describe('frames', () => {
     const header = Buffer.alloc(9)
     header.writeUInt32BE(MAX_FRAME_PAYLOAD + 1, 0)
     expect(() => frameDecoder()(header)).toThrow('frame too large')
+  })
+
+  test('a writer splits what it gets into frames within the limit, on its channel and type', async () => {
+    const output = new PassThrough()
+    const received: Buffer[] = []
+    output.on('data', (chunk: Buffer) => received.push(chunk))
+    const writer = frameWriter(output, 3, 5)
+    const data = Buffer.alloc(MAX_FRAME_PAYLOAD * 2 + 10, 7)
+    writer.end(data)
+    await finished(writer)
+    const frames = frameDecoder()(Buffer.concat(received))
+    expect(frames.map((f) => [f.channel, f.type, f.payload.length])).toEqual([
+      [3, 5, MAX_FRAME_PAYLOAD],
+      [3, 5, MAX_FRAME_PAYLOAD],
+      [3, 5, 10],
+    ])
+    expect(Buffer.concat(frames.map((f) => f.payload)).equals(data)).toBe(true)
   })
 })

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream'
+
 /**
  * Length-prefixed frames for the multiplexed protocols between our own processes (the SSH
  * connection-sharing master and its clients, `disnix-run-activity --serve` and the master). Frame: u32
@@ -58,4 +60,22 @@ export function frameDecoder(): (chunk: Buffer) => Frame[] {
     }
     return frames
   }
+}
+
+/**
+ * A Writable that sends what it gets as frames of one channel and type on `output` (split to the
+ * payload limit), waiting when `output` is full. Once `output` is gone, what comes is dropped.
+ */
+export function frameWriter(output: Writable, channel: number, type: number): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (output.destroyed) return callback()
+      let ready = true
+      for (let at = 0; at < chunk.length; at += MAX_FRAME_PAYLOAD) {
+        ready = output.write(encodeFrame(channel, type, chunk.subarray(at, at + MAX_FRAME_PAYLOAD)))
+      }
+      if (ready) callback()
+      else output.once('drain', () => callback())
+    },
+  })
 }

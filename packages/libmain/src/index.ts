@@ -36,6 +36,6 @@ export {
 export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'
 export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions } from './live-progress.js'
 export { prefixLines } from './prefix-lines.js'
-export { encodeFrame, encodeJsonFrame, frameDecoder, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
+export { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
 export { forwardStream } from './forward-stream.js'
 export { ServeFrameType, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'

@@ -1,4 +1,4 @@
-import { helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
+import { DisnixError, helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
 
 const program = toolCommand('disnix-tmpfile', 'Creates a fresh temp file (or directory) and prints its path')
   .option('--directory', 'Create a directory instead of a file')
@@ -23,10 +23,7 @@ const program = toolCommand('disnix-tmpfile', 'Creates a fresh temp file (or dir
   )
   .action(async (opts: { directory?: boolean; forSnapshots?: boolean }) => {
     const { createTempDir, createTempFile, ensureDir } = await import('../temp-file.js')
-    if (opts.forSnapshots && !opts.directory) {
-      const { DisnixError } = await import('@disnix-ts/libmain')
-      throw new DisnixError('USAGE', '--for-snapshots needs --directory')
-    }
+    if (opts.forSnapshots && !opts.directory) throw new DisnixError('USAGE', '--for-snapshots needs --directory')
     let dir = process.env.TMPDIR || '/tmp'
     if (opts.forSnapshots) {
       const { defaultStateDir } = await import('@disnix-ts/dysnomia')

@@ -81,12 +81,18 @@ export async function connectSsh(params: ConnectionParams, options: ConnectSshOp
   for (const key of keys.usable) methods.push({ type: 'publickey', username: params.user, key })
 
   return new Promise<SshClient>((resolve, reject) => {
+    let settled = false
     client.once('ready', () => {
-      client.removeAllListeners('error')
+      settled = true
       client.setNoDelay(true)
       resolve(client)
     })
-    client.once('error', (error: Error & { level?: string; code?: string }) => {
+    // ssh2 can report several errors for one failed connection (a time-out, then "Connection lost
+    // before handshake"), and more on a connection that later breaks; the first one before 'ready'
+    // is the answer, the later ones end in 'close', which the sessions act on.
+    client.on('error', (error: Error & { level?: string; code?: string }) => {
+      if (settled) return
+      settled = true
       client.end()
       reject(hostKeyError ?? connectionError(params, error, keys))
     })

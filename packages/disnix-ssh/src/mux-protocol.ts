@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@disnix-ts/libmain'
 /**
  * The framed protocol (libmain's frame codec) between a disnix-ssh-client invocation and the
  * connection-sharing master, over a Unix socket. One channel per remote command; data frames carry raw bytes so closures and snapshots stream both ways, and backpressure
@@ -39,7 +40,7 @@ export interface ExitPayload {
 }
 
 export interface ErrorPayload {
-  code: string
+  code: ErrorCode
   message: string
   hint?: string
   exitCode: number

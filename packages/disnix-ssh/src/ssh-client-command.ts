@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { Option, type Command } from 'commander'
-import { collect, DisnixError, helpSections, nonNegativeInteger, runToolInProcess, toolCommand } from '@disnix-ts/libmain'
+import { collect, DisnixError, helpSections, nonNegativeInteger, runCommandLineInProcess, toolCommand } from '@disnix-ts/libmain'
 
 const OPERATIONS: [flags: string, description: string][] = [
   ['--import', 'Import a closure (--localfile: stream the local file; --remotefile: a file on the target)'],
@@ -123,15 +123,15 @@ export function sshClientCommand(io: SshClientCommandIo, onStatus: (status: numb
  * the same output and messages.
  */
 export async function runSshClientCommand(argv: readonly string[], io: SshClientCommandIo): Promise<number> {
-  return runToolInProcess((onStatus) => sshClientCommand({ ...io, terminal: false }, onStatus), argv, io.stderr)
+  return runCommandLineInProcess((onStatus) => sshClientCommand({ ...io, terminal: false }, onStatus), argv, io.stderr)
 }
 
 async function run(paths: string[], opts: CliOptions, io: SshClientCommandIo): Promise<number> {
   const env = io.env
   const operations = OPERATIONS.map(([flags]) => flags.replace(/^.*--/, '')).filter((op) => opts[camelCase(op)] === true)
-  if (opts.target === undefined || opts.target === '') throw new DisnixError('TARGET_MISSING', 'ERROR: A target address must be specified!')
-  if (operations.length === 0 && !opts.masterStatus) throw new DisnixError('OPERATION_MISSING', 'ERROR: No operation specified!')
-  if (operations.length > 1) throw new DisnixError('OPERATION_AMBIGUOUS', `ERROR: Only one operation can be specified (got ${operations.map((o) => `--${o}`).join(', ')})`)
+  if (opts.target === undefined || opts.target === '') throw new DisnixError('USAGE', 'ERROR: A target address must be specified!')
+  if (operations.length === 0 && !opts.masterStatus) throw new DisnixError('USAGE', 'ERROR: No operation specified!')
+  if (operations.length > 1) throw new DisnixError('USAGE', `ERROR: Only one operation can be specified (got ${operations.map((o) => `--${o}`).join(', ')})`)
   const [{ SSH_CLIENT_OPERATIONS, validateRequest }, { resolveConnection }, { homedir, userInfo }] = await Promise.all([
     import('./ssh-client-request.js'),
     import('./resolve-connection.js'),
@@ -213,7 +213,7 @@ function shellTerminal(env: NodeJS.ProcessEnv) {
 
 function parsePersist(value: string | undefined): number {
   if (value === undefined || value === '') return 60
-  if (!/^\d+$/.test(value)) throw new DisnixError('PERSIST_INVALID', `ERROR: DISNIX_SSH_PERSIST must be a number of seconds, not '${value}'`)
+  if (!/^\d+$/.test(value)) throw new DisnixError('SETTING_INVALID', `ERROR: DISNIX_SSH_PERSIST must be a number of seconds, not '${value}'`)
   return Number(value)
 }
 

@@ -54,10 +54,10 @@ export interface SshClientRequest {
 /** The checks the original makes before it connects (same messages, exit 1). */
 export function validateRequest(request: SshClientRequest): void {
   if (request.type === undefined && (ACTIVITIES.includes(request.operation) || request.operation === 'shell')) {
-    throw new DisnixError('TYPE_MISSING', 'ERROR: A type must be specified!')
+    throw new DisnixError('USAGE', 'ERROR: A type must be specified!')
   }
   if ((request.operation === 'import' || request.operation === 'import-snapshots') && !request.localfile && !request.remotefile) {
-    throw new DisnixError('TRANSFER_MODE_MISSING', 'ERROR: Either a remote or a localfile must be specified!')
+    throw new DisnixError('USAGE', 'ERROR: Either a remote or a localfile must be specified!')
   }
   if (request.operation === 'export-snapshots' && request.paths.some((p) => !p.startsWith('/'))) {
     throw new DisnixError('SNAPSHOT_PATH_INVALID', 'ERROR: --export-snapshots takes absolute remote snapshot paths')

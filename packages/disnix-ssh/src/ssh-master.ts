@@ -267,6 +267,6 @@ export function socketIsLive(socketPath: string): Promise<boolean> {
 }
 
 function errorPayload(error: unknown): ErrorPayload {
-  if (isDisnixError(error)) return { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode }
+  if (isDisnixError(error)) return { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode ?? 1 }
   return { code: 'SSH_MASTER_FAILED', message: `ssh connection master failed: ${(error as Error).message}`, exitCode: SSH_FAILURE_EXIT }
 }

@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, type ErrorCode } from '@disnix-ts/libmain'
 
 /** Exit status of a connection failure, as ssh uses it. */
 export const SSH_FAILURE_EXIT = 255
@@ -9,6 +9,6 @@ export function targetPrefix(params: { target: string }): string {
 }
 
 /** A failure reaching or talking to a target (exit 255, like ssh). */
-export function targetError(params: { target: string }, code: string, message: string, options: { hint?: string } = {}): DisnixError {
+export function targetError(params: { target: string }, code: ErrorCode, message: string, options: { hint?: string } = {}): DisnixError {
   return new DisnixError(code, `${targetPrefix(params)}${message}`, { hint: options.hint, exitCode: SSH_FAILURE_EXIT })
 }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import type { Command } from 'commander'
-import { DisnixError, helpSections, runToolInProcess, toolCommand } from '@disnix-ts/libmain'
+import { DisnixError, helpSections, runCommandLineInProcess, toolCommand } from '@disnix-ts/libmain'
 import { addActivityOptions, type ActivityCliOptions } from './activity-options.js'
 
 /**
@@ -95,7 +95,7 @@ export function activityCommand(options: ActivityCommandOptions): Command {
  * no prefix) and the same statuses.
  */
 export async function runActivityCommand(argv: readonly string[], env: NodeJS.ProcessEnv, stdout: Writable, stderr: Writable): Promise<number> {
-  return runToolInProcess((onStatus) => activityCommand({ env, output: { stdout, stderr }, onStatus }), argv, stderr)
+  return runCommandLineInProcess((onStatus) => activityCommand({ env, output: { stdout, stderr }, onStatus }), argv, stderr)
 }
 
 function usage(message: string): DisnixError {

@@ -104,7 +104,7 @@ export function argumentsEnv(args: readonly string[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const argument of args) {
     const at = argument.indexOf('=')
-    if (at <= 0) throw new DisnixError('INVALID_ARGUMENT', `Invalid argument: ${argument} (expected KEY=VALUE)`)
+    if (at <= 0) throw new DisnixError('USAGE', `Invalid argument: ${argument} (expected KEY=VALUE)`)
     env[argument.slice(0, at)] = argument.slice(at + 1)
   }
   return env

@@ -49,7 +49,7 @@ async function inProcess(dir: string, env: NodeJS.ProcessEnv, call: DysnomiaCall
     if (!isDisnixError(error)) throw error
     expect(error.code).toBe('COMMAND_FAILED')
     expect(error.message).toBe(`${call.step} failed (exit status ${error.exitCode})`)
-    status = error.exitCode
+    status = error.exitCode ?? 1
   } finally {
     await out.close()
     await err.close()

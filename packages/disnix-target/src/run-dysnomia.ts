@@ -60,7 +60,7 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
     if (!isDisnixError(error)) throw error
     // As the dysnomia executable reports a usage or resolution problem (runTool, no prefix).
     writeTo(output.stderr, `${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
-    status = error.exitCode
+    status = error.exitCode ?? 1
   }
   if (ctx.signal?.aborted) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (killed by SIGTERM)`, { exitCode: 1 })
   if (status !== 0) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (exit status ${status})`, { exitCode: status })

@@ -40,7 +40,7 @@ export async function deployComponents(options: ContainersOperationOptions): Pro
  * so the module sees the component's name but not its contents; kept for compatibility.
  */
 export async function executeOperationOnComponents(operation: string, options: ContainersOperationOptions): Promise<void> {
-  if (operation === '') throw new DisnixError('NO_OPERATION', 'No operation specified!')
+  if (operation === '') throw new DisnixError('USAGE', 'No operation specified!')
   for (const item of await queryActivatedComponents(options.stateDir, options.container)) {
     await runDysnomia(options, operation, item, markerPath(options.stateDir, 'activated', item))
   }

@@ -47,7 +47,7 @@ export interface DysnomiaInvocation {
  */
 export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promise<DysnomiaInvocation> {
   const cwd = request.cwd ?? process.cwd()
-  if (request.operation === '') throw new DisnixError('NO_OPERATION', 'ERROR: No operation specified!')
+  if (request.operation === '') throw new DisnixError('USAGE', 'ERROR: No operation specified!')
 
   let type = request.type ?? ''
   let containerArg = request.container ?? ''
@@ -61,14 +61,14 @@ export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promi
     const typeLines = all.filter((property) => property.name === 'type')
     const last = typeLines[typeLines.length - 1]
     if (last !== undefined) type = propertyValueString(last.value)
-    if (type === '') throw new DisnixError('NO_TYPE', 'ERROR: No type specified in the container configuration!')
+    if (type === '') throw new DisnixError('USAGE', 'ERROR: No type specified in the container configuration!')
     properties = all.filter((property) => property.name !== 'type')
   } else {
-    throw new DisnixError('NO_CONTAINER', 'No container file or environment specified!')
+    throw new DisnixError('USAGE', 'No container file or environment specified!')
   }
 
   const componentPath = await findComponent(request.component, containerArg, request.componentsPath, cwd)
-  if (type === '') throw new DisnixError('NO_TYPE', 'ERROR: No type specified! (--environment requires --type TYPE)')
+  if (type === '') throw new DisnixError('USAGE', 'ERROR: No type specified! (--environment requires --type TYPE)')
   const module = await resolveModule(type, { modulesPath: request.modulesPath, builtinModulesDir: request.builtinModulesDir, cwd })
 
   const common = { PATH: request.env.PATH ?? '', DYSNOMIA_STATEDIR: request.stateDir }
@@ -100,7 +100,7 @@ async function findContainerFile(container: string, containersPath: readonly str
  * module-specific way); a name is looked up as `DIR/<container argument>/<name>`.
  */
 async function findComponent(component: string, containerArg: string, componentsPath: readonly string[], cwd: string): Promise<string> {
-  if (component === '') throw new DisnixError('NO_COMPONENT', 'ERROR: No component is specified!')
+  if (component === '') throw new DisnixError('USAGE', 'ERROR: No component is specified!')
   if (isPathReference(component)) {
     const path = await canonicalPath(component, cwd)
     if (!(await exists(path))) throw new DisnixError('COMPONENT_NOT_FOUND', `ERROR: Component: ${component} does not exist!`)

@@ -1,23 +1,11 @@
 import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
+import { migrate } from '@disnix-ts/libmigrate'
 import { activateSystem, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
 import { lockTargets, unlockTargets } from './locking.js'
 import { setProfiles } from './set-profiles.js'
-
-/** What the migrate step gets; the tool wires in libmigrate's `migrate`. */
-export interface MigrateStepOptions extends DeployContext {
-  manifest: Manifest
-  oldManifest?: Manifest
-  maxConcurrentTransfers: number
-  noUpgrade: boolean
-  deleteState: boolean
-  transferOnly: boolean
-  depthFirst: boolean
-  all: boolean
-  keep: number
-}
 
 export interface DeployOptions extends DeployContext {
   manifest: Manifest
@@ -40,12 +28,13 @@ export interface DeployOptions extends DeployContext {
   keep?: number
   noCoordinatorProfile?: boolean
   noTargetProfiles?: boolean
-  migrate: (options: MigrateStepOptions) => Promise<void>
 }
 
 /**
- * disnix-deploy (spec §5.7): distribute → lock → activate → migrate → set profiles → unlock. Throws a
- * DisnixError whose exitCode and hint say what is left and how to recover; locks are always released.
+ * disnix-deploy (spec §5.7): distribute → lock → activate → migrate → set profiles → unlock, all in
+ * this process as the original's libdeploy does. Throws a DisnixError whose code and hint say what is
+ * left and how to recover (MIGRATION_FAILED: the new configuration is active, its state is not);
+ * locks are always released.
  */
 export async function deploy(options: DeployOptions): Promise<void> {
   const { manifest, progress } = options
@@ -73,10 +62,10 @@ export async function deploy(options: DeployOptions): Promise<void> {
     const status = await activateSystem({ ...options, manifest, oldManifest, noRollback: options.noRollback })
     if (status !== TransitionStatus.Success) throw transitionError(status, options)
 
-    if (!options.noMigration) {
-      progress({ kind: 'message', text: 'Migrating data...' })
+    if (!options.noMigration) progress({ kind: 'message', text: 'Migrating data...' })
+    if (!options.noMigration && hasStatefulServices(manifest, options.oldManifest)) {
       try {
-        await options.migrate({
+        await migrate({
           ...options,
           manifest,
           oldManifest,
@@ -91,7 +80,6 @@ export async function deploy(options: DeployOptions): Promise<void> {
         const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
         const where = profileArguments(options)
         throw new DisnixError('MIGRATION_FAILED', `The data migration failed: ${error instanceof Error ? error.message : String(error)}`, {
-          exitCode: 2,
           cause: error,
           hint: `fix the problem, then run: disnix-migrate ${where}${old} ${options.manifestPath} && disnix-set ${where} ${options.manifestPath}`,
         })
@@ -133,6 +121,10 @@ function checkContainerProviders(manifest: Manifest, oldManifest: Manifest): voi
   }
 }
 
+function hasStatefulServices(manifest: Manifest, oldManifest: Manifest | undefined): boolean {
+  return manifest.snapshotMappings.length > 0 || (oldManifest?.snapshotMappings.length ?? 0) > 0
+}
+
 function hasObsoleteState(manifest: Manifest, oldManifest: Manifest): boolean {
   const current = new Set(manifest.snapshotMappings.map((m) => `${m.target}\0${m.container}\0${m.component}`))
   return oldManifest.snapshotMappings.some((m) => !current.has(`${m.target}\0${m.container}\0${m.component}`))
@@ -169,5 +161,5 @@ function transitionError(status: TransitionStatus, options: DeployOptions): Disn
     status === TransitionStatus.ObsoleteMappingsRollbackFailed ? 'the previous configuration could not be restored' : 'new services could not be deactivated'
   const hint = command === undefined ? undefined : `${problem}; inspect the targets, then retry with: ${command}`
   const state = status === TransitionStatus.Failed ? 'the previous configuration is active again' : 'the rollback failed too'
-  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { exitCode: 1, hint })
+  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { hint })
 }

@@ -5,7 +5,7 @@ export { distribute, type DistributeOptions, type DistributeResult } from './dis
 export { lockTargets, unlockTargets, type LockOptions } from './locking.js'
 export { activateSystem, transitionPlanFor, type ActivateSystemOptions } from './activate-system.js'
 export { setProfiles, setTargetProfiles, type SetProfilesOptions } from './set-profiles.js'
-export { deploy, profileArguments, transitionRecoveryCommand, type DeployOptions, type MigrateStepOptions, type RecoveryOptions } from './deploy.js'
+export { deploy, profileArguments, transitionRecoveryCommand, type DeployOptions, type RecoveryOptions } from './deploy.js'
 export { planDeployment, formatDeploymentPlan, type DeploymentPlan, type TargetPlan, type PlannedActivity, type PlanDeploymentOptions } from './deployment-plan.js'
 export { generationLinks, rollbackTarget, switchTarget, deleteAllGenerations, generationManifest, type GenerationLink } from './generations.js'
 export { queryInstalled, type QueryInstalledOptions, type InstalledServices } from './query-installed.js'

@@ -35,7 +35,7 @@ export async function lockTargets(options: LockOptions): Promise<void> {
   if (failed.length === 0 && !interrupted) return
   if (interrupted) progress({ kind: 'message', text: 'The lock phase has been interrupted, unlocking all targets again...' })
   await unlockOnly(options, locked)
-  if (interrupted) throw new DisnixError('INTERRUPTED', 'Locking was interrupted; no target is left locked', { exitCode: 130 })
+  if (interrupted) throw new DisnixError('INTERRUPTED', 'Locking was interrupted; no target is left locked')
   throw new DisnixError('LOCK_FAILED', `Cannot lock profile: ${profile} on: ${failed.sort().join(', ')}`, {
     hint: `another deployment may be running; when none is, release stale locks with: disnix-lock --unlock -p ${profile}`,
   })

@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, type ErrorCode } from '@disnix-ts/libmain'
 import {
   childElement,
   childElements,
@@ -22,7 +22,7 @@ export interface ParseInfrastructureOptions extends Partial<TargetDefaults> {
   /** Names the file in error messages. */
   source?: string
   /** The error code for malformed input (default `INFRASTRUCTURE_INVALID`). */
-  errorCode?: string
+  errorCode?: ErrorCode
 }
 
 /**

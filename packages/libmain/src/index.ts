@@ -1,6 +1,35 @@
-export { DisnixError, isDisnixError, hasErrorCode, type DisnixErrorOptions } from './disnix-error.js'
-export { runTool, runToolInProcess, errorReport, type RunToolOptions, type ErrorReport } from './run-tool.js'
-export { toolCommand, helpSections, type ToolCommandOptions } from './disnix-command.js'
+export { ERROR_CODES, type ErrorCode } from './error-codes.js'
+export {
+  DisnixError,
+  ChildProcessError,
+  isDisnixError,
+  isErrorCode,
+  hasErrorCode,
+  type DisnixErrorOptions,
+  type ChildProcessErrorOptions,
+} from './disnix-error.js'
+export {
+  defineTool,
+  plainSession,
+  type ToolDefinition,
+  type ToolRun,
+  type ToolIo,
+  type ExitStatus,
+  type EnvironmentVariable,
+  type Session,
+} from './tool-definition.js'
+export { commandFor, toolEnvironment, toolExitStatuses } from './tool-command.js'
+export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
+export { toolArgv, parseToolArgv } from './tool-argv.js'
+export {
+  toolCommand,
+  helpSections,
+  runTool,
+  runCommandLineInProcess,
+  legacyErrorReport,
+  type ToolCommandOptions,
+  type RunToolOptions,
+} from './legacy-tool.js'
 export {
   DEFAULT_PROFILE,
   DEFAULT_CLIENT_INTERFACE,

@@ -1,18 +1,17 @@
-import { CommanderError, type Command } from 'commander'
-import { DisnixError } from './disnix-error.js'
+import { CommanderError } from 'commander'
+import { ChildProcessError, DisnixError } from './disnix-error.js'
+import { commandFor, toolExitStatuses } from './tool-command.js'
+import type { ToolDefinition, ToolIo } from './tool-definition.js'
 
-export interface RunToolOptions {
-  /** Prefix of the error line, e.g. `[coordinator]: `. Dysnomia's tools print bare messages. */
-  errorPrefix?: string
-  argv?: readonly string[]
-}
+/** The exit status of an error that is a bug of ours, not a user's mistake (BSD's EX_SOFTWARE). */
+export const INTERNAL_ERROR_STATUS = 70
 
 /**
- * Parses the command line and runs the tool's action. This is the only place that prints an error or
- * decides the exit status: a DisnixError prints as one line (plus `hint:`), anything else is a bug and
- * prints its stack. The action reports its status through `process.exitCode`.
+ * Runs a tool as its own executable: parses `process.argv`, runs it in its session and ends the
+ * process with its exit status. This and `runToolInProcess` are the only places that print an error
+ * or choose an exit status.
  */
-export async function runTool(program: Command, options: RunToolOptions = {}): Promise<void> {
+export async function runMain(tool: ToolDefinition): Promise<void> {
   // A reader that goes away (`disnix-query | head`) is not an error of ours.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -20,56 +19,69 @@ export async function runTool(program: Command, options: RunToolOptions = {}): P
       process.exit(process.exitCode ?? 0)
     })
   }
-  program.exitOverride()
-  try {
-    await program.parseAsync(options.argv ? [...options.argv] : process.argv)
-  } catch (error) {
-    const report = errorReport(error, options.errorPrefix ?? '')
-    process.stderr.write(report.text)
-    process.exitCode = report.exitCode
-  }
+  process.exitCode = await runTool(tool, process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, main: true })
 }
 
 /**
- * Runs a tool's command line in this process for an in-process caller and returns the exit status
- * the executable would have: an error is reported on `stderr` as runTool reports it (no prefix), and
- * the action reports its own status through `onStatus` of `makeProgram`.
+ * Runs a tool's command line in this process for an in-process caller (a coordinator calling its
+ * SSH client, a served request) and returns the exit status the executable would have, with the same
+ * output and messages on the given streams.
  */
-export async function runToolInProcess(
-  makeProgram: (onStatus: (status: number) => void) => Command,
-  argv: readonly string[],
-  stderr: { write(text: string): unknown },
-): Promise<number> {
+export async function runToolInProcess(tool: ToolDefinition, argv: readonly string[], io: Omit<ToolIo, 'main'>): Promise<number> {
+  return runTool(tool, argv, { ...io, main: false })
+}
+
+async function runTool(tool: ToolDefinition, argv: readonly string[], io: ToolIo): Promise<number> {
   let status = 0
-  const program = makeProgram((s) => (status = s)).exitOverride()
+  const command = commandFor(tool, io, async (opts, args) => {
+    const session = await tool.session.open({ opts, io })
+    try {
+      status = (await tool.run({ opts, args, session, io })) ?? 0
+    } finally {
+      await tool.session.close?.(session)
+    }
+  })
   try {
-    await program.parseAsync([...argv], { from: 'user' })
+    await command.parseAsync([...argv], { from: 'user' })
     return status
   } catch (error) {
-    const report = errorReport(error, '')
-    stderr.write(report.text)
-    return report.exitCode
+    const report = errorReport(tool, error)
+    io.stderr.write(report.text)
+    return report.exitStatus
   }
 }
 
-/** What a tool prints for an error and the status it exits with. */
+/** What a tool prints for an error and the status it ends with. */
 export interface ErrorReport {
   text: string
-  exitCode: number
+  exitStatus: number
 }
 
 /**
- * The one mapping of errors to messages and exit statuses, shared by runTool and by the tools that
- * also run in-process (`disnix-ssh-client` in a coordinator, `disnix-run-activity --serve`).
+ * The one mapping of errors to messages and exit statuses: a DisnixError prints as its message (with
+ * the session's prefix) and `hint:`, and ends with the status its code has in the tool's definition
+ * (1 when none is declared); anything else is a bug and prints its stack.
  */
-export function errorReport(error: unknown, prefix: string): ErrorReport {
+export function errorReport(tool: ToolDefinition, error: unknown): ErrorReport {
   if (error instanceof CommanderError) {
-    // commander already printed its message (or the help/version text).
-    return { text: '', exitCode: error.exitCode }
+    // commander already printed its message (or the help or version text).
+    return { text: '', exitStatus: error.exitCode }
   }
   if (error instanceof DisnixError) {
-    return { text: `${prefix}${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, exitCode: error.exitCode }
+    const prefix = tool.session.errorPrefix
+    return { text: `${prefix}${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, exitStatus: exitStatusOf(tool, error) }
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
-  return { text: `${prefix}internal error (this is a bug in disnix-ts):\n${detail}\n`, exitCode: 70 }
+  return { text: `${tool.session.errorPrefix}internal error (this is a bug in disnix-ts):\n${detail}\n`, exitStatus: INTERNAL_ERROR_STATUS }
+}
+
+/** The status a DisnixError ends a tool with, as its definition declares. */
+export function exitStatusOf(tool: ToolDefinition, error: DisnixError): number {
+  for (const entry of toolExitStatuses(tool)) {
+    if (!entry.codes?.includes(error.code) || (entry.when && !entry.when(error))) continue
+    if (entry.status !== 'child') return entry.status
+    if (error instanceof ChildProcessError && error.exitStatus !== undefined && error.exitStatus !== 0) return error.exitStatus
+    return 1
+  }
+  return 1
 }

@@ -73,7 +73,7 @@ export function parseSnapshotMappings(section: XmlElement | undefined, options: 
 
 function parseProvidedContainers(section: XmlElement | undefined, key: string, options: SectionOptions): Record<string, NixAttrs> {
   const containers: Record<string, NixAttrs> = {}
-  const typed = { source: `${options.source}: service: ${key}`, errorCode: 'MANIFEST_INVALID' }
+  const typed = { source: `${options.source}: service: ${key}`, errorCode: 'MANIFEST_INVALID' as const }
   for (const element of section === undefined ? [] : childElements(section, 'container')) {
     const name = element.attributes.name ?? ''
     const value = element.attributes.type === undefined ? parseTypedAttrs(element, typed) : parseTypedValue(element, typed)

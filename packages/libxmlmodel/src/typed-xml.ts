@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, type ErrorCode } from '@disnix-ts/libmain'
 import { childElements, type XmlElement } from './xml-element.js'
 import type { XmlNode } from './xml-writer.js'
 import {
@@ -17,7 +17,7 @@ export interface TypedXmlOptions {
   /** Names the file in error messages. */
   source?: string
   /** The error code for a malformed value (default `XML_INVALID`). */
-  errorCode?: string
+  errorCode?: ErrorCode
 }
 
 /**

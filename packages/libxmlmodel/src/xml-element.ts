@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, type ErrorCode } from '@disnix-ts/libmain'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
 /** A parsed XML element: its name, attributes, child elements in document order and its text. */
@@ -14,7 +14,7 @@ export interface ParseXmlOptions {
   /** Names the file in error messages. */
   source?: string
   /** The error code for malformed input (default `XML_INVALID`). */
-  errorCode?: string
+  errorCode?: ErrorCode
 }
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> }

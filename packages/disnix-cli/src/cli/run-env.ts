@@ -1,24 +1,29 @@
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
-import { coordinatorLine, DisnixError, runCommand, toolPath } from '@disnix-ts/libmain'
+import { ChildProcessError, coordinatorLine, DisnixError, envFlag, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { coordinatorProfileDir } from '@disnix-ts/libmanifest'
 import { deleteAllGenerations, generationLinks, generationManifest, rollbackTarget, switchTarget } from '@disnix-ts/libdeploy'
 import { deleteGenerations, listGenerations } from '@disnix-ts/libnix'
-import { selectModels } from '../models/select-models.js'
-import type { EnvOptions } from '../tools/disnix-env.js'
+import { selectModels, type ModelOptions } from '../models/select-models.js'
+import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
+import { disnixDeploy, type DisnixDeployOptions } from '../tools/disnix-deploy.js'
+import { disnixManifest, type DisnixManifestOptions } from '../tools/disnix-manifest.js'
+import type { DisnixEnvOptions } from './env-options.js'
 
 /**
  * disnix-env (spec §5.8) as the original composes it: generation operations on the coordinator profile,
  * or `disnix-manifest` (preceded by `disnix-delegate` with --build-on-targets) followed by
- * `disnix-deploy`, each its own process. Returns the exit status.
+ * `disnix-deploy`, each its own process, whose command lines come from their own definitions. Returns
+ * the exit status: that of the step that failed.
  */
-export async function runEnv(opts: EnvOptions, flags: { deployState: boolean; deleteState: boolean }): Promise<number> {
+export async function runEnv(opts: DisnixEnvOptions, io: ToolIo): Promise<number> {
+  const flags: StepFlags = { deployState: opts.deployState === true || envFlag(io.env, 'DISNIX_DEPLOY_STATE'), deleteState: opts.deleteState === true || envFlag(io.env, 'DISNIX_DELETE_STATE') }
   const dir = coordinatorProfileDir({ path: opts.coordinatorProfilePath, user: userInfo().username })
   const profilePath = resolve(dir, opts.profile)
 
   if (opts.listGenerations) {
     const generations = await listGenerations(profilePath)
-    for (const g of generations) process.stdout.write(`${String(g.id).padStart(4)}   ${g.date}   ${g.current ? '(current)' : ''}\n`)
+    for (const g of generations) io.stdout.write(`${String(g.id).padStart(4)}   ${g.date}   ${g.current ? '(current)' : ''}\n`)
     return 0
   }
   if (opts.deleteGenerations !== undefined) {
@@ -38,81 +43,117 @@ export async function runEnv(opts: EnvOptions, flags: { deployState: boolean; de
   }
 
   const selection = selectModels(opts, ['models', 'packages', 'architecture', 'deployment', 'undeploy'])
-  const modelArgs = modelArguments(opts)
   if (opts.buildOnTargets) {
     if (selection.kind === 'deployment' || selection.kind === 'undeploy') {
       throw new DisnixError('MODELS_INVALID', '--build-on-targets needs services, packages or architecture models')
     }
-    const delegateArgs = [...modelArgs, '--target-property', opts.targetProperty, '--interface', opts.interface, '-m', String(opts.maxConcurrentTransfers)]
-    // QUIRK §10/13: the original never forwards --extra-params to the delegate step; we do.
-    if (opts.extraParams !== undefined) delegateArgs.push('--extra-params', opts.extraParams)
-    if (opts.showTrace) delegateArgs.push('--show-trace')
-    await runCommand(toolPath('disnix-delegate'), delegateArgs, { step: 'building the services on the targets', stdout: 'inherit', stderr: 'inherit' })
+    const delegated = await runSiblingTool(disnixDelegate, toolArgv(disnixDelegate, delegateStep(opts), []), false)
+    if (delegated.exitCode !== 0) return delegated.exitCode
   }
-  process.stderr.write(`${coordinatorLine('Building manifest...')}\n`)
-  const manifestArgs = [...modelArgs, '--target-property', opts.targetProperty, '--no-out-link', '--interface', opts.interface]
-  if (opts.extraParams !== undefined) manifestArgs.push('--extra-params', opts.extraParams)
-  if (flags.deployState) manifestArgs.push('--deploy-state')
-  if (opts.showTrace) manifestArgs.push('--show-trace')
-  const built = await runSiblingTool('disnix-manifest', manifestArgs, true)
+  io.stderr.write(`${coordinatorLine('Building manifest...')}\n`)
+  const built = await runSiblingTool(disnixManifest, toolArgv(disnixManifest, manifestStep(opts, flags), []), true)
   if (built.exitCode !== 0) return built.exitCode
   const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
   const links = await generationLinks(dir, opts.profile)
   return runDeploy(opts, flags, manifest, links.at(-1)?.path)
 }
 
-async function runDeploy(opts: EnvOptions, flags: { deleteState: boolean }, manifest: string, oldManifest: string | undefined): Promise<number> {
-  const args = ['-m', String(opts.maxConcurrentTransfers), '-p', opts.profile, '--keep', String(opts.keep)]
-  if (!opts.lock) args.push('--no-lock')
-  if (!opts.upgrade) args.push('--no-upgrade')
-  if (flags.deleteState) args.push('--delete-state')
-  // QUIRK §10/3: the original passes these two to a disnix-deploy that rejects them; ours accepts them.
-  if (!opts.coordinatorProfile) args.push('--no-coordinator-profile')
-  if (!opts.targetProfiles) args.push('--no-target-profiles')
-  if (opts.coordinatorProfilePath) args.push('--coordinator-profile-path', opts.coordinatorProfilePath)
-  if (!opts.migration) args.push('--no-migration')
-  if (opts.depthFirst) args.push('--depth-first')
-  if (opts.dryRun) args.push('--dry-run')
-  if (opts.verbose) args.push('--verbose')
-  if (oldManifest !== undefined) args.push('-o', oldManifest)
-  args.push(manifest)
-  return (await runSiblingTool('disnix-deploy', args, false)).exitCode
+async function runDeploy(opts: DisnixEnvOptions, flags: StepFlags, manifest: string, oldManifest: string | undefined): Promise<number> {
+  return (await runSiblingTool(disnixDeploy, toolArgv(disnixDeploy, deployStep(opts, flags, oldManifest), [manifest]), false)).exitCode
 }
 
-/** Runs a sibling tool; its stderr (progress, errors) goes straight to ours, stdout is captured or passed on. */
-async function runSiblingTool(tool: string, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
+/** What disnix-env decided besides its options: the environment's DISNIX_DEPLOY_STATE and DISNIX_DELETE_STATE. */
+export interface StepFlags {
+  deployState: boolean
+  deleteState: boolean
+}
+
+/** The options disnix-env hands to disnix-delegate (--build-on-targets). */
+export function delegateStep(opts: DisnixEnvOptions): Partial<DisnixDelegateOptions> {
+  return {
+    ...modelFiles(opts),
+    targetProperty: opts.targetProperty,
+    interface: opts.interface,
+    maxConcurrentTransfers: opts.maxConcurrentTransfers,
+    // QUIRK §10/13: the original never forwards --extra-params to the delegate step; we do.
+    extraParams: opts.extraParams,
+    showTrace: opts.showTrace,
+    verbose: opts.verbose,
+  }
+}
+
+/** The options disnix-env hands to disnix-manifest. */
+export function manifestStep(opts: DisnixEnvOptions, flags: StepFlags): Partial<DisnixManifestOptions> {
+  return {
+    ...modelFiles(opts),
+    targetProperty: opts.targetProperty,
+    interface: opts.interface,
+    extraParams: opts.extraParams,
+    deployState: flags.deployState,
+    showTrace: opts.showTrace,
+    outLink: false,
+  }
+}
+
+/** The options disnix-env hands to disnix-deploy; `oldManifest` is the newest coordinator generation. */
+export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest: string | undefined): Partial<DisnixDeployOptions> {
+  return {
+    maxConcurrentTransfers: opts.maxConcurrentTransfers,
+    profile: opts.profile,
+    keep: opts.keep,
+    lock: opts.lock,
+    upgrade: opts.upgrade,
+    deleteState: flags.deleteState,
+    // QUIRK §10/3: the original passes these two to a disnix-deploy that rejects them; ours accepts them.
+    coordinatorProfile: opts.coordinatorProfile,
+    targetProfiles: opts.targetProfiles,
+    coordinatorProfilePath: opts.coordinatorProfilePath,
+    migration: opts.migration,
+    depthFirst: opts.depthFirst,
+    dryRun: opts.dryRun,
+    verbose: opts.verbose,
+    oldManifest,
+  }
+}
+
+/**
+ * Runs a sibling tool as its own process; its stderr (progress, errors) goes straight to ours, stdout
+ * is captured or passed on. Its exit status is the result: it has already reported why.
+ */
+async function runSiblingTool(tool: ToolDefinition, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
   const { execa } = await import('execa')
   // The child handles Ctrl-C itself (it rolls back); we only wait for it.
   const ignore = () => {}
   process.on('SIGINT', ignore)
   try {
-    const result = await execa(toolPath(tool), [...args], { stdin: 'inherit', stdout: captureStdout ? 'pipe' : 'inherit', stderr: 'inherit', reject: false })
-    if (result.exitCode === undefined) throw new DisnixError('COMMAND_FAILED', `${tool} was killed (${result.signal ?? 'unknown signal'})`)
+    const result = await execa(toolPath(tool.name), [...args], { stdin: 'inherit', stdout: captureStdout ? 'pipe' : 'inherit', stderr: 'inherit', reject: false })
+    if (result.exitCode === undefined) {
+      throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${result.signal ?? 'unknown signal'})`, { signal: result.signal })
+    }
     return { exitCode: result.exitCode, stdout: captureStdout ? String(result.stdout) : '' }
   } finally {
     process.off('SIGINT', ignore)
   }
 }
 
-function modelArguments(opts: EnvOptions): string[] {
-  const args: string[] = []
-  const add = (flag: string, value: string | undefined) => {
-    if (value !== undefined) args.push(flag, resolve(value))
+/** The model files as absolute paths: the steps may run elsewhere than our working directory. */
+function modelFiles(opts: ModelOptions): ModelOptions {
+  const absolute = (file: string | undefined) => (file === undefined ? undefined : resolve(file))
+  return {
+    services: absolute(opts.services),
+    infrastructure: absolute(opts.infrastructure),
+    distribution: absolute(opts.distribution),
+    packages: absolute(opts.packages),
+    architecture: absolute(opts.architecture),
+    deployment: absolute(opts.deployment),
+    undeploy: opts.undeploy,
   }
-  add('-s', opts.services)
-  add('-i', opts.infrastructure)
-  add('-d', opts.distribution)
-  add('-P', opts.packages)
-  add('-A', opts.architecture)
-  add('-D', opts.deployment)
-  if (opts.undeploy) args.push('--undeploy')
-  return args
 }
 
 function parseGenerationNumbers(spec: string): number[] {
   const numbers = spec.split(/[\s,]+/).filter((s) => s !== '')
   if (numbers.length === 0 || numbers.some((n) => !/^\d+$/.test(n))) {
-    throw new DisnixError('BAD_ARGUMENT', `Invalid generations: ${spec} (expected numbers, Nd or old)`)
+    throw new DisnixError('USAGE', `Invalid generations: ${spec} (expected numbers, Nd or old)`)
   }
   return numbers.map(Number)
 }

@@ -4,7 +4,7 @@ import { pathExists } from './path-exists.js'
 /** `<stateDir>/snapshots/<relative>`, for a relative snapshot path `<container>/<component>/<id>`. */
 export function resolveSnapshot(stateDir: string, relative: string): string {
   if (relative === '' || relative.split('/').includes('..')) {
-    throw new DisnixError('INVALID_SNAPSHOT_PATH', `Invalid relative snapshot path: '${relative}'`)
+    throw new DisnixError('SNAPSHOT_PATH_INVALID', `Invalid relative snapshot path: '${relative}'`)
   }
   return `${stateDir}/snapshots/${relative}`
 }

@@ -61,7 +61,7 @@ const program = toolCommand('dysnomia-containers', 'Manage all mutable component
     }),
   )
   .action(async (opts: ContainersOptions) => {
-    if (action === undefined) throw new DisnixError('NO_ACTION', 'No action specified!')
+    if (action === undefined) throw new DisnixError('USAGE', 'No action specified!')
     const { dysnomiaSettings } = await import('../dysnomia-settings.js')
     const settings = dysnomiaSettings(process.env, { uid: process.getuid?.() ?? -1, home: homedir() })
     const lib = await import('../index.js')

@@ -50,8 +50,8 @@ export async function runSnapshotsOperation(run: SnapshotsRun): Promise<number> 
       })
       return 0
     case 'import': {
-      if (run.container === undefined || run.container === '') throw new DisnixError('NO_CONTAINER', 'ERROR: No container specified!')
-      if (component === undefined || component === '') throw new DisnixError('NO_COMPONENT', 'ERROR: No component specified!')
+      if (run.container === undefined || run.container === '') throw new DisnixError('USAGE', 'ERROR: No container specified!')
+      if (component === undefined || component === '') throw new DisnixError('USAGE', 'ERROR: No component specified!')
       const containerName = determineContainerName(run.container, '', { storeDir: run.storeDir })
       await importSnapshots({ stateDir: run.stateDir, containerName, componentName: component }, run.paths)
       return 0

@@ -45,7 +45,7 @@ const program = toolCommand('dysnomia-snapshots', 'Manage the snapshot store of 
     }),
   )
   .action(async (paths: string[], opts: SnapshotsOptions) => {
-    if (operation === undefined) throw new DisnixError('NO_OPERATION', 'No operation specified!')
+    if (operation === undefined) throw new DisnixError('USAGE', 'No operation specified!')
     const { runSnapshotsOperation } = await import('./dysnomia-snapshots-run.js')
     const { defaultStateDir } = await import('../dysnomia-settings.js')
     process.exitCode = await runSnapshotsOperation({

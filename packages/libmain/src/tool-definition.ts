@@ -1,0 +1,99 @@
+import type { Writable } from 'node:stream'
+import type { Argument, Command, Option } from 'commander'
+import type { DisnixError } from './disnix-error.js'
+import type { ErrorCode } from './error-codes.js'
+
+/**
+ * One executable, defined once: its name, options, environment, exit statuses, the kind of session it
+ * runs in and its run function. The runner (`runMain`, `runToolInProcess`) builds the command line,
+ * the help text (Environment and Exit status sections included) and the error handling from it, and a
+ * caller that starts the tool as a process builds its argv from it (`toolArgv`).
+ */
+export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
+  name: string
+  /** One line: what the tool does. */
+  summary: string
+  /** Which suite the tool belongs to; shown in `--version`. */
+  suite?: 'disnix' | 'dysnomia'
+  /** Replaces the generated usage line (`[options] <manifest>`). */
+  usage?: string
+  arguments?: readonly Argument[]
+  options: readonly Option[]
+  session: Session<S, O>
+  /** Environment variables the tool reads besides those of its options (`Option.env`). */
+  environment?: readonly EnvironmentVariable[]
+  /** Every status the tool can end with, and the error codes that lead to it. */
+  exitStatuses: readonly ExitStatus[]
+  /** Further help sections before Environment and Exit status (Notes, Model combinations, ...). */
+  sections?: Readonly<Record<string, string | readonly string[]>>
+  /** Commander settings that the fields above cannot express (option events, ...). */
+  configure?: (command: Command) => void
+  /** Does the work; returns the exit status when it is not 0 without being an error. */
+  run(input: ToolRun<O, S, A>): Promise<number | void>
+}
+
+export interface ToolRun<O, S, A extends unknown[]> {
+  opts: O
+  /** The positional arguments, one entry per declared argument (a variadic one is an array). */
+  args: A
+  session: S
+  io: ToolIo
+}
+
+/** Where one run of a tool reads its environment and writes its output. */
+export interface ToolIo {
+  stdout: Writable
+  stderr: Writable
+  env: NodeJS.ProcessEnv
+  /**
+   * True for the executable itself, which owns its process (signals, terminal, exit); false when
+   * another tool runs it in its own process (`runToolInProcess`).
+   */
+  main: boolean
+  /** In-process runs: aborting it ends the run as killing the executable would. */
+  signal?: AbortSignal
+}
+
+export interface ExitStatus {
+  /** The status, or `child`: the exit status of the failed child process the error carries. */
+  status: number | 'child'
+  /** What the status means, for the help text. */
+  meaning: string
+  /** The error codes that end the tool with this status. */
+  codes?: readonly ErrorCode[]
+  /** Narrows `codes` further (e.g. by the error's data). */
+  when?: (error: DisnixError) => boolean
+}
+
+export interface EnvironmentVariable {
+  name: string
+  meaning: string
+}
+
+/**
+ * What a tool runs in: a coordinator session (progress view, Ctrl-C handling, client interfaces), a
+ * target session (the machine's own Nix and Dysnomia), or nothing in particular. A session adds its
+ * environment variables and exit statuses to the help of every tool that runs in it.
+ */
+export interface Session<S, O = unknown> {
+  kind: 'coordinator' | 'target' | 'plain'
+  /** Printed before an error message: `[coordinator]: ` for the coordinator tools. */
+  errorPrefix: string
+  environment?: readonly EnvironmentVariable[]
+  exitStatuses?: readonly ExitStatus[]
+  open(input: { opts: O; io: ToolIo }): S | Promise<S>
+  /** Runs after the run function, also when it failed, before an error is printed. */
+  close?(session: S): void | Promise<void>
+}
+
+/** A session that provides nothing: tools that only compute, read files or run one child. */
+export const plainSession: Session<undefined> = {
+  kind: 'plain',
+  errorPrefix: '',
+  open: () => undefined,
+}
+
+/** Identity with type inference, so that a definition reads as one object literal. */
+export function defineTool<O, S, A extends unknown[] = string[]>(definition: ToolDefinition<O, S, A>): ToolDefinition<O, S, A> {
+  return definition
+}

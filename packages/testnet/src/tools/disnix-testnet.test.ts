@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, suiteDir } from '@disnix-ts/libmain/testing'
 import { allocateNetwork, type NetworkAllocation } from '../allocate-network.js'
 import { checkTestnetSupport } from '../check-support.js'
 import { testnetDown } from '../testnet-down.js'
@@ -39,7 +39,7 @@ describe('disnix-testnet without a network', () => {
   })
 
   test('a model that does not evaluate is reported with Nix\'s error', async () => {
-    const result = await runBin('disnix-testnet', ['up', '--dir', '/nonexistent-testnet', '-i', '/nonexistent/infrastructure.nix'])
+    const result = await runBin('disnix-testnet', ['up', '--dir', '/nonexistent-testnet', '-i', '/nonexistent/infrastructure.nix'], { env: nixTestEnv() })
     expect(result.stderr).toBe(
       'disnix-testnet: evaluating the infrastructure model /nonexistent/infrastructure.nix: failed (exit status 1)\n' +
         "error: getting status of '/nonexistent/infrastructure.nix': No such file or directory\n",

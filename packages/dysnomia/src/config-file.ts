@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from './file-access-error.js'
 
 /** One `name=value` line of a container, component, properties or user/group file. */
 export interface ConfigProperty {
@@ -38,7 +39,7 @@ export async function readConfigFile(path: string, options: ReadConfigOptions = 
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'EISDIR') || hasErrorCode(error, 'ENOTDIR')) {
       throw new DisnixError('CONFIG_NOT_FOUND', `Cannot read configuration file: ${path}: ${(error as Error).message}`, { cause: error })
     }
-    throw error
+    throw fileAccessError(error, 'read configuration file', path)
   }
   return evaluateConfigText(text, path, options)
 }

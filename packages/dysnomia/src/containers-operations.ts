@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { DisnixError, type ProgressSink } from '@disnix-ts/libmain'
+import { assertDysnomiaOperation } from './dysnomia-operations.js'
 import { queryActivatedComponents, queryAvailableComponents, queryGarbageComponents, type ContainerComponent } from './query-components.js'
 import { streamOption, type ModuleStdio } from './run-dysnomia-operation.js'
 
@@ -41,6 +42,8 @@ export async function deployComponents(options: ContainersOperationOptions): Pro
  */
 export async function executeOperationOnComponents(operation: string, options: ContainersOperationOptions): Promise<void> {
   if (operation === '') throw new DisnixError('USAGE', 'No operation specified!')
+  // Refused here too, so that a typo is reported even when no component is activated.
+  assertDysnomiaOperation(operation)
   for (const item of await queryActivatedComponents(options.stateDir, options.container)) {
     await runDysnomia(options, operation, item, markerPath(options.stateDir, 'activated', item))
   }

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
 import { readConfigFile, type ConfigProperty } from './config-file.js'
+import { fileAccessError } from './file-access-error.js'
 
 export interface GenerateExprOptions {
   /** DYSNOMIA_PROPERTIES; skipped when the file does not exist. */
@@ -56,7 +57,7 @@ export async function containerFiles(containersPath: readonly string[]): Promise
       names = (await readdir(dir)).filter((name) => !name.startsWith('.')).sort()
     } catch (error) {
       if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) continue
-      throw error
+      throw fileAccessError(error, 'read directory', dir)
     }
     for (const name of names) {
       const file = join(dir, name)
@@ -106,6 +107,6 @@ async function isFile(path: string): Promise<boolean> {
     return (await stat(path)).isFile()
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
-    throw error
+    throw fileAccessError(error, 'read', path)
   }
 }

@@ -31,6 +31,19 @@ export {
 } from './run-dysnomia-operation.js'
 export { runDysnomiaShell, shellRcFile, type RunDysnomiaShellOptions } from './run-dysnomia-shell.js'
 export {
+  checkComponent,
+  runModuleCheck,
+  interpretCheckOutput,
+  HEALTHY_PREFIX,
+  type CheckStatus,
+  type CheckResult,
+  type CheckRunOptions,
+  type CheckComponentOptions,
+  type ModuleCheckOutput,
+} from './check-component.js'
+export { DYSNOMIA_OPERATIONS, isDysnomiaOperation, assertDysnomiaOperation, type DysnomiaOperation } from './dysnomia-operations.js'
+export { fileAccessError } from './file-access-error.js'
+export {
   queryContainers,
   queryAvailableComponents,
   queryActivatedComponents,

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import { assertDysnomiaOperation } from './dysnomia-operations.js'
+import { fileAccessError } from './file-access-error.js'
 import { propertiesToEnv, propertyValueString, readConfigFile, type ConfigProperty } from './config-file.js'
 import { resolveModule } from './resolve-module.js'
 import { canonicalPath, isPathReference } from './resolve-path.js'
@@ -48,6 +50,7 @@ export interface DysnomiaInvocation {
 export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promise<DysnomiaInvocation> {
   const cwd = request.cwd ?? process.cwd()
   if (request.operation === '') throw new DisnixError('USAGE', 'ERROR: No operation specified!')
+  assertDysnomiaOperation(request.operation)
 
   let type = request.type ?? ''
   let containerArg = request.container ?? ''
@@ -81,14 +84,14 @@ export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promi
 async function findContainerFile(container: string, containersPath: readonly string[], cwd: string): Promise<string> {
   if (isPathReference(container)) {
     const path = await canonicalPath(container, cwd)
-    if (!(await isRegularFile(path))) {
+    if (!(await isRegularFile(path, 'read the container configuration'))) {
       throw new DisnixError('CONTAINER_NOT_FOUND', `No container configuration found for: ${container} (${path} is not a file)`)
     }
     return path
   }
   for (const dir of containersPath) {
     const candidate = join(dir, container)
-    if (await isRegularFile(candidate)) return candidate
+    if (await isRegularFile(candidate, 'look for the container configuration')) return candidate
   }
   throw new DisnixError('CONTAINER_NOT_FOUND', `No container configuration found for: ${container}`, {
     hint: containersPath.length > 0 ? `searched DYSNOMIA_CONTAINERS_PATH: ${containersPath.join(':')}` : undefined,
@@ -103,34 +106,34 @@ async function findComponent(component: string, containerArg: string, components
   if (component === '') throw new DisnixError('USAGE', 'ERROR: No component is specified!')
   if (isPathReference(component)) {
     const path = await canonicalPath(component, cwd)
-    if (!(await exists(path))) throw new DisnixError('COMPONENT_NOT_FOUND', `ERROR: Component: ${component} does not exist!`)
+    if (!(await exists(path, 'read the component'))) throw new DisnixError('COMPONENT_NOT_FOUND', `ERROR: Component: ${component} does not exist!`)
     return path
   }
   for (const dir of componentsPath) {
     const candidate = join(dir, containerArg, component)
-    if (await exists(candidate)) return canonicalPath(candidate, cwd)
+    if (await exists(candidate, 'look for the component')) return canonicalPath(candidate, cwd)
   }
   throw new DisnixError('COMPONENT_NOT_FOUND', `No component configuration found for: ${component}`, {
     hint: componentsPath.length > 0 ? `searched DYSNOMIA_COMPONENTS_PATH: ${componentsPath.map((dir) => join(dir, containerArg)).join(':')}` : undefined,
   })
 }
 
-async function isRegularFile(path: string): Promise<boolean> {
+async function isRegularFile(path: string, step: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile()
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
-    throw error
+    throw fileAccessError(error, step, path)
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+async function exists(path: string, step: string): Promise<boolean> {
   try {
     await stat(path)
     return true
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
-    throw error
+    throw fileAccessError(error, step, path)
   }
 }
 

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from './file-access-error.js'
 
 /** A component deployed (or deployable) to a container: printed as `container/component`. */
 export interface ContainerComponent {
@@ -62,7 +63,7 @@ async function listDir(dir: string): Promise<string[]> {
     return (await readdir(dir)).filter((name) => !name.startsWith('.')).sort(compareNames)
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return []
-    throw error
+    throw fileAccessError(error, 'read directory', dir)
   }
 }
 

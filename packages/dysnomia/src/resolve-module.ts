@@ -2,6 +2,7 @@ import { constants } from 'node:fs'
 import { access, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from './file-access-error.js'
 import { canonicalPath, isPathReference } from './resolve-path.js'
 
 export interface ResolveModuleOptions {
@@ -21,6 +22,15 @@ export async function resolveModule(type: string, options: ResolveModuleOptions)
   // QUIRK §1.2: an empty type made the original match the search directory itself; it is simply missing.
   if (type === '') throw moduleNotFound(type)
   if (isPathReference(type)) return resolveModulePath(type, options.cwd)
+  // A name is looked up in the modules directories, so it must stay one directory entry:
+  // `../../usr/bin/touch` would otherwise run a program outside of them.
+  if (type.includes('/') || type === '.' || type === '..' || type.includes('\0')) {
+    throw new DisnixError(
+      'INVALID_MODULE_TYPE',
+      `ERROR: Invalid module type: ${JSON.stringify(type)}: a type is either a module name without '/' (looked up in ` +
+        `DYSNOMIA_MODULES_PATH and the bundled modules) or a path starting with / or ./ to a module or a package with one libexec/dysnomia/* module`,
+    )
+  }
   const skipped: string[] = []
   for (const dir of [...options.modulesPath, options.builtinModulesDir]) {
     const candidate = join(dir, type)
@@ -42,7 +52,7 @@ async function resolveModulePath(type: string, cwd?: string): Promise<string> {
       entries = (await readdir(libexec)).sort()
     } catch (error) {
       if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) throw moduleNotFound(type, `${libexec} does not exist`)
-      throw error
+      throw fileAccessError(error, 'read the module directory', libexec)
     }
     if (entries.length !== 1) {
       throw moduleNotFound(type, `${libexec} must hold exactly one module, it holds ${entries.length}`)
@@ -61,7 +71,7 @@ async function fileKind(path: string): Promise<FileKind> {
     info = await stat(path)
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return 'missing'
-    throw error
+    throw fileAccessError(error, 'look for the module', path)
   }
   if (info.isDirectory()) return 'directory'
   if (!info.isFile()) return 'special'

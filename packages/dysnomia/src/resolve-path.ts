@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from './file-access-error.js'
 
 /** True for the forms the original treats as paths rather than names: `/...` and `./...`. */
 export function isPathReference(value: string): boolean {
@@ -16,7 +17,7 @@ export async function canonicalPath(path: string, cwd: string = process.cwd()): 
   try {
     return await realpath(absolute)
   } catch (error) {
-    if (!hasErrorCode(error, 'ENOENT') && !hasErrorCode(error, 'ENOTDIR')) throw error
+    if (!hasErrorCode(error, 'ENOENT') && !hasErrorCode(error, 'ENOTDIR')) throw fileAccessError(error, 'resolve the path', absolute)
     const parent = dirname(absolute)
     if (parent === absolute) return absolute
     return join(await canonicalPath(parent, cwd), basename(absolute))

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   INVALID_NAME: 'a name (service, target, container, profile, user) is not allowed',
   INVALID_PATH: 'a path is not allowed where it is given',
   INVALID_STORE_NAME: 'a store path name is not allowed',
+  FILE_ACCESS: 'a file or directory cannot be read or written (permissions, or a path component that is not a directory)',
   CONVERT_TARGET_UNKNOWN: 'a V1 manifest names a target that is not in the infrastructure',
 
   // Child processes, Nix and builds
@@ -86,6 +87,8 @@ export const ERROR_CODES = {
   MODULE_NOT_FOUND: 'a Dysnomia module is neither in the modules path nor an absolute path',
   MODULE_NOT_EXECUTABLE: 'a Dysnomia module is not executable',
   MODULE_FAILED: 'a Dysnomia module failed',
+  INVALID_MODULE_TYPE: 'a module type is neither a module name nor an absolute path',
+  CHECK_FAILED: 'a health check says the component is not healthy',
   CONTAINER_NOT_FOUND: 'a container named on the command line is not configured',
   COMPONENT_NOT_FOUND: 'a component named on the command line is not configured',
   OPERATION_FAILED: 'a Dysnomia container operation failed for some components',

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
+import { runBin } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 
 const echoModule = join(bundledModulesDir(), 'echo')
@@ -21,6 +22,20 @@ describe('echo module', () => {
     expect(lines[1]).toBe('Environment variables:')
     expect(lines).toContain("fooProperty='bar baz'")
     expect(result.stderr).toBe('')
+  })
+
+  test('check prints its line and the environment, and reports healthy last', async () => {
+    const result = await execa(echoModule, ['check', '/srv/comp', 'my-container'], { env: { fooProperty: 'bar baz' }, extendEnv: false })
+    const lines = result.stdout.split('\n')
+    expect(lines[0]).toBe('Echo module: Check service: /srv/comp')
+    expect(lines).toContain("fooProperty='bar baz'")
+    expect(lines.at(-1)).toBe('healthy: the echo module has nothing to verify for: /srv/comp')
+    expect(result.exitCode).toBe(0)
+  })
+
+  test('through dysnomia --operation check: healthy', async () => {
+    const result = await runBin('dysnomia', ['--type', 'echo', '--environment', '--operation', 'check', '--component', '/tmp'])
+    expect(result).toEqual({ stdout: 'healthy: the echo module has nothing to verify for: /tmp\n', stderr: '', exitCode: 0 })
   })
 
   test('shell prints its greeting on stderr; an unknown operation only prints the environment', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { appendFile, chmod, lstat, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises'
+import { appendFile, chmod, lstat, mkdir, readdir, readFile, rmdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
@@ -55,6 +55,29 @@ async function exists(path: string): Promise<boolean> {
 }
 
 describe('fileset module', () => {
+  test('check: healthy with the target dir, the links and the mutable dirs in place, failing when one is gone', async () => {
+    const setup = await makeComponent()
+    expect(await runModule(setup, 'check')).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `Target directory: ${setup.target} of fileset: showfiles does not exist`,
+    })
+    expect((await runModule(setup, 'activate')).exitCode).toBe(0)
+    const healthy = { exitCode: 0, stdout: `healthy: fileset: showfiles is in place in: ${setup.target} (1 links, 1 mutable directories)`, stderr: '' }
+    expect(await runModule(setup, 'check')).toMatchObject(healthy)
+
+    await rmdir(join(setup.target, 'files'))
+    expect(await runModule(setup, 'check')).toMatchObject({ exitCode: 1, stderr: `Mutable directory: ${setup.target}/files of fileset: showfiles does not exist` })
+    expect((await runModule(setup, 'activate')).exitCode).toBe(0)
+    expect(await runModule(setup, 'check')).toMatchObject(healthy)
+
+    expect((await runModule(setup, 'deactivate')).exitCode).toBe(0)
+    expect(await runModule(setup, 'check')).toMatchObject({
+      exitCode: 1,
+      stderr: `Link: ${setup.target}/bin of fileset: showfiles does not point to ${join(setup.component, 'bin')}`,
+    })
+  })
+
   test('runs the full stateful cycle: activate, snapshot, restore, deactivate, collect garbage, gc, check', async () => {
     const setup = await makeComponent()
     const showfiles = join(setup.target, 'bin', 'showfiles')

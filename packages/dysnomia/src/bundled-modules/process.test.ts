@@ -3,7 +3,7 @@ import { chmod, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promi
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { isRoot, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, runBin, testDir } from '@disnix-ts/libmain/testing'
 import { describe, expect, onTestFinished, test } from 'vitest'
 
 const processModule = join(bundledModulesDir(), 'process')
@@ -123,6 +123,38 @@ describe('process module', () => {
     expect(await runModule(setup, 'deactivate', component)).toMatchObject({ exitCode: 0, stderr: '' })
     expect(alive(pid)).toBe(false)
     expect(await exists(pidFile)).toBe(false)
+  })
+
+  test('check: healthy while the process of the PID file runs, failing when it was never started or has been killed', async () => {
+    const setup = await setUp()
+    const component = join(setup.root, 'daemon-simple')
+    await executable(join(component, 'bin', 'loop'), `#!/bin/bash\nexec ${join(setup.root, 'daemon')} "$runtimeDir/loop.pid"\n`)
+    await executable(join(setup.root, 'daemon'), daemonScript)
+    const pidFile = join(setup.runtimeDir, 'loop.pid')
+    killOnFinish(pidFile)
+
+    expect(await runModule(setup, 'check', component)).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `PID file: ${pidFile} does not exist: the process is not running`,
+    })
+
+    expect(await runModule(setup, 'activate', component)).toMatchObject({ exitCode: 0 })
+    const pid = Number(await readFile(pidFile, 'utf8'))
+    expect(await runModule(setup, 'check', component)).toMatchObject({ exitCode: 0, stdout: `healthy: process ${pid} is running (PID file: ${pidFile})`, stderr: '' })
+
+    // Killed without a chance to remove its PID file: what a crash leaves behind.
+    process.kill(pid, 'SIGKILL')
+    const check = await runModule(setup, 'check', component)
+    expect(check.exitCode).toBe(1)
+    expect(check.stderr).toMatch(new RegExp(`^process ${pid} of PID file: ${pidFile} (is not running|has exited)$`))
+
+    // Through dysnomia: the status line and exit status of a failing check.
+    const cli = await runBin('dysnomia', ['--type', 'process', '--environment', '--operation', 'check', '--component', component], {
+      env: { DYSNOMIA_STATEDIR: setup.stateDir, runtimeDir: setup.runtimeDir },
+    })
+    expect(cli.exitCode).toBe(1)
+    expect(cli.stdout).toMatch(new RegExp(`^failing: process ${pid} of PID file: ${pidFile} (is not running|has exited)\n$`))
   })
 
   test('warns when the process writes no PID file, and fails without exactly one executable', async () => {

@@ -19,6 +19,51 @@ async function withUtil(script: string, args: string[] = [], env: Record<string,
   })
 }
 
+describe('modules/lib/util: the check helpers', () => {
+  test('reportHealthy prints the healthy line; reportFailing prints the reason on stderr and exits 1', async () => {
+    expect(await withUtil('reportHealthy "process" 12 "is running"; echo after')).toMatchObject({ exitCode: 0, stdout: 'healthy: process 12 is running\nafter', stderr: '' })
+    expect(await withUtil('reportFailing "port 80 does not answer"; echo after')).toMatchObject({ exitCode: 1, stdout: '', stderr: 'port 80 does not answer' })
+  })
+
+  test('checkCheckTimeout: the property, else the default, and refuses what is not a whole number of seconds', async () => {
+    expect((await withUtil('checkCheckTimeout; echo "$checkTimeout"')).stdout).toBe('5')
+    expect((await withUtil('checkCheckTimeout 10; echo "$checkTimeout"')).stdout).toBe('10')
+    expect((await withUtil('checkCheckTimeout 10; echo "$checkTimeout"', [], { checkTimeout: '2' })).stdout).toBe('2')
+    for (const bad of ['0', 'soon', '1.5']) {
+      expect(await withUtil('checkCheckTimeout; echo after', [], { checkTimeout: bad })).toMatchObject({
+        exitCode: 1,
+        stdout: '',
+        stderr: `The checkTimeout property must be a whole number of seconds (at least 1), not: ${bad}`,
+      })
+    }
+  })
+
+  test('withinCheckTimeout ends a command after checkTimeout seconds with status 124', async () => {
+    expect((await withUtil('withinCheckTimeout sleep 30', [], { checkTimeout: '1' })).exitCode).toBe(124)
+    expect(await withUtil('withinCheckTimeout echo fine', [], { checkTimeout: '1' })).toMatchObject({ exitCode: 0, stdout: 'fine' })
+  })
+
+  test('portAnswers succeeds for a listening port and fails for a closed one', async () => {
+    const server = createServer((socket) => socket.end())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())))
+    const port = (server.address() as AddressInfo).port
+    expect((await withUtil('portAnswers "$1" 127.0.0.1', [String(port)], { checkTimeout: '2' })).exitCode).toBe(0)
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const closedPort = (closed.address() as AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    expect((await withUtil('portAnswers "$1" 127.0.0.1', [String(closedPort)], { checkTimeout: '2' })).exitCode).not.toBe(0)
+  })
+
+  test('urlEncodePath, lastLineOf and joinList', async () => {
+    expect((await withUtil('urlEncodePath "a b/ü%#x~y_z-1.2"')).stdout).toBe('a%20b%2F%C3%BC%25%23x~y_z-1.2')
+    expect((await withUtil('lastLineOf "$(printf "one\\n  two  \\n\\n   \\n")"')).stdout).toBe('  two  ')
+    expect((await withUtil('lastLineOf ""')).stdout).toBe('')
+    expect((await withUtil('joinList a "b c" d')).stdout).toBe('a, b c, d')
+  })
+})
+
 describe('modules/lib/util', () => {
   test('puts the installation bin/ first on PATH', async () => {
     const { stdout } = await withUtil('echo "${PATH%%:*}"; command -v dysnomia-addusers')

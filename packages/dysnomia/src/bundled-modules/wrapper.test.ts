@@ -55,6 +55,33 @@ describe('wrapper module', () => {
     expect(await run('deactivate', component)).toMatchObject({ exitCode: 0 })
   })
 
+  test('check is delegated to bin/wrapper: healthy and failing as it answers, unknown when it does not implement check', async () => {
+    const dir = await testDir()
+    const component = await makeComponent(dir)
+    const dysnomia = () =>
+      runBin('dysnomia', ['--type', 'wrapper', '--environment', '--operation', 'check', '--component', component], {
+        env: { DYSNOMIA_STATEDIR: join(dir, 'state') },
+      })
+    // The wrapper of the original's tests knows no check: its case falls through.
+    expect(await dysnomia()).toEqual({ stdout: 'unknown: module wrapper does not implement check\n', stderr: '', exitCode: 3 })
+
+    await writeFile(
+      join(component, 'bin', 'wrapper'),
+      `#!/bin/bash -e
+state="${dir}/wrapper.state"
+case "$1" in
+    activate) echo "active" > "$state" ;;
+    check)
+        if [ -f "$state" ]; then echo "healthy: state file $state exists"; else echo "no state file: $state" >&2; exit 1; fi
+        ;;
+esac
+`,
+    )
+    expect(await dysnomia()).toMatchObject({ stdout: `failing: no state file: ${dir}/wrapper.state\n`, exitCode: 1 })
+    expect(await run('activate', component)).toMatchObject({ exitCode: 0 })
+    expect(await dysnomia()).toEqual({ stdout: `healthy: state file ${dir}/wrapper.state exists\n`, stderr: '', exitCode: 0 })
+  })
+
   test('fails clearly when the component has no bin/wrapper', async () => {
     const dir = await testDir()
     expect(await run('activate', dir)).toMatchObject({ exitCode: 1, stderr: `No wrapper executable found: ${dir}/bin/wrapper` })

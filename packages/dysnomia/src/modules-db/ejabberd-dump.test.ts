@@ -126,6 +126,23 @@ describe('ejabberd-dump module', () => {
     expect(existsSync(join(stateDir, 'activated', MODULE, 'brokendump'))).toBe(false)
   }, 120_000)
 
+  test('check: healthy while the node answers; failing once its Erlang VM is killed, healthy again after a restart', async () => {
+    const component = await makeComponent(work, 'checkdump', {})
+    const check = () => runModule(MODULE, 'check', component, props)
+
+    const healthy = await check()
+    expect(healthy).toMatchObject({ exitCode: 0, stderr: '' })
+    expect(healthy.stdout).toMatch(/^healthy: the ejabberd node answers: The node disnixtest\S+@localhost is started/)
+
+    await server.kill()
+    const killed = await check()
+    expect(killed).toMatchObject({ exitCode: 1, stdout: '' })
+    expect(killed.stderr).toMatch(/^The ejabberd node does not answer: Failed RPC connection to the node disnixtest\S+@localhost: nodedown$/)
+
+    await server.start()
+    expect(await check()).toMatchObject({ exitCode: 0 })
+  }, 120_000)
+
   test('shell prints the suggested commands', async () => {
     const component = await makeComponent(work, 'shelldump', {})
     const r = await runModule(MODULE, 'shell', component, props)

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
 import { freePort, generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startInfluxdb, type InfluxServer } from './servers.js'
 
@@ -40,6 +40,27 @@ async function write(db: string, lines: string): Promise<void> {
   const response = await fetch(`http://127.0.0.1:${server.httpPort}/write?db=${encodeURIComponent(db)}`, { method: 'POST', body: lines })
   expect(response.status).toBe(204)
 }
+
+describe('influx-database module: check', () => {
+  test('healthy while the server answers and the database exists; failing without the database and once the server is killed', async () => {
+    // A server of this test alone: it is killed at the end.
+    const own = await startInfluxdb()
+    onTestFinished(() => own.stop())
+    const env = { ...props, influxdbHttpPort: String(own.httpPort), influxdbRpcPort: String(own.rpcPort), checkTimeout: '3' }
+    const component = await makeComponent(work, 'checkdb', {})
+    const check = () => runModule(MODULE, 'check', component, env)
+
+    expect(await check()).toEqual({ exitCode: 1, stdout: '', stderr: `InfluxDB database: checkdb does not exist (server on port: ${own.httpPort})` })
+    await ok('activate', component, env)
+    expect(await check()).toEqual({ exitCode: 0, stdout: `healthy: InfluxDB database: checkdb exists (server on port: ${own.httpPort})`, stderr: '' })
+
+    await own.kill()
+    const killed = await check()
+    expect(killed.exitCode).toBe(1)
+    expect(killed.stdout).toBe('')
+    expect(killed.stderr).toMatch(new RegExp(`^Cannot query the InfluxDB server on port: ${own.httpPort}: Failed to connect to http://localhost:${own.httpPort}: .*connection refused`))
+  })
+})
 
 describe('influx-database module', () => {
   test('runs the whole lifecycle: activate, snapshot, deactivate, collect-garbage, restore', async () => {

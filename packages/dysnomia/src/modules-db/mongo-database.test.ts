@@ -46,7 +46,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true })
 })
 
-async function run(operation: string, component: string, env = props): Promise<{ exitCode: number; stderr: string }> {
+async function run(operation: string, component: string, env = props): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return runModule(MODULE, operation, component, env, { path: `${tools}:${process.env.PATH}` })
 }
 
@@ -186,6 +186,40 @@ describe('mongo-database module (stand-in clients)', () => {
     expect(noPort.exitCode).not.toBe(0)
     expect(noPort.stderr).toMatch(new RegExp(`^mongo-database: no MongoDB server is listening on port: ${closed}$`, 'm'))
     await takeStandInCalls(tools)
+  })
+
+  test('check: asks the server whether the database exists; failing when it does not or nobody listens on mongoPort', async () => {
+    const component = await makeComponent(work, 'checkdb', { 'mongo-databases/a.js': script })
+    const empty = await makeComponent(work, 'emptydb', {})
+    await takeStandInCalls(tools)
+    const ask = (name: string) => ({ argv: ['mongo', '--quiet', '--port', String(port)], stdin: `printjson(db.getMongo().getDBNames().indexOf("${name}") >= 0);\n`, env: {} })
+
+    await reply('mongo', 'true\n')
+    expect(await run('check', component)).toEqual({ exitCode: 0, stdout: 'healthy: MongoDB database: checkdb exists', stderr: '' })
+    expect(await takeStandInCalls(tools)).toEqual([ask('checkdb')])
+
+    await reply('mongo', 'false\n')
+    expect(await run('check', component)).toEqual({ exitCode: 1, stdout: '', stderr: 'MongoDB database: checkdb does not exist' })
+    // MongoDB creates a database with its first document: without initial scripts, none is expected yet.
+    expect(await run('check', empty)).toEqual({ exitCode: 0, stdout: 'healthy: the MongoDB server answers; database: emptydb holds no data yet', stderr: '' })
+
+    await reply('mongo', 'Error: couldn\'t connect to server 127.0.0.1:27017, connection attempt failed\n', 1)
+    expect(await run('check', component)).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: "Cannot query the MongoDB server: Error: couldn't connect to server 127.0.0.1:27017, connection attempt failed",
+    })
+    await reply('mongo', undefined)
+
+    // Nobody listens on mongoPort (the server was killed): the client is not even asked.
+    await takeStandInCalls(tools)
+    const closed = await freePort()
+    expect(await run('check', component, { ...props, mongoPort: String(closed) })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: `No MongoDB server is listening on port: ${closed}`,
+    })
+    expect(await takeStandInCalls(tools)).toEqual([])
   })
 
   test('shell prints the suggested commands', async () => {

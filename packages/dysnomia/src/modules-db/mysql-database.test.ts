@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
 import {
   argvLeaks,
@@ -52,6 +52,32 @@ async function fingerprint(db: string): Promise<string> {
 async function databaseExists(name: string): Promise<boolean> {
   return (await server.query('SHOW DATABASES')).split('\n').includes(name)
 }
+
+describe('mysql-database module: check', () => {
+  test('healthy while the server answers and the database exists; failing without the database and once the server is killed', async () => {
+    // A server of this test alone: it is killed at the end.
+    const own = await startMariadb(SECRET)
+    onTestFinished(() => own.stop())
+    const env = { ...props, mysqlSocket: own.socket, checkTimeout: '3' }
+    const component = await makeComponent(work, 'checkdb', { 'mysql-databases/checkdb.sql': schema })
+    const check = () => runModule(MODULE, 'check', component, env)
+
+    expect(await check()).toEqual({ exitCode: 1, stdout: '', stderr: `MySQL database: checkdb does not exist (server: ${own.socket})` })
+    await ok('activate', component, env)
+    expect(await check()).toEqual({ exitCode: 0, stdout: `healthy: MySQL database: checkdb exists (server: ${own.socket})`, stderr: '' })
+    expect(await runModule(MODULE, 'check', component, { ...env, mysqlPassword: 'wrong' })).toMatchObject({
+      exitCode: 1,
+      stderr: expect.stringMatching(new RegExp(`^Cannot query the MySQL server on ${own.socket}: ERROR 1045 \\(28000\\): Access denied for user 'root'@'localhost'`)),
+    })
+
+    await own.kill()
+    const killed = await check()
+    expect(killed.exitCode).toBe(1)
+    expect(killed.stdout).toBe('')
+    expect(killed.stderr).toMatch(new RegExp(`^Cannot query the MySQL server on ${own.socket}: ERROR 2002 \\(HY000\\): Can't connect to local server through socket '${own.socket}' \\(111\\)$`))
+    expect(killed.stderr).not.toContain(SECRET)
+  })
+})
 
 describe('mysql-database module', () => {
   test('runs the whole lifecycle: activate, snapshot, deactivate, collect-garbage, restore', async () => {

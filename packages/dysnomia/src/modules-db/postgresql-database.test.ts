@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
 import {
   argvLeaks,
@@ -60,6 +60,32 @@ async function databaseExists(name: string): Promise<boolean> {
   const rows = await server.psql('SELECT datname FROM pg_database')
   return rows.split('\n').includes(name)
 }
+
+describe('postgresql-database module: check', () => {
+  test('healthy while the server answers and the database exists; failing without the database, without the server, and once it is killed', async () => {
+    // A server of this test alone: it is killed at the end.
+    const own = await startPostgres()
+    onTestFinished(() => own.stop())
+    const env = { ...props, postgresqlRuntimeDir: own.socketDir, postgresqlPort: String(own.port), checkTimeout: '3' }
+    const component = await makeComponent(work, 'checkdb', { 'postgresql-databases/checkdb.sql': schema })
+    const socket = join(own.socketDir, `.s.PGSQL.${own.port}`)
+    const check = (extra: Record<string, string> = {}) => runModule(MODULE, 'check', component, { ...env, ...extra })
+
+    expect(await check()).toEqual({ exitCode: 1, stdout: '', stderr: `PostgreSQL database: checkdb does not exist (server: ${socket})` })
+    await ok('activate', component, env)
+    expect(await check()).toEqual({ exitCode: 0, stdout: `healthy: PostgreSQL database: checkdb exists (server: ${socket})`, stderr: '' })
+
+    const wrongPort = join(own.socketDir, '.s.PGSQL.1')
+    expect(await check({ postgresqlPort: '1' })).toEqual({ exitCode: 1, stdout: '', stderr: `No PostgreSQL server is listening on: ${wrongPort}` })
+
+    await own.kill()
+    const killed = await check()
+    expect(killed.exitCode).toBe(1)
+    expect(killed.stdout).toBe('')
+    // SIGKILL leaves the socket file behind; nobody accepts connections on it.
+    expect(killed.stderr).toMatch(new RegExp(`^Cannot query the PostgreSQL server on ${socket}: psql: error: connection to server on socket "${socket}" failed: Connection refused$`))
+  })
+})
 
 describe('postgresql-database module', () => {
   test('runs the whole lifecycle: activate, snapshot, deactivate, collect-garbage, restore', async () => {

@@ -63,6 +63,14 @@ async function waitUntil(what: string, probe: () => Promise<unknown>, attempts =
   throw new Error(`${what} did not come up: ${String(lastError)}\n${log.split('\n').slice(-30).join('\n')}`)
 }
 
+/** Kills a server with SIGKILL, as a crash ends it: it cleans nothing up (sockets and PID files stay). */
+async function killChild(child: ResultPromise): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const done = child.catch(() => undefined)
+  child.kill('SIGKILL')
+  await done
+}
+
 async function stopChild(child: ResultPromise, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const done = child.catch(() => undefined)
@@ -82,6 +90,8 @@ export interface PostgresServer {
   /** Runs SQL (stdin of psql, as the postgres superuser) in `database`; returns unaligned tuples-only output. */
   psql(sql: string, database?: string): Promise<string>
   stop(): Promise<void>
+  /** Kills the server (SIGKILL); stop still removes its files. */
+  kill(): Promise<void>
 }
 
 /** Starts a PostgreSQL server as the `postgres` account on a private socket dir and a free port. */
@@ -122,6 +132,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       await stopChild(child, 'SIGINT')
       await rm(dir, { recursive: true, force: true })
     },
+    kill: () => killChild(child),
   }
 }
 
@@ -136,6 +147,8 @@ export interface MariadbServer {
   /** Runs SQL as root (password in an option file) and returns the batch output without headers. */
   query(sql: string, database?: string): Promise<string>
   stop(): Promise<void>
+  /** Kills the server (SIGKILL); stop still removes its files. */
+  kill(): Promise<void>
 }
 
 /** Starts a MariaDB server as the `mysql` account on a private socket and a free loopback port. */
@@ -182,6 +195,7 @@ export async function startMariadb(rootPassword: string): Promise<MariadbServer>
       await stopChild(child)
       await rm(dir, { recursive: true, force: true })
     },
+    kill: () => killChild(child),
   }
 }
 
@@ -195,6 +209,8 @@ export interface InfluxServer {
   /** Runs an InfluxQL query with the influx CLI; returns its CSV output. */
   query(query: string, database?: string): Promise<string>
   stop(): Promise<void>
+  /** Kills the server (SIGKILL); stop still removes its files. */
+  kill(): Promise<void>
 }
 
 /** Starts influxd (1.x) with its HTTP and backup/restore (RPC) endpoints on free loopback ports. */
@@ -243,6 +259,7 @@ export async function startInfluxdb(): Promise<InfluxServer> {
       await stopChild(child)
       await rm(dir, { recursive: true, force: true })
     },
+    kill: () => killChild(child),
   }
 }
 
@@ -261,6 +278,8 @@ export interface EjabberdServer {
   ctl(args: readonly string[]): Promise<string>
   start(): Promise<void>
   stop(): Promise<void>
+  /** Kills the node's Erlang VM with SIGKILL, as a crash ends it; start brings it back. */
+  kill(): Promise<void>
   /** Stops the node and its private epmd and removes the temp dir. */
   destroy(): Promise<void>
 }
@@ -330,6 +349,13 @@ export async function startEjabberd(): Promise<EjabberdServer> {
     ctl,
     start,
     stop,
+    async kill() {
+      // The node name is unique to this server (process id and epmd port).
+      await execa('pkill', ['-KILL', '-f', `name ${node}`], { reject: false })
+      for (let i = 0; i < 100 && (await execa('pgrep', ['-f', `name ${node}`], { reject: false })).exitCode === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    },
     async destroy() {
       await stop()
       await execa('epmd', ['-kill'], { env: { ERL_EPMD_PORT: String(epmdPort) }, reject: false })

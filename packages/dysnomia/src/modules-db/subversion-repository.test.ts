@@ -139,6 +139,30 @@ describe('subversion-repository module', () => {
     expect(missing.stderr).toContain('subversion-repository: cannot determine the youngest revision of:')
   })
 
+  test('check: healthy while the repository opens; failing once it is gone or broken', async () => {
+    const component = await makeComponent(work, 'checkrepos', {})
+    const repository = join(baseDir, 'checkrepos')
+    const check = () => runModule(MODULE, 'check', component, props)
+
+    expect(await check()).toEqual({ exitCode: 1, stdout: '', stderr: `Subversion repository: ${repository} does not exist` })
+    await ok('activate', component)
+    expect(await check()).toEqual({ exitCode: 0, stdout: `healthy: Subversion repository: ${repository} exists (youngest revision: 0)`, stderr: '' })
+
+    await rm(join(repository, 'format'))
+    await rm(join(repository, 'db', 'format'))
+    const broken = await check()
+    expect(broken.exitCode).toBe(1)
+    expect(broken.stderr).toMatch(new RegExp(`^Subversion repository: ${repository} cannot be opened: svnlook: E\\d+: `))
+
+    await rm(repository, { recursive: true })
+    expect(await check()).toEqual({ exitCode: 1, stdout: '', stderr: `Subversion repository: ${repository} does not exist` })
+    expect(await runModule(MODULE, 'check', component, { DYSNOMIA_STATEDIR: stateDir })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'subversion-repository: the container property svnBaseDir is not set',
+    })
+  })
+
   test('shell prints the suggested commands', async () => {
     await mkdir(baseDir, { recursive: true })
     const component = await makeComponent(work, 'shellrepos', {})

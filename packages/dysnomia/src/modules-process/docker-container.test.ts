@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { exists, put, runModule, worldDir } from './harness.js'
@@ -100,6 +100,30 @@ describe('docker-container module (stand-in docker)', () => {
     expect(await exists(join(root, 'state', 'garbage', 'docker-container', 'nginx-container'))).toBe(false)
     expect(await runModule('docker-container', 'collect-garbage', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
     expect(await standIns.take()).toEqual([])
+  })
+
+  test('check: healthy while the container runs; failing when it is stopped, removed, or Docker cannot be asked', async () => {
+    const { root, dockerState, standIns, component, env } = await setUp('dockerStatelessDeployment=0\n')
+    const check = () => runModule('docker-container', 'check', component, env)
+
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'Docker container: dysnomia-nginx-container does not exist' })
+    expect(await standIns.take()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$', 'docker ps -a -q -f name=^dysnomia-nginx-container$'])
+
+    expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    await standIns.take()
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: 'healthy: Docker container: dysnomia-nginx-container is running', stderr: '' })
+    expect(await standIns.take()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$'])
+
+    // The container's process died: docker ps -a still lists it, docker ps does not.
+    await rm(join(dockerState, 'containers', 'dysnomia-nginx-container', 'running'))
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'Docker container: dysnomia-nginx-container exists but is not running' })
+
+    await put(join(standIns.binDir, 'docker'), `#!/bin/bash\necho "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2\nexit 1\n`, 0o755)
+    expect(await check()).toMatchObject({
+      exitCode: 1,
+      stderr: 'Cannot ask Docker about container: dysnomia-nginx-container: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+    })
+    expect(await exists(join(root, 'state', 'garbage'))).toBe(false)
   })
 
   test('a failing docker command fails the activation with its message', async () => {

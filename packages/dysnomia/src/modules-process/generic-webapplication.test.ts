@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { exists, httpGet, put, runModule, worldDir } from './harness.js'
 import { startNginx, type WebServer } from './servers.js'
-import { deployAndRemove, documentRootFailure } from './web-application-cases.js'
+import { checkServed, deployAndRemove, documentRootFailure } from './web-application-cases.js'
 
 let nginx: WebServer
 
@@ -54,6 +54,34 @@ describe('generic-webapplication module (served by a real nginx)', () => {
     expect(await run('deactivate')).toMatchObject({ exitCode: 0 })
     expect(await run('collect-garbage')).toMatchObject({ exitCode: 0 })
     expect(await exists(join(nginx.documentRoot, 'uploads'))).toBe(false)
+  })
+
+  test('check: healthy while served, failing when not deployed, not served or the server is killed', async () => {
+    await checkServed('generic-webapplication', startNginx)
+  })
+
+  test('check with a .dysnomia-fileset: the fileset’s check, then the server’s answer for the document root', async () => {
+    const root = await worldDir()
+    const component = join(root, 'checked-app')
+    await put(join(component, 'webapps', 'page.html'), '<p>static page</p>\n')
+    await put(join(component, '.dysnomia-fileset'), `symlink ${join(component, 'webapps', 'page.html')}\ntarget .\nmkdir uploads\n`)
+    const base = `http://127.0.0.1:${nginx.port}`
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: nginx.documentRoot, documentRootUrl: base }
+    const run = (operation: string) => runModule('generic-webapplication', operation, component, env)
+
+    expect(await run('activate')).toMatchObject({ exitCode: 0, stderr: '' })
+    expect(await run('check')).toMatchObject({
+      exitCode: 0,
+      stdout: `healthy: the fileset of checked-app is in place in: ${nginx.documentRoot} and served at: ${base}/`,
+      stderr: '',
+    })
+    expect(await run('deactivate')).toMatchObject({ exitCode: 0 })
+    expect(await run('check')).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `Link: ${nginx.documentRoot}/page.html of fileset: checked-app does not point to ${join(component, 'webapps', 'page.html')}`,
+    })
+    expect(await run('collect-garbage')).toMatchObject({ exitCode: 0 })
   })
 
   test('without a .dysnomia-fileset snapshot, restore and collect-garbage do nothing', async () => {

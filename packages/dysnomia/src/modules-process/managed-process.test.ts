@@ -91,6 +91,13 @@ async function lifecycle(setup: Setup, processName: string): Promise<void> {
 
   expect(await runModule('managed-process', 'lock', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
   expect(await exists(generated)).toBe(false)
+  const notActivated = {
+    exitCode: 1,
+    stdout: '',
+    stderr: `Process: greeter has not been activated with process manager: ${env.processManager} (no generated configuration in: ${generated})`,
+  }
+  expect(await runModule('managed-process', 'check', component, env, 'managed-process')).toMatchObject(notActivated)
+  expect(await exists(generated)).toBe(false)
 
   const activate = await runModule('managed-process', 'activate', component, env, 'managed-process')
   expect(activate.exitCode).toBe(0)
@@ -102,6 +109,10 @@ async function lifecycle(setup: Setup, processName: string): Promise<void> {
 
   expect(await runModule('managed-process', 'activate', component, env, 'managed-process')).toMatchObject({ exitCode: 0 })
   expect(await mainPid(setup)).toBe(pid)
+  // check asks the manager's module about the generated configuration.
+  const check = await runModule('managed-process', 'check', component, env, 'managed-process')
+  expect(check).toMatchObject({ exitCode: 0, stderr: '' })
+  expect(check.stdout).toMatch(/^healthy: /)
   expect(await runModule('managed-process', 'unlock', component, env, 'managed-process')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
 
   const deactivate = await runModule('managed-process', 'deactivate', component, env, 'managed-process')
@@ -110,6 +121,7 @@ async function lifecycle(setup: Setup, processName: string): Promise<void> {
   expect(await userExists(user)).toBe(false)
   expect(await groupExists(user)).toBe(false)
   expect(await exists(generated)).toBe(false)
+  expect(await runModule('managed-process', 'check', component, env, 'managed-process')).toMatchObject(notActivated)
   expect(await runModule('managed-process', 'deactivate', component, env, 'managed-process')).toMatchObject({ exitCode: 0 })
 }
 
@@ -133,6 +145,33 @@ describe.runIf(isRoot())('managed-process module (generated configurations, real
   test('processManager=disnix with a self-daemonizing process and its PID file', async () => {
     const setup = await setUp('disnix', 'daemon')
     await lifecycle(setup, 'sh')
+  })
+
+  test('check with processManager=disnix: healthy while the daemon runs, failing once it is killed', async () => {
+    const setup = await setUp('disnix', 'daemon')
+    const pidFile = setup.pidFile as string
+    const check = () => runModule('managed-process', 'check', setup.component, setup.env, 'managed-process')
+    expect(await runModule('managed-process', 'activate', setup.component, setup.env, 'managed-process')).toMatchObject({ exitCode: 0 })
+    await waitFor('the PID file', () => exists(pidFile))
+    const pid = (await readFile(pidFile, 'utf8')).trim()
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: `healthy: process ${pid} is running (PID file: ${pidFile})`, stderr: '' })
+
+    process.kill(Number(pid), 'SIGKILL')
+    const failing = await check()
+    expect(failing.exitCode).toBe(1)
+    expect(failing.stderr).toMatch(new RegExp(`^process ${pid} of PID file: ${pidFile} (is not running|has exited)$`))
+    expect(await runModule('managed-process', 'deactivate', setup.component, setup.env, 'managed-process')).toMatchObject({ exitCode: 0 })
+  })
+
+  test('check with processManager=supervisord: failing once supervisord reports the program stopped', async () => {
+    const setup = await setUp('supervisord')
+    const check = () => runModule('managed-process', 'check', setup.component, setup.env, 'managed-process')
+    expect(await runModule('managed-process', 'activate', setup.component, setup.env, 'managed-process')).toMatchObject({ exitCode: 0 })
+    await waitFor('greeter RUNNING', async () => (await supervisord.status('greeter')) === 'RUNNING')
+    expect((await check()).stdout).toMatch(/^healthy: supervisord runs: greeter \(pid \d+\)$/)
+    await execa('supervisorctl', ['-c', supervisord.configFile, 'stop', 'greeter'])
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: expect.stringMatching(/^supervisord program: greeter is STOPPED/) })
+    expect(await runModule('managed-process', 'deactivate', setup.component, setup.env, 'managed-process')).toMatchObject({ exitCode: 0 })
   })
 
   test('reports an unknown or missing process manager, a missing generator and a bad configuration', async () => {

@@ -12,6 +12,8 @@ export interface Server {
   /** The server's temp dir (configuration, logs, runtime files). */
   dir: string
   stop(): Promise<void>
+  /** Kills the server with SIGKILL, as a crash would end it (its files stay until stop). */
+  kill(): Promise<void>
 }
 
 /** The server's own temp dir, enterable by other users (server and component accounts); `stop` removes it. */
@@ -27,6 +29,36 @@ function stopper(child: ResultPromise, dir: string): () => Promise<void> {
     await stopChild(child)
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Kills the server process and everything it started (nginx's and Apache's workers, Tomcat's JVM
+ * under catalina.sh) with SIGKILL, the parent first so that it cannot replace a worker, and waits
+ * until the parent is gone.
+ */
+function killer(child: ResultPromise): () => Promise<void> {
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
+    const tree = await descendants(child.pid)
+    const done = child.catch(() => undefined)
+    child.kill('SIGKILL')
+    for (const pid of tree) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+      }
+    }
+    await done
+  }
+}
+
+async function descendants(pid: number): Promise<number[]> {
+  const result = await execa('pgrep', ['-P', String(pid)], { reject: false })
+  const children = String(result.stdout).split('\n').filter(Boolean).map(Number)
+  const all = [...children]
+  for (const child of children) all.push(...(await descendants(child)))
+  return all
 }
 
 async function stopChild(child: ResultPromise): Promise<void> {
@@ -104,6 +136,7 @@ export async function startSupervisord(): Promise<Supervisord> {
       return /no such process/i.test(String(result.stdout)) || !match ? null : (match[1] ?? null)
     },
     stop: stopper(child, dir),
+    kill: killer(child),
   }
 }
 
@@ -134,7 +167,7 @@ export async function startXinetd(): Promise<Xinetd> {
     stderr: { file: log },
   })
   await started('xinetd', child, dir, async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim() !== '', log)
-  return { dir, pidFile, includeDir, stop: stopper(child, dir) }
+  return { dir, pidFile, includeDir, stop: stopper(child, dir), kill: killer(child) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +206,7 @@ export async function startNginx(): Promise<WebServer> {
   )
   const child = execa('nginx', ['-c', configFile, '-p', dir, '-e', log], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: { file: join(dir, 'stderr.log') } })
   await started('nginx', child, dir, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log)
-  return { dir, port, documentRoot, stop: stopper(child, dir) }
+  return { dir, port, documentRoot, stop: stopper(child, dir), kill: killer(child) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +256,7 @@ export async function startApache(): Promise<WebServer> {
     documentRoot,
     // SIGTERM stops the children too; apache2 refuses to die on SIGTERM only while it starts.
     stop: stopper(child, dir),
+    kill: killer(child),
   }
 }
 
@@ -268,5 +302,5 @@ export async function startTomcat(): Promise<Tomcat> {
     stderr: { file: log },
   })
   await started('tomcat', child, dir, async () => (await httpGet(`http://127.0.0.1:${port}/`)).status !== 0, log, 90_000)
-  return { dir, port, catalinaBase, documentRoot: join(catalinaBase, 'webapps'), stop: stopper(child, dir) }
+  return { dir, port, catalinaBase, documentRoot: join(catalinaBase, 'webapps'), stop: stopper(child, dir), kill: killer(child) }
 }

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot, testDir } from '@disnix-ts/libmain/testing'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, groupExists, processesOf, put, runModule, userExists, waitFor, worldDir } from './harness.js'
 import { startSupervisord, type Supervisord } from './servers.js'
 
@@ -76,6 +77,39 @@ describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => 
     expect(await userExists(user)).toBe(false)
     expect(await groupExists(user)).toBe(false)
     expect(await exists(join(stateDir, 'activated', 'supervisord-program', 'broken'))).toBe(false)
+  })
+
+  test('check: healthy while supervisord runs the program; failing when it is unknown, stopped, or supervisord is killed', async () => {
+    // A supervisord of this test alone: it is killed at the end.
+    const own = await startSupervisord()
+    onTestFinished(() => own.stop())
+    const root = await worldDir()
+    const component = await programComponent(root, 'checked')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), supervisordTargetDir: own.confDir, supervisordConfigFile: own.configFile, checkTimeout: '3' }
+    const check = () => runModule('supervisord-program', 'check', component, env)
+
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'supervisord does not know program: checked' })
+
+    expect(await runModule('supervisord-program', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    await waitFor('checked RUNNING', async () => (await own.status('checked')) === 'RUNNING')
+    const healthy = await check()
+    expect(healthy.exitCode).toBe(0)
+    expect(healthy.stdout).toMatch(/^healthy: supervisord runs: checked \(pid \d+\)$/)
+
+    await execa('supervisorctl', ['-c', own.configFile, 'stop', 'checked'])
+    const stopped = await check()
+    expect(stopped.exitCode).toBe(1)
+    expect(stopped.stderr).toMatch(/^supervisord program: checked is STOPPED \(.+\)$/)
+
+    await execa('supervisorctl', ['-c', own.configFile, 'start', 'checked'])
+    expect((await check()).exitCode).toBe(0)
+
+    await own.kill()
+    const killed = await check()
+    expect(killed.exitCode).toBe(1)
+    expect(killed.stdout).toBe('')
+    expect(killed.stderr).toMatch(/^Cannot ask supervisord about program: checked: .*refused connection$/)
+    await execa('pkill', ['-KILL', '-f', join(component, 'bin', 'loop')], { reject: false })
   })
 
   test('fails with supervisorctl’s message when supervisord does not run', async () => {

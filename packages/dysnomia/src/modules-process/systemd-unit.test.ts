@@ -1,4 +1,4 @@
-import { readdir, readlink } from 'node:fs/promises'
+import { readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
@@ -77,6 +77,50 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
     expect((await standIns.take()).at(-1)).toBe('systemctl --user daemon-reload')
     expect(await readdir(userDir)).toEqual(['default.target.wants'])
+  })
+
+  test('check: asks systemctl is-active about the units activation started; failing names the unit that is not active', async () => {
+    const root = await worldDir()
+    // A stand-in systemctl that keeps the active units as files: start/stop change them, is-active
+    // answers one state per unit (exit 3 unless all are active), as systemd does.
+    const active = join(root, 'active')
+    const standIns = await createStandIns(root, ['systemctl'], {
+      systemctl: `mkdir -p ${active}
+[ "$1" = --user ] && shift
+case "$1" in
+  start) touch "${active}/$2" ;;
+  stop) rm -f "${active}/$2" ;;
+  is-active) shift; status=0; for u in "$@"; do if [ -e "${active}/$u" ]; then echo active; else echo inactive; status=3; fi; done; exit "$status" ;;
+esac`,
+    })
+    const component = join(root, 'units')
+    const units = join(component, 'etc', 'systemd', 'system')
+    await put(join(units, 'web.service'), '[Service]\nExecStart=/bin/web\n')
+    await put(join(units, 'web.socket'), '[Socket]\nListenStream=5123\n')
+    await put(join(units, 'plain.service'), '[Service]\nExecStart=/bin/plain\n')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, systemdTargetDir: join(root, 'system') }
+    const check = () => runModule('systemd-unit', 'check', component, env)
+
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'systemd unit: plain.service is inactive' })
+    expect(await standIns.take()).toEqual(['systemctl is-active plain.service web.socket'])
+
+    expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    await standIns.take()
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: 'healthy: systemd units are active: plain.service, web.socket', stderr: '' })
+    expect(await standIns.take()).toEqual(['systemctl is-active plain.service web.socket'])
+
+    // The socket is gone (stopped, or the unit failed): the check names it.
+    await rm(join(active, 'web.socket'))
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'systemd unit: web.socket is inactive' })
+
+    // systemctl that cannot reach systemd answers with an error instead of states.
+    await put(join(standIns.binDir, 'systemctl'), '#!/bin/bash\necho "Failed to connect to bus: No such file or directory" >&2\nexit 1\n', 0o755)
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'Cannot ask systemd about the units: Failed to connect to bus: No such file or directory' })
+
+    // With systemdUserServices=1 the user's systemd is asked.
+    await put(join(standIns.binDir, 'systemctl'), `#!/bin/bash\necho "$*" >> ${join(root, 'user-calls')}\necho active\necho active\n`, 0o755)
+    expect(await runModule('systemd-unit', 'check', component, { ...env, systemdUserServices: '1', HOME: root })).toMatchObject({ exitCode: 0 })
+    expect(await readFile(join(root, 'user-calls'), 'utf8')).toBe('--user is-active plain.service web.socket\n')
   })
 
   test('a unit that fails to start fails the activation with systemctl’s message and rolls back', async () => {

@@ -16,6 +16,9 @@ case "$1" in
   stop)
     start-stop-daemon --stop --quiet --oknodo --retry TERM/5 --pidfile "$PIDFILE" --remove-pidfile
     ;;
+  status)
+    start-stop-daemon --status --pidfile "$PIDFILE"
+    ;;
   *)
     echo "Usage: $0 {start|stop}" >&2
     exit 1
@@ -86,6 +89,35 @@ describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
     expect(await groupExists(user)).toBe(false)
     expect(await exists(join(root, 'state', 'activated', 'sysvinit-script', 'loop'))).toBe(false)
     expect(await runModule('sysvinit-script', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stderr: '' })
+  })
+
+  test('check: healthy while every script reports running, failing when one does not, unknown when none can tell', async () => {
+    const root = await worldDir()
+    const component = join(root, 'checked')
+    const pidFile = join(root, 'checked.pid')
+    killPidFileOnFinish(pidFile)
+    await put(join(component, 'etc', 'rc.d', 'init.d', 'checked'), initScript(pidFile), 0o755)
+    await linkScript(component, 3, 'S00checked', 'checked')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), checkTimeout: '3' }
+    const script = join(component, 'etc', 'rc.d', 'rc3.d', 'S00checked')
+    const check = () => runModule('sysvinit-script', 'check', component, env)
+
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: `Init script: ${script} status: no output (exit status 3)` })
+
+    expect(await runModule('sysvinit-script', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    await waitFor('the PID file', () => exists(pidFile))
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: 'healthy: init scripts report running: S00checked', stderr: '' })
+
+    // Killed: start-stop-daemon --status answers 1 (not running, PID file left behind).
+    process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL')
+    await waitFor('check to fail', async () => (await check()).exitCode === 1)
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: `Init script: ${script} status: no output (exit status 1)` })
+
+    // A script that cannot tell (LSB status 4) leaves the result unknown: no healthy line.
+    const unsure = join(root, 'unsure')
+    await put(join(unsure, 'etc', 'rc.d', 'init.d', 'unsure'), '#!/bin/sh\n[ "$1" = status ] && exit 4\nexit 0\n', 0o755)
+    await linkScript(unsure, 3, 'S00unsure', 'unsure')
+    expect(await runModule('sysvinit-script', 'check', unsure, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
   })
 
   test('runs the entries of the chosen runlevel in order, and stops them in reverse', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { exists, httpGet, put, runModule, waitFor, worldDir } from './harness.js'
 import { startTomcat, type Tomcat } from './servers.js'
 
@@ -56,6 +56,43 @@ describe('tomcat-webapplication module (real Tomcat 10)', () => {
     expect(await exists(join(root, 'state', 'activated', 'tomcat-webapplication', 'greeter'))).toBe(false)
     expect(await runModule('tomcat-webapplication', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
   })
+
+  test('check: healthy once Tomcat serves the WAR; failing when it is not linked, not served, or Tomcat is killed', async () => {
+    // A Tomcat of this test alone: it is killed at the end.
+    const own = await startTomcat()
+    onTestFinished(() => own.stop())
+    const root = await worldDir()
+    const component = await warComponent(root, 'checked', 'Hello from a checked WAR')
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), catalinaBaseDir: own.catalinaBase, tomcatPort: String(own.port), tomcatHost: '127.0.0.1', checkTimeout: '5' }
+    const check = (extra: Record<string, string> = {}) => runModule('tomcat-webapplication', 'check', component, { ...env, ...extra })
+    const war = join(component, 'webapps', 'checked.war')
+
+    expect(await check()).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `Web application: checked.war is not deployed: ${join(own.catalinaBase, 'webapps', 'checked.war')} does not link to ${war}`,
+    })
+
+    // Linked into another CATALINA_BASE than the one of the Tomcat on tomcatPort: not served.
+    const elsewhere = join(root, 'elsewhere')
+    await put(join(elsewhere, 'webapps', '.keep'), '')
+    expect(await runModule('tomcat-webapplication', 'activate', component, { ...env, catalinaBaseDir: elsewhere })).toMatchObject({ exitCode: 0 })
+    expect(await check({ catalinaBaseDir: elsewhere })).toMatchObject({
+      exitCode: 1,
+      stderr: 'Tomcat does not serve: /checked/ (404 Not Found): the web application is not deployed (yet)',
+    })
+
+    expect(await runModule('tomcat-webapplication', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    await waitFor('Tomcat to deploy the WAR', async () => (await check()).exitCode === 0, 60_000)
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: `healthy: Tomcat on port ${own.port} serves: /checked/`, stderr: '' })
+    expect(await check({ tomcatPort: '' })).toMatchObject({
+      exitCode: 0,
+      stdout: `healthy: checked.war linked into: ${own.catalinaBase} (Tomcat is not asked: tomcatPort is not set)`,
+    })
+
+    await own.kill()
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: `Tomcat does not answer on port: ${own.port} within 5 seconds` })
+  }, 240_000)
 
   test('fails when the webapps directory of catalinaBaseDir does not appear in time', async () => {
     const root = await worldDir()

@@ -1,7 +1,7 @@
 // The scenario shared by the nginx-, apache- and generic-webapplication tests: deploy a web
 // application into a real server's document root, fetch it over HTTP, remove it again.
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { expect, onTestFinished } from 'vitest'
 import { exists, httpGet, put, runModule, worldDir } from './harness.js'
 import type { WebServer } from './servers.js'
 
@@ -37,6 +37,45 @@ export async function deployAndRemove(module: string, server: WebServer): Promis
   expect(await exists(join(server.documentRoot, 'hello'))).toBe(false)
   expect(await exists(join(root, 'state', 'activated', module, 'hello-app'))).toBe(false)
   expect(await runModule(module, 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+}
+
+/**
+ * check against a server of this test alone: failing before activation (not deployed), healthy once
+ * the server serves the entries, failing with a 404 when documentRootUrl points elsewhere, and
+ * failing without an answer once the server is killed.
+ */
+export async function checkServed(module: string, startServer: () => Promise<WebServer>): Promise<void> {
+  const server = await startServer()
+  onTestFinished(() => server.stop())
+  const root = await worldDir()
+  const component = await webappComponent(root, 'hello-app', `Hello from ${module}`)
+  const base = `http://127.0.0.1:${server.port}`
+  const env = { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: server.documentRoot, documentRootUrl: `${base}/`, checkTimeout: '3' }
+  const check = (extra: Record<string, string> = {}) => runModule(module, 'check', component, { ...env, ...extra })
+
+  expect(await check()).toMatchObject({
+    exitCode: 1,
+    stdout: '',
+    stderr: `hello is not deployed: ${join(server.documentRoot, 'hello')} does not link to ${join(component, 'webapps', 'hello')}`,
+  })
+
+  expect(await runModule(module, 'activate', component, env)).toMatchObject({ exitCode: 0 })
+  expect(await check()).toMatchObject({
+    exitCode: 0,
+    stdout: `healthy: hello, test.txt in place in: ${server.documentRoot} and served at: ${base}/`,
+    stderr: '',
+  })
+  expect(await runModule(module, 'check', component, { DYSNOMIA_STATEDIR: env.DYSNOMIA_STATEDIR, documentRoot: server.documentRoot })).toMatchObject({
+    exitCode: 0,
+    stdout: `healthy: hello, test.txt in place in: ${server.documentRoot} (the server is not asked: documentRootUrl is not set)`,
+  })
+  expect(await check({ documentRootUrl: `${base}/elsewhere` })).toMatchObject({
+    exitCode: 1,
+    stderr: `The web server answers ${base}/elsewhere/hello/ with 404 Not Found: it does not serve ${join(server.documentRoot, 'hello')}`,
+  })
+
+  await server.kill()
+  expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: `No answer from the web server at: ${base}/hello/ within 3 seconds` })
 }
 
 /** A document root that cannot be created fails with mkdir's message and changes nothing. */

@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot } from '@disnix-ts/libmain/testing'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, freePort, groupExists, put, runModule, tcpExchange, userExists, waitFor, worldDir } from './harness.js'
 import { startXinetd, type Xinetd } from './servers.js'
 
@@ -65,6 +65,32 @@ describe.runIf(isRoot())('xinetd-service module (real xinetd)', () => {
     expect(await groupExists(user)).toBe(false)
     expect(await exists(join(root, 'state', 'activated', 'xinetd-service', 'greeter'))).toBe(false)
     expect(await runModule('xinetd-service', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stderr: '' })
+  })
+
+  test('check: healthy while xinetd runs with the services installed, failing when one is missing or xinetd is killed', async () => {
+    // An xinetd of this test alone: it is killed at the end.
+    const own = await startXinetd()
+    onTestFinished(() => own.stop())
+    const root = await worldDir()
+    const component = join(root, 'greeter')
+    const user = await declareUser(component)
+    const port = await freePort()
+    await greeterComponent(component, port, user)
+    const env = { DYSNOMIA_STATEDIR: join(root, 'state'), xinetdTargetDir: own.includeDir, xinetdPidFile: own.pidFile }
+    const check = () => runModule('xinetd-service', 'check', component, env)
+    const service = join(component, 'etc', 'xinetd.d', 'greeter')
+
+    expect(await check()).toMatchObject({
+      exitCode: 1,
+      stdout: '',
+      stderr: `xinetd service: greeter is not installed: ${join(own.includeDir, 'greeter')} does not link to ${service}`,
+    })
+    expect(await runModule('xinetd-service', 'activate', component, env)).toMatchObject({ exitCode: 0 })
+    const pid = (await readFile(own.pidFile, 'utf8')).trim()
+    expect(await check()).toMatchObject({ exitCode: 0, stdout: `healthy: xinetd runs (pid ${pid}) with the services: greeter`, stderr: '' })
+
+    await own.kill()
+    expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: `Cannot detect a running xinetd instance! (PID file: ${own.pidFile})` })
   })
 
   test('fails without a running xinetd and rolls back with the component (QUIRK B.11)', async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 import { computeOutputHash } from './compute-output-hash.js'
 import { pathExists } from './path-exists.js'
 import type { SnapshotRef } from './query-snapshots.js'
@@ -19,7 +20,7 @@ export async function checkSnapshot(stateDir: string, ref: Pick<SnapshotRef, 'co
     expected = await readFile(join(stateDir, 'checksums', ref.container, ref.component, ref.id), 'utf8')
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return { status: 'no-checksum' }
-    throw error
+    throw fileAccessError(error, 'read the checksum of snapshot', join(ref.container, ref.component, ref.id))
   }
   const snapshot = join(stateDir, 'snapshots', ref.container, ref.component, ref.id)
   if (!(await pathExists(snapshot))) return { status: 'missing', expected }

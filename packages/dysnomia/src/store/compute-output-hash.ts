@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { lstat, readdir, stat } from 'node:fs/promises'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 
 /**
  * `sha256:<hex>` of a snapshot: the bytes of a regular file, or the serialization of a directory
@@ -15,13 +16,17 @@ export async function computeOutputHash(path: string): Promise<string> {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) {
       throw new DisnixError('SNAPSHOT_NOT_FOUND', `Cannot compute the output hash of: ${path}`, { cause: error })
     }
-    throw error
+    throw fileAccessError(error, 'read', path)
   }
   const hash = createHash('sha256')
-  if (info.isFile()) {
-    await hashFile(hash, path)
-  } else if (info.isDirectory()) {
-    await serializeDirectory(path, (chunk) => hash.update(chunk))
+  if (info.isFile() || info.isDirectory()) {
+    try {
+      if (info.isFile()) await hashFile(hash, path)
+      else await serializeDirectory(path, (chunk) => hash.update(chunk))
+    } catch (error) {
+      const failed = typeof (error as { path?: unknown }).path === 'string' ? (error as { path: string }).path : path
+      throw fileAccessError(error, 'read', failed)
+    }
   } else {
     throw new DisnixError('SNAPSHOT_NOT_FOUND', `Cannot compute the output hash of: ${path}`)
   }

@@ -1,6 +1,7 @@
 import { rm, rmdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 import { generationSnapshotId, listGenerations } from './generations.js'
 import { listGenerationDirs, listNames, type SnapshotFilter } from './query-snapshots.js'
 
@@ -40,15 +41,15 @@ export async function gcSnapshots(options: GcOptions): Promise<GcRemoval[]> {
 
     for (const generation of generations.slice(0, generations.length - kept.length)) {
       report({ kind: 'generation', path: `${container}/${component}/${generation}` })
-      await unlink(join(dir, String(generation)))
+      await removing('remove the generation link', join(dir, String(generation)), (path) => unlink(path))
     }
     const snapshotsDir = join(options.stateDir, 'snapshots', container, component)
     const checksumsDir = join(options.stateDir, 'checksums', container, component)
     for (const id of await listNames(snapshotsDir)) {
       if (keepSet.has(id)) continue
       report({ kind: 'snapshot', path: `${container}/${component}/${id}` })
-      await rm(join(snapshotsDir, id), { recursive: true, force: true })
-      await rm(join(checksumsDir, id), { force: true })
+      await removing('remove the snapshot', join(snapshotsDir, id), (path) => rm(path, { recursive: true, force: true }))
+      await removing('remove the checksum', join(checksumsDir, id), (path) => rm(path, { force: true }))
     }
     for (const emptied of [dir, snapshotsDir, checksumsDir]) await removeIfEmpty(emptied)
   }
@@ -63,6 +64,15 @@ async function removeIfEmpty(dir: string): Promise<void> {
     await rmdir(dir)
   } catch (error) {
     if (hasErrorCode(error, 'ENOTEMPTY') || hasErrorCode(error, 'EEXIST') || hasErrorCode(error, 'ENOENT')) return
-    throw error
+    throw fileAccessError(error, 'remove the empty directory', dir)
+  }
+}
+
+/** Runs one removal; a permission problem is reported with the path. */
+async function removing(step: string, path: string, remove: (path: string) => Promise<void>): Promise<void> {
+  try {
+    await remove(path)
+  } catch (error) {
+    throw fileAccessError(error, step, path)
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 import { computeOutputHash } from './compute-output-hash.js'
 import { pathExists } from './path-exists.js'
 import { assertStoreName, composeStorePaths, type StoreContext } from './store-paths.js'
@@ -13,7 +14,7 @@ export async function listGenerations(generationsDir: string): Promise<number[]>
     names = await readdir(generationsDir)
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return []
-    throw error
+    throw fileAccessError(error, 'read directory', generationsDir)
   }
   return names
     .filter((name) => /^[0-9]+$/.test(name))
@@ -23,7 +24,12 @@ export async function listGenerations(generationsDir: string): Promise<number[]>
 
 /** The snapshot id a generation link refers to (the basename of its target). */
 export async function generationSnapshotId(generationsDir: string, generation: number): Promise<string> {
-  return basename(await readlink(join(generationsDir, String(generation))))
+  const link = join(generationsDir, String(generation))
+  try {
+    return basename(await readlink(link))
+  } catch (error) {
+    throw fileAccessError(error, 'read the generation link', link)
+  }
 }
 
 /** Absolute path of the snapshot the latest generation refers to, or undefined when there is none. */

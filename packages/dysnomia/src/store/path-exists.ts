@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 
 /** True when something (even a dangling symlink) exists at `path`. */
 export async function pathExists(path: string): Promise<boolean> {
@@ -8,6 +9,6 @@ export async function pathExists(path: string): Promise<boolean> {
     return true
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
-    throw error
+    throw fileAccessError(error, 'look for', path)
   }
 }

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 import { generationSnapshotId, listGenerations } from './generations.js'
 
 /** One snapshot as the store's generations refer to it. */
@@ -73,7 +74,7 @@ export async function listNames(dir: string): Promise<string[]> {
     return names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return []
-    throw error
+    throw fileAccessError(error, 'read directory', dir)
   }
 }
 
@@ -82,7 +83,7 @@ async function isDirectory(path: string): Promise<boolean> {
     return (await stat(path)).isDirectory()
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return false
-    throw error
+    throw fileAccessError(error, 'read', path)
   }
 }
 

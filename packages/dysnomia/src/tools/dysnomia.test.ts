@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runBin, testDir } from '@disnix-ts/libmain/testing'
 
@@ -224,20 +224,24 @@ describe('dysnomia --environment', () => {
     expect((await readRecord(t.out)).args).toEqual(['unlock', '/tmp', './modules/recorder'])
   })
 
-  test('an unknown operation is passed to the module', async () => {
+  test('an operation that is not one of Dysnomia’s is refused before the module runs', async () => {
     const t = await layout()
     const result = await runBin('dysnomia', ['-t', 'recorder', '-E', '-o', 'frobnicate', '-c', '/tmp'], { env: { ...t.env, outFile: t.out } })
-    expect(result.exitCode).toBe(0)
-    expect((await readRecord(t.out)).args[0]).toBe('frobnicate')
+    expect(result).toEqual({
+      stdout: '',
+      stderr: 'ERROR: Unknown operation: "frobnicate"; the operations are: activate, deactivate, lock, unlock, snapshot, restore, collect-garbage, shell, check\n',
+      exitCode: 1,
+    })
+    await expect(readFile(t.out)).rejects.toThrow(/ENOENT/)
   })
 
   test('the last occurrence of an option wins', async () => {
     const t = await layout()
-    const result = await runBin('dysnomia', ['-t', 'nope', '-t', 'recorder', '-E', '-o', 'a', '-o', 'b', '-c', '/nonexistent', '-c', '/tmp'], {
+    const result = await runBin('dysnomia', ['-t', 'nope', '-t', 'recorder', '-E', '-o', 'lock', '-o', 'unlock', '-c', '/nonexistent', '-c', '/tmp'], {
       env: { ...t.env, outFile: t.out },
     })
     expect(result.exitCode).toBe(0)
-    expect((await readRecord(t.out)).args).toEqual(['b', '/tmp', 'recorder'])
+    expect((await readRecord(t.out)).args).toEqual(['unlock', '/tmp', 'recorder'])
   })
 })
 
@@ -417,11 +421,88 @@ esac
   })
 })
 
+describe('dysnomia --operation check', () => {
+  // A module that implements check: healthy while $stateFile holds "up", failing otherwise.
+  const CHECKER = `#!/bin/bash
+case "$1" in
+    check)
+        if [ "$(cat "$stateFile" 2>/dev/null)" = up ]; then
+            echo "looked at $stateFile"
+            echo "healthy: $(basename "$2") is up"
+        else
+            echo "Looking at $stateFile..." >&2
+            echo "$(basename "$2") is down: $stateFile says: $(cat "$stateFile" 2>/dev/null || echo nothing)" >&2
+            exit 4
+        fi
+        ;;
+esac
+`
+  // An older module: activate and deactivate only, silent for anything else.
+  const OLD = `#!/bin/bash
+set -e
+case "$1" in
+    activate) echo "started $2" ;;
+    deactivate) echo "stopped $2" ;;
+esac
+`
+
+  test('healthy: prints "healthy: REASON" on stdout and exits 0', async () => {
+    const t = await layout()
+    await writeModule(t.modules, 'checker', CHECKER)
+    const stateFile = join(t.dir, 'state-file')
+    await writeFile(stateFile, 'up\n')
+    const result = await runBin('dysnomia', ['-t', 'checker', '-E', '-o', 'check', '-c', t.dir], { env: { ...t.env, stateFile } })
+    expect(result).toEqual({ stdout: `healthy: ${basename(t.dir)} is up\n`, stderr: '', exitCode: 0 })
+  })
+
+  test('failing: prints "failing: REASON" on stdout, the reason on stderr, and exits 1 whatever the module’s status', async () => {
+    const t = await layout()
+    await writeModule(t.modules, 'checker', CHECKER)
+    const stateFile = join(t.dir, 'state-file')
+    await writeFile(stateFile, 'crashed\n')
+    const result = await runBin('dysnomia', ['-t', 'checker', '-E', '-o', 'check', '-c', t.dir], { env: { ...t.env, stateFile } })
+    const reason = `${basename(t.dir)} is down: ${stateFile} says: crashed`
+    expect(result).toEqual({ stdout: `failing: ${reason}\n`, stderr: `ERROR: check failed: ${reason}\n`, exitCode: 1 })
+  })
+
+  test('unknown: a module without the operation exits 3, never 1', async () => {
+    const t = await layout()
+    await writeModule(t.modules, 'old', OLD)
+    const result = await runBin('dysnomia', ['-t', 'old', '-E', '-o', 'check', '-c', t.dir], { env: t.env })
+    expect(result).toEqual({ stdout: 'unknown: module old does not implement check\n', stderr: '', exitCode: 3 })
+  })
+
+  test('with a container configuration file, as the other operations', async () => {
+    const t = await layout()
+    await writeModule(t.modules, 'checker', CHECKER)
+    const stateFile = join(t.dir, 'state-file')
+    await writeFile(stateFile, 'up\n')
+    await writeFile(join(t.containers, 'rec'), `type=checker\nstateFile=${stateFile}\n`)
+    await makeComponent(t.components, 'rec', 'web')
+    const result = await runBin('dysnomia', ['-o', 'check', '-c', 'web', '-C', 'rec'], { env: t.env })
+    expect(result).toEqual({ stdout: 'healthy: web is up\n', stderr: '', exitCode: 0 })
+  })
+
+  test('--check-timeout: a module that does not finish in time is failing', async () => {
+    const t = await layout()
+    await writeModule(t.modules, 'slow', '#!/bin/bash\necho "Waiting for the server..." >&2\nsleep 30\n')
+    const result = await runBin('dysnomia', ['-t', 'slow', '-E', '-o', 'check', '-c', t.dir, '--check-timeout', '1'], { env: t.env })
+    const reason = 'check of module slow did not finish within 1 s (last message: Waiting for the server...)'
+    expect(result).toEqual({ stdout: `failing: ${reason}\n`, stderr: `ERROR: check failed: ${reason}\n`, exitCode: 1 })
+  })
+
+  test('a bad --check-timeout is a usage error', async () => {
+    const result = await runBin('dysnomia', ['-t', 'echo', '-E', '-o', 'check', '-c', '/tmp', '--check-timeout', '0'])
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain("option '--check-timeout <seconds>' argument '0' is invalid")
+  })
+})
+
 describe('dysnomia --help and --version', () => {
   test('--help documents every option, the environment and the exit status', async () => {
     const result = await runBin('dysnomia', ['--help'])
     expect(result.exitCode).toBe(0)
-    for (const option of ['--operation', '--component', '--container', '--type', '--environment', '--shell', '--command', '--help', '--version']) {
+    for (const option of ['--operation', '--component', '--container', '--type', '--environment', '--shell', '--command', '--check-timeout', '--help', '--version']) {
       expect(result.stdout).toContain(option)
     }
     for (const variable of ['DYSNOMIA_COMPONENTS_PATH', 'DYSNOMIA_CONTAINERS_PATH', 'DYSNOMIA_MODULES_PATH', 'DYSNOMIA_STATEDIR']) {

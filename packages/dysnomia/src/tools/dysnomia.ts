@@ -1,5 +1,5 @@
 import { homedir } from 'node:os'
-import { DisnixError, helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
+import { DisnixError, helpSections, positiveInteger, runTool, toolCommand } from '@disnix-ts/libmain'
 
 interface DysnomiaOptions {
   operation?: string
@@ -9,12 +9,16 @@ interface DysnomiaOptions {
   environment?: boolean
   shell?: boolean
   command?: string
+  checkTimeout: number
 }
+
+/** The exit status of `--operation check` for each outcome; 3 is UNKNOWN as in the monitoring plugins' convention. */
+const CHECK_EXIT_STATUS = { healthy: 0, failing: 1, unknown: 3 } as const
 
 const program = toolCommand(
   'dysnomia',
   'Modify the state of a container in which a mutable component is hosted: run a Dysnomia module\n' +
-    'operation (activate, deactivate, lock, unlock, snapshot, restore, collect-garbage, shell) on a component.',
+    'operation (activate, deactivate, lock, unlock, snapshot, restore, collect-garbage, shell, check) on a component.',
   { suite: 'dysnomia' },
 )
   .usage(
@@ -23,22 +27,38 @@ const program = toolCommand(
       '  or: dysnomia --shell --component COMPONENT --container CONTAINER [--command COMMANDS]\n' +
       '  or: dysnomia --shell --component COMPONENT --type TYPE --environment [--command COMMANDS]',
   )
-  .option('-o, --operation <operation>', 'Operation to execute on the mutable component, such as activate or deactivate')
+  .option(
+    '-o, --operation <operation>',
+    'Operation to execute on the mutable component: activate, deactivate, lock, unlock, snapshot, restore, collect-garbage, shell or check',
+  )
   .option('-c, --component <component>', 'Name of (or path to) a component containing the logical state of a mutable component')
   .option('-C, --container <container>', 'Name of (or path to) a configuration describing the container that hosts the component; with --environment only a name passed to the module')
-  .option('-t, --type <type>', 'Dysnomia module type (a name, or a path to a module or a package) used if the container configuration has no type; required with --environment')
+  .option(
+    '-t, --type <type>',
+    "Dysnomia module type (a name without '/', or a path starting with / or ./ to a module or a package) used if the container configuration has no type; required with --environment",
+  )
   .option('-E, --environment', 'Take the container properties from the current environment instead of a container configuration file')
   .option('--shell', 'Spawn a shell session in which the container properties are available as environment variables')
   .option('--command <commands>', 'Commands to execute in the shell session instead of an interactive prompt (with --shell)')
+  .option('--check-timeout <seconds>', 'With --operation check: report the component as failing when the module has not finished within SECONDS', positiveInteger, 60)
   .addHelpText(
     'after',
     helpSections({
       Modules: [
-        'A module is an executable invoked as: MODULE OPERATION COMPONENT CONTAINER. It is looked up in the',
-        'directories of DYSNOMIA_MODULES_PATH, then in the bundled modules directory. A type starting with',
-        '/ or ./ is a path: a module file, or a package directory holding one libexec/dysnomia/* module.',
+        'A module is an executable invoked as: MODULE OPERATION COMPONENT CONTAINER. A type without / is',
+        'looked up in the directories of DYSNOMIA_MODULES_PATH, then in the bundled modules directory. A type',
+        'starting with / or ./ is a path: a module file, or a package directory holding one libexec/dysnomia/*',
+        'module. Any other type (such as ../x) is refused.',
         'With a container configuration file, the module runs with ONLY its properties (except type), PATH',
         'and DYSNOMIA_STATEDIR in its environment; with --environment it inherits the whole environment.',
+      ],
+      'Check': [
+        'The check operation asks the module whether the component is healthy. It prints one line on stdout,',
+        'STATUS: REASON, where STATUS is:',
+        '  healthy  the module exited 0 and the last non-empty line of its stdout is "healthy: WHAT IT VERIFIED"',
+        '  failing  the module exited non-zero (REASON: its last non-empty line of stderr, else of stdout), was',
+        '           killed, or did not finish within --check-timeout seconds',
+        '  unknown  the module exited 0 without such a line: it does not implement check (an older module)',
       ],
       Environment: [
         'DYSNOMIA_COMPONENTS_PATH  Colon-separated directories searched for DIR/CONTAINER/COMPONENT when the',
@@ -51,11 +71,13 @@ const program = toolCommand(
         '                          (default: /var/state/dysnomia for root, $HOME/.dysnomia for others)',
       ],
       'Exit status': [
-        '0    the module (or the shell session) succeeded',
+        '0    the module (or the shell session) succeeded; with --operation check: healthy',
         'N    the module exited with status N (the original reported 123 for any failure);',
         '     with --shell, the status of the session (of the last command with --command)',
         '128+S  the module was killed by signal S',
-        '1    bad usage: no operation, no component, no container, no type, module not found',
+        '1    bad usage: no or an unknown operation, no component, no container, an invalid type, module',
+        '     not found, an unreadable file or directory; with --operation check: failing',
+        '3    with --operation check: unknown (the module does not implement check)',
       ],
     }),
   )
@@ -81,6 +103,17 @@ const program = toolCommand(
     if (opts.shell) {
       const { runDysnomiaShell } = await import('../run-dysnomia-shell.js')
       process.exitCode = await runDysnomiaShell({ ...request, command: opts.command })
+      return
+    }
+    if (opts.operation === 'check') {
+      const { checkComponent } = await import('../check-component.js')
+      // A cancelled check (Ctrl-C) also ends the module's process group.
+      const controller = new AbortController()
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort())
+      const result = await checkComponent({ ...request, timeoutMs: opts.checkTimeout * 1000, signal: controller.signal })
+      process.stdout.write(`${result.status}: ${result.reason}\n`)
+      if (result.status === 'failing') throw new DisnixError('CHECK_FAILED', `ERROR: check failed: ${result.reason}`, { exitCode: CHECK_EXIT_STATUS.failing })
+      process.exitCode = CHECK_EXIT_STATUS[result.status]
       return
     }
     const { prepareDysnomiaInvocation } = await import('../prepare-dysnomia-invocation.js')

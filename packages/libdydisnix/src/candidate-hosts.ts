@@ -27,3 +27,9 @@ export function parseHostsList(text: string, defaults: { clientInterface: string
   }
   return hosts
 }
+
+/** The first candidate of every name (a host named twice is probed once). */
+export function uniqueCandidates(candidates: readonly CandidateHost[]): CandidateHost[] {
+  const seen = new Set<string>()
+  return candidates.filter((c) => !seen.has(c.name) && seen.add(c.name) !== undefined)
+}

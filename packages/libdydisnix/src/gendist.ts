@@ -1,11 +1,10 @@
 import { compareBytes } from '@disnix-ts/libxmlmodel'
 import type { ProgressSink } from '@disnix-ts/libmain'
-import { previousManifestPath } from '@disnix-ts/libmanifest'
 import type { CandidateDistribution } from './candidate-distribution.js'
 import { filterBuildable } from './filter-buildable.js'
 import { generateDistribution, type GenerateDistributionOptions } from './generate-distribution.js'
 import { loadServices, loadTargets } from './load-models.js'
-import { readPreviousDistribution } from './previous-distribution.js'
+import { deployedDistribution } from './previous-distribution.js'
 
 export interface GendistOptions extends Omit<GenerateDistributionOptions, 'previousDistribution' | 'initialDistribution'> {
   /** The Disnix profile whose last deployment is the previous distribution. */
@@ -23,11 +22,7 @@ export interface GendistOptions extends Omit<GenerateDistributionOptions, 'previ
  * buildable candidates, then the QoS model. Returns the store path of the generated model.
  */
 export async function gendist(options: GendistOptions): Promise<string> {
-  let previousDistribution: CandidateDistribution | undefined
-  if (options.usePrevious !== false) {
-    const manifest = await previousManifestPath({ profile: options.profile, path: options.coordinatorProfilePath })
-    if (manifest !== undefined) previousDistribution = await readPreviousDistribution(manifest)
-  }
+  const previousDistribution = options.usePrevious === false ? undefined : await deployedDistribution(options)
   let initialDistribution: CandidateDistribution | undefined
   if (options.filterBuildable) {
     const load = { extraParams: options.extraParams, targetProperty: options.targetProperty, clientInterface: options.clientInterface, env: options.env, showTrace: options.showTrace }

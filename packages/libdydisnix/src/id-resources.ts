@@ -1,5 +1,5 @@
 import { DisnixError } from '@disnix-ts/libmain'
-import { childElement, childElements, parseXml } from '@disnix-ts/libxmlmodel'
+import { childElement, childElements, compareBytes, parseXml, printXml } from '@disnix-ts/libxmlmodel'
 
 export type IdScope = 'global' | 'machine'
 
@@ -82,4 +82,27 @@ export function describe(value: unknown): string {
 
 function invalid(label: string, message: string): DisnixError {
   return new DisnixError('ID_RESOURCES_INVALID', `${label}: ${message}`)
+}
+
+/** The XML of an ID resources model. */
+export function printIdResourcesXml(resources: IdResources): string {
+  return printXml({
+    name: 'resources',
+    children: Object.keys(resources)
+      .sort(compareBytes)
+      .map((name) => {
+        const r = resources[name]!
+        return {
+          name: 'resource',
+          attributes: [['name', name]],
+          inline: true,
+          children: [
+            { name: 'min', text: String(r.min) },
+            { name: 'max', text: String(r.max) },
+            { name: 'scope', text: r.scope },
+            { name: 'step', text: String(r.step) },
+          ],
+        }
+      }),
+  })
 }

@@ -1,4 +1,4 @@
-import { readManifest, type Manifest } from '@disnix-ts/libmanifest'
+import { previousManifestPath, readManifest, type Manifest } from '@disnix-ts/libmanifest'
 import type { CandidateDistribution, CandidateMapping } from './candidate-distribution.js'
 
 /**
@@ -21,4 +21,13 @@ export function previousDistribution(manifest: Manifest): CandidateDistribution 
 /** The previous distribution of the manifest file at `path`. */
 export async function readPreviousDistribution(path: string): Promise<CandidateDistribution> {
   return previousDistribution(await readManifest(path))
+}
+
+/**
+ * The distribution of a manifest file, or of the last deployment of a profile when no file is given;
+ * undefined when the profile has no deployment yet.
+ */
+export async function deployedDistribution(options: { manifest?: string; profile: string; coordinatorProfilePath?: string }): Promise<CandidateDistribution | undefined> {
+  const path = options.manifest ?? (await previousManifestPath({ profile: options.profile, path: options.coordinatorProfilePath }))
+  return path === undefined ? undefined : readPreviousDistribution(path)
 }

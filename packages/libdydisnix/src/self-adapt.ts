@@ -79,6 +79,7 @@ export interface SelfAdaptResult {
   deployments: number
   /** Rounds in which something failed (discovery, deployment or snapshot); the loop went on. */
   failures: number
+  lastRoundFailed: boolean
 }
 
 /**
@@ -95,9 +96,10 @@ export async function selfAdapt(options: SelfAdaptOptions): Promise<SelfAdaptRes
   const sleep = options.sleep ?? abortableSleep
   const now = options.now ?? Date.now
   let deployed: InfrastructureState | undefined
-  const result: SelfAdaptResult = { iterations: 0, deployments: 0, failures: 0 }
+  const result: SelfAdaptResult = { iterations: 0, deployments: 0, failures: 0, lastRoundFailed: false }
   while (!options.signal?.aborted && (options.maxIterations === undefined || result.iterations < options.maxIterations)) {
     result.iterations++
+    result.lastRoundFailed = false
     const started = now()
     progress({ kind: 'message', text: `Round ${result.iterations}: capturing the infrastructure...` })
     try {
@@ -119,6 +121,7 @@ export async function selfAdapt(options: SelfAdaptOptions): Promise<SelfAdaptRes
     } catch (error) {
       if (!isDisnixError(error)) throw error
       result.failures++
+      result.lastRoundFailed = true
       progress({ kind: 'message', text: `Round ${result.iterations} failed: ${error.message}` })
       progress({ kind: 'message', text: 'The deployment stays as it was; trying again in the next round' })
     }

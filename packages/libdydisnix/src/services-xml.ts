@@ -1,5 +1,5 @@
 import { DisnixError } from '@disnix-ts/libmain'
-import { childElements, isNixAttrs, nixValueToText, parseTypedValue, parseXml, type NixAttrs, type NixValue } from '@disnix-ts/libxmlmodel'
+import { childElements, compareBytes, isNixAttrs, nixValueToText, parseTypedValue, parseXml, printXml, typedAttrsNodes, type NixAttrs, type NixValue, type XmlNode } from '@disnix-ts/libxmlmodel'
 
 /** A service as the planning algorithms see it: no package, dependencies by name, all other properties. */
 export interface ServiceProperties {
@@ -55,4 +55,26 @@ export function providedContainers(service: ServiceProperties): string[] {
   if (typeof single === 'string') return [single]
   const many: NixValue | undefined = service.properties.providesContainers
   return isNixAttrs(many) ? Object.keys(many).sort() : []
+}
+
+/** Services XML in the layout of the original's services.xsl (dependencies first, then typed properties). */
+export function printServicesXml(services: ServicesTable): string {
+  const dependencies = (name: string, list: readonly string[]): XmlNode => ({
+    name: 'property',
+    attributes: [['name', name]],
+    ...(list.length > 0 ? { children: list.map((d) => ({ name: 'dependency', text: d })) } : {}),
+  })
+  return printXml({
+    name: 'services',
+    children: Object.keys(services)
+      .sort(compareBytes)
+      .map((key) => {
+        const service = services[key]!
+        return {
+          name: 'service',
+          attributes: [['name', key]],
+          children: [dependencies('dependsOn', service.dependsOn), dependencies('connectsTo', service.connectsTo), ...typedAttrsNodes(service.properties)],
+        }
+      }),
+  })
 }

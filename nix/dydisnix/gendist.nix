@@ -58,10 +58,12 @@ let
       fun = import servicesFile;
       forSystem = fun ({ distribution = { }; invDistribution = { }; inherit system; pkgs = import nixpkgs { inherit system; }; }
         // intersectAttrs (functionArgs fun) extraParams);
-      pkg = forSystem.${serviceName}.pkg or null;
+      check =
+        let pkg = forSystem.${serviceName}.pkg or null; in
+        if pkg == null || isFunction pkg then true else builtins.seq pkg.drvPath true;
+      result = tryEval check;
     in
-    if pkg == null || isFunction pkg then true
-    else (tryEval (builtins.seq pkg.drvPath true)).success;
+    result.success && result.value;
 
   referenceFilters = import ./filters.nix {
     inherit tools buildable defaultTargetProperty defaultClientInterface;

@@ -44,11 +44,13 @@ const program = addDiscoveryOptions(
     const steps = dynamicSteps(opts, sessionDir, { snapshot: opts.snapshot, reconstruct: opts.reconstruct })
     const controller = new AbortController()
     const stop = (signal: string) => {
-      progress({ kind: 'message', text: `Received ${signal}: stopping after the current step` })
+      if (!controller.signal.aborted) progress({ kind: 'message', text: `Received ${signal}: stopping after the current step` })
       controller.abort()
     }
-    process.once('SIGINT', () => stop('SIGINT'))
-    process.once('SIGTERM', () => stop('SIGTERM'))
+    // Listeners stay for the whole run: execa's exit handler re-raises a signal that no other listener
+    // handles, which would kill us while a step finishes.
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
     const result = await selfAdapt({
       steps,
       progress,

@@ -4,7 +4,7 @@ import { hasErrorCode, type ProgressSink } from '@disnix-ts/libmain'
 import { quoteNixString } from '@disnix-ts/libxmlmodel'
 import type { CandidateHost } from './candidate-hosts.js'
 
-export const DEFAULT_DISCOVERY_TIMEOUT_SECONDS = 5
+export const DEFAULT_DISCOVERY_TIMEOUT_SECONDS = 10
 
 export interface DiscoverOptions {
   candidates: readonly CandidateHost[]

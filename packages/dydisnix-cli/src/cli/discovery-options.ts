@@ -18,7 +18,7 @@ export function addDiscoveryOptions(command: Command): Command {
     .option('--candidates <file>', 'Discover: probe the targets of this infrastructure model (dydisnix-discover --candidates)')
     .option('--hosts-file <file>', 'Discover: probe the hosts listed in this file (dydisnix-discover --hosts-file)')
     .option('--testnet', 'Discover: probe the targets of the test network (dydisnix-discover --testnet)')
-    .addOption(new Option('--discovery-timeout <seconds>', 'How long a candidate may take to answer').default(5).argParser(positiveInteger))
+    .addOption(new Option('--discovery-timeout <seconds>', 'How long a candidate may take to answer').default(10).argParser(positiveInteger))
 }
 
 /** The dydisnix-discover arguments of the options, or undefined when another source is chosen. */

@@ -16,7 +16,7 @@ const program = toolCommand('dydisnix-discover', 'Build an infrastructure model 
   .option('-f, --hosts-file <file>', 'Candidate hosts, one per line (or hosts(5) lines: ADDRESS NAME)')
   .option('-c, --candidates <file>', 'Infrastructure model whose targets are the candidates (their names, addresses and client interfaces)')
   .option('--testnet', 'The targets of the test network (disnix-testnet status, TESTNET_DIR)')
-  .addOption(new Option('--timeout <seconds>', 'How long a candidate may take to answer before it counts as absent').default(5).argParser(positiveInteger))
+  .addOption(new Option('--timeout <seconds>', 'How long a candidate may take to answer before it counts as absent').default(10).argParser(positiveInteger))
   .option('-o, --output-file <file>', 'Write the model to this file instead of stdout')
   .addOption(targetPropertyOption())
   .addOption(interfaceOption())

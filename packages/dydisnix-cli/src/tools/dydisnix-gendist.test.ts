@@ -25,6 +25,8 @@ describe('dydisnix-gendist', () => {
   })
 
   test.each([
+    // every service on every target of the infrastructure given (here without test1)
+    ['cartesian.nix', { api: ['test2'], db: ['test2'], web: ['test2'] }],
     // requireZone == zone (one to one)
     ['mapattronattr.nix', { api: ['test2'], db: ['test2'], web: ['test1'] }],
     // type in supportedTypes (one to many): test2 runs no wrapper

@@ -136,7 +136,7 @@ export function nextId(resource: IdResource, taken: ReadonlySet<number>, last: n
     if (!taken.has(id)) return id
     id = advance(id)
   }
-  throw new DisnixError('IDS_DEPLETED', `The IDs of resource \`${what}' are depleted (${resource.min}..${resource.max}, step ${resource.step}, ${taken.size} in use)`)
+  throw new DisnixError('ID_ASSIGNMENT_FAILED', `The IDs of resource \`${what}' are depleted (${resource.min}..${resource.max}, step ${resource.step}, ${taken.size} in use)`)
 }
 
 function inRange(resource: IdResource, id: number): boolean {

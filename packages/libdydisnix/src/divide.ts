@@ -45,11 +45,11 @@ export function divide(options: DivideOptions): CandidateDistribution {
     const service = services[name]
     if (service === undefined) throw new DisnixError('DISTRIBUTION_INVALID', `Service: ${name} of the distribution is not in the services model`)
     const raw = service.properties[serviceProperty]
-    if (raw === undefined || raw === null) throw new DisnixError('PROPERTY_MISSING', `Service: ${name} has no property named: ${serviceProperty}`)
+    if (raw === undefined || raw === null) throw new DisnixError('PROPERTY_INVALID', `Service: ${name} has no property named: ${serviceProperty}`)
     const need = numericProperty(raw, `Property ${serviceProperty} of service: ${name}`)
     const chosen = selectCandidate(options.strategy, distribution[name]!, need, capacity)
     if (chosen === undefined) {
-      throw new DisnixError('DIVISION_FAILED', `Unable to select a target machine for service: ${name}, because none of them has sufficient resources left (${serviceProperty} = ${need})!`)
+      throw new DisnixError('PLANNING_FAILED', `Unable to select a target machine for service: ${name}, because none of them has sufficient resources left (${serviceProperty} = ${need})!`)
     }
     remaining.set(chosen.target, capacity(chosen.target)! - need)
     result[name] = [chosen]

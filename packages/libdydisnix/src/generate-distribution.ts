@@ -78,7 +78,7 @@ export async function generateDistribution(options: GenerateDistributionOptions)
         cwd: options.cwd,
         onTrace: options.onTrace,
       })
-      if (path === undefined) throw new DisnixError('GENDIST_FAILED', 'nix-build printed no distribution model')
+      if (path === undefined) throw new DisnixError('NIX_FAILED', 'nix-build printed no distribution model')
       return path
     } catch (error) {
       throw filterFailure(error, options.qosFile) ?? error

@@ -52,7 +52,7 @@ export function colourServices(options: GraphColouringOptions): Colouring {
     let colour = 0
     while (used.has(colour)) colour++
     if (colour >= targets.length) {
-      throw new DisnixError('COLOURING_FAILED', `Not enough target machines available to compute a valid graph colouring: service: ${chosen} needs a machine of its own after ${targets.length} (${targets.join(', ')})`)
+      throw new DisnixError('PLANNING_FAILED', `Not enough target machines available to compute a valid graph colouring: service: ${chosen} needs a machine of its own after ${targets.length} (${targets.join(', ')})`)
     }
     colours.set(chosen!, colour)
     uncoloured.delete(chosen!)

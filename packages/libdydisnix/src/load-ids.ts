@@ -36,7 +36,7 @@ async function plainModel(file: string, label: string, options: PlainModelOption
     env: options.env,
     showTrace: options.showTrace,
   })) as { type: string; value: unknown }
-  if (result.type === 'lambda') throw new DisnixError('MODEL_INVALID', `${label}: must be an attribute set, but it is a function`)
+  if (result.type === 'lambda') throw new DisnixError('MODELS_INVALID', `${label}: must be an attribute set, but it is a function`)
   return result.value
 }
 

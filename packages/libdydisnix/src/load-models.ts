@@ -42,7 +42,7 @@ export async function loadCandidateDistribution(file: string, infrastructureFile
   await checkReadable(file, 'distribution model')
   if (options.xml) return parseDistributionXml(await readFile(file, 'utf8'), file)
   if (infrastructureFile === undefined) {
-    throw new DisnixError('MODEL_MISSING', `The distribution model: ${file} needs an infrastructure model (-i) to name its targets`)
+    throw new DisnixError('USAGE', `The distribution model: ${file} needs an infrastructure model (-i) to name its targets`)
   }
   await checkReadable(infrastructureFile, 'infrastructure model')
   const text = await modelXml('distribution', { distributionFile: resolve(file), infrastructureFile: resolve(infrastructureFile) }, options)

@@ -24,7 +24,7 @@ export function minSetCover(options: MinSetCoverOptions): CandidateDistribution 
   const { infrastructure, distribution, targetProperty } = options
   const names = sortedServiceNames(distribution)
   const empty = names.find((name) => distribution[name]!.length === 0)
-  if (empty !== undefined) throw new DisnixError('COVER_IMPOSSIBLE', `Service: ${empty} has no candidate targets, so the services cannot be covered`)
+  if (empty !== undefined) throw new DisnixError('PLANNING_FAILED', `Service: ${empty} has no candidate targets, so the services cannot be covered`)
   const byTarget = targetsToServices(distribution)
   const cost = (target: string): number => {
     const properties = infrastructure[target]?.properties

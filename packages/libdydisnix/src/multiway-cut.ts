@@ -60,7 +60,7 @@ export function multiwayCut(options: MultiwayCutOptions): CandidateDistribution 
       result[name] = hosts.map((host) => candidates.find((m) => m.target === host)!)
     } else {
       const first: CandidateMapping | undefined = candidates[0]
-      if (first === undefined) throw new DisnixError('CUT_IMPOSSIBLE', `Service: ${name} has no candidate targets`)
+      if (first === undefined) throw new DisnixError('PLANNING_FAILED', `Service: ${name} has no candidate targets`)
       result[name] = [first]
     }
   }

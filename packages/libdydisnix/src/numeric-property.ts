@@ -10,5 +10,5 @@ export function numericProperty(value: NixValue, what: string): number {
   if (typeof value === 'number') return value
   if (isNixFloat(value)) return value.value
   if (typeof value === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(value)) return Number(value)
-  throw new DisnixError('PROPERTY_NOT_NUMERIC', `${what} must be a number, but it is: ${JSON.stringify(value)}`)
+  throw new DisnixError('PROPERTY_INVALID', `${what} must be a number, but it is: ${JSON.stringify(value)}`)
 }

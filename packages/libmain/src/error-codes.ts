@@ -116,6 +116,19 @@ export const ERROR_CODES = {
   SOCKET_PATH_TAKEN: 'the socket path is in use by something else',
   PID_FILE_EXISTS: 'the PID file names a running process',
 
+  // Dynamic Disnix
+  DISTRIBUTION_INVALID: 'a distribution model or candidate distribution is malformed',
+  SERVICES_INVALID: 'a services model or its XML form is malformed for Dynamic Disnix',
+  HOSTS_INVALID: 'a list of candidate hosts is malformed',
+  IDS_INVALID: 'an IDs file is malformed',
+  ID_RESOURCES_INVALID: 'an ID resources model is malformed',
+  DOCS_CONFIG_INVALID: 'a documentation configuration is malformed',
+  PROPERTY_INVALID: 'a service or target property that an algorithm needs is missing or has the wrong type',
+  PLANNING_FAILED: 'no distribution satisfies the constraints of the QoS model',
+  FILTER_FAILED: 'a filter of the QoS model failed',
+  ID_ASSIGNMENT_FAILED: 'no unique ID can be assigned (depleted, or a per-target ID for a service on several targets)',
+  NOTHING_DISCOVERED: 'no candidate host answered the discovery',
+
   // The test network
   TESTNET_NOT_ROOT: 'disnix-testnet needs root',
   TESTNET_UNSUPPORTED: 'this machine cannot run network namespaces',

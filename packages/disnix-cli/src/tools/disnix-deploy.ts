@@ -69,10 +69,17 @@ const program = toolCommand('disnix-deploy', 'Deploy a manifest: distribute clos
       import('../cli/manifests.js'),
       import('../cli/migrate-step.js'),
     ])
-    const manifestPath = resolve(manifestArg)
+    const manifestArgPath = resolve(manifestArg)
     await withCoordinatorSession(opts, async (session) => {
-      const manifest = await readManifest(manifestPath, { defaultTarget: session.hostname })
+      const built = await readManifest(manifestArgPath, { defaultTarget: session.hostname })
       const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
+      const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
+        manifest: built,
+        manifestPath: manifestArgPath,
+        oldManifest: previous.manifest,
+        oldManifestPath: previous.path,
+      })
+      if (keptDeployed) session.progress({ kind: 'message', text: `The new configuration is the deployed one (same manifest, same profile contents); keeping: ${manifestPath}` })
       if (opts.dryRun) {
         const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })
         process.stdout.write(deployLib.formatDeploymentPlan(plan))

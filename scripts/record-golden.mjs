@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Records what the ORIGINAL Disnix writes for the golden models of
 // packages/disnix-cli/fixtures/golden (cases.json) into fixtures/golden/recorded/<case>/:
-//   manifest.xml, profilemanifest-<target>.xml and tree-<target>.txt (the entries of each target
-//   profile) for disnix-manifest; distributedderivation.xml for disnix-instantiate;
-//   infrastructure.xml for disnix-normalize-infra.
+//   manifest.xml and its store path (manifest-path.txt), profilemanifest-<target>.xml and
+//   tree-<target>.txt (the entries of each target profile) for disnix-manifest; distributedderivation.xml for disnix-instantiate;
+//   infrastructure.xml for disnix-normalize-infra. A case with "snapshot": SERVICE also gets
+//   dysnomia/: the snapshot store (snapshots, generations, checksums) that the original Dysnomia
+//   writes when it snapshots that service's fileset holding SNAPSHOT_DATA below.
 // The golden tests compare disnix-ts with these files; they never run the original themselves.
 //
 // Usage: node scripts/record-golden.mjs [CASE...]     (default: every case)
@@ -40,6 +42,9 @@ const env = {
   NIX_CONFIG: 'build-users-group =\nsubstituters =\nsandbox = false',
 }
 
+// The state in the recorded snapshot: file name -> content, under the fileset's mutable `data` dir.
+const SNAPSHOT_DATA = { 'data/hello': 'hello from the original\n', 'data/sub/deep': 'deep state\n' }
+
 const cases = JSON.parse(readFileSync(join(golden, 'cases.json'), 'utf8'))
 const wanted = process.argv.slice(2)
 try {
@@ -48,7 +53,7 @@ try {
   rmSync(pkgsDir, { recursive: true, force: true })
 }
 
-function record({ name, tool, args }) {
+function record({ name, tool, args, snapshot }) {
   const out = join(golden, 'recorded', name)
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
@@ -58,24 +63,45 @@ function record({ name, tool, args }) {
   } else if (tool === 'disnix-instantiate') {
     writeFileSync(join(out, 'distributedderivation.xml'), readFileSync(lastLine(run(['--no-out-link']))))
   } else {
-    const text = readFileSync(lastLine(run(['--no-out-link'])), 'utf8')
+    const manifest = lastLine(run(['--no-out-link']))
+    const text = readFileSync(manifest, 'utf8')
     writeFileSync(join(out, 'manifest.xml'), text)
+    writeFileSync(join(out, 'manifest-path.txt'), `${manifest}\n`)
     for (const [, target, profile] of text.matchAll(/<profile name="([^"]*)">([^<]*)<\/profile>/g)) {
       // A deployment model (-D) names profiles of its own, which need not hold a profile manifest.
       const profileManifest = join(profile, 'profilemanifest.xml')
       if (existsSync(profileManifest)) writeFileSync(join(out, `profilemanifest-${target}.xml`), readFileSync(profileManifest))
       writeFileSync(join(out, `tree-${target}.txt`), profileTree(profile))
     }
+    if (snapshot !== undefined) recordSnapshotStore(out, text, snapshot)
   }
   console.log(`recorded ${name}`)
+}
+
+function recordSnapshotStore(out, manifestText, service) {
+  const found = new RegExp(`<name>${service}</name><pkg>([^<]*)</pkg><type>([^<]*)</type>`).exec(manifestText)
+  if (found === null) throw new Error(`record-golden: no service ${service} in the manifest`)
+  const [, pkg, type] = found
+  const state = mkdtempSync(join(tmpdir(), 'record-golden-state-'))
+  try {
+    for (const [file, content] of Object.entries(SNAPSHOT_DATA)) {
+      mkdirSync(dirname(join(state, file)), { recursive: true })
+      writeFileSync(join(state, file), content)
+    }
+    execFileSync(join(prefix, 'bin', 'dysnomia'), ['--type', type, '--container', type, '--component', pkg, '--operation', 'snapshot', '--environment'], {
+      env: { ...env, DYSNOMIA_STATEDIR: join(out, 'dysnomia'), targetDir: state },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+  } finally {
+    rmSync(state, { recursive: true, force: true })
+  }
 }
 
 function lastLine(text) {
   return text.trim().split('\n').at(-1)
 }
 
-// One line per entry, sorted: "d DIR", "f FILE" or "l LINK -> TARGET"; the link to the profile
-// manifest's own store path is written as "(profile manifest)", as that path is the original's.
+// One line per entry, sorted: "d DIR", "f FILE" or "l LINK -> TARGET".
 function profileTree(dir) {
   const lines = []
   const walk = (path) => {
@@ -84,8 +110,7 @@ function profileTree(dir) {
       const rel = relative(dir, full)
       const stat = lstatSync(full)
       if (stat.isSymbolicLink()) {
-        const target = readlinkSync(full)
-        lines.push(`l ${rel} -> ${rel === 'profilemanifest.xml' ? '(profile manifest)' : target}`)
+        lines.push(`l ${rel} -> ${readlinkSync(full)}`)
       } else if (stat.isDirectory()) {
         lines.push(`d ${rel}`)
         walk(full)

@@ -105,6 +105,11 @@ describe.skipIf(!support.ok)('taking over a deployment made by the original Disn
 
   test('disnix-env on the same models copies nothing, activates and deactivates nothing, only locks and unlocks', async () => {
     const [logBefore, storeBefore, profilesBefore, generationsBefore] = [await log(), await store(), await profileGenerations(), await coordinatorGenerations()]
+    const plan = await coord.run('disnix-env', [...first, '--dry-run'])
+    expect(plan.exitCode, plan.stderr).toBe(0)
+    expect(plan.stdout).toBe(
+      'Plan: upgrade from the previous deployment\n\n[target: test1]\n  transfer: nothing\n  no services change\n\n[target: test2]\n  transfer: nothing\n  no services change\n',
+    )
     const r = await coord.run('disnix-env', first)
     expect(r.exitCode, r.stderr).toBe(0)
     expect(r.stderr).toContain(`The new configuration is the deployed one (same manifest, same profile contents); keeping: ${original.manifest}`)

@@ -169,6 +169,17 @@ describe('disnix-manifest', () => {
     expect(manifest.infrastructure.test2!.containers).not.toHaveProperty('nosuch')
   })
 
+  test('a carriage return or tab in a property value survives the manifest (the original made spaces of both)', async () => {
+    const dir = await testDir()
+    const infrastructure = join(dir, 'infrastructure.nix')
+    await writeFile(infrastructure, '{ test1 = { properties.hostname = "test1"; containers.echo.note = "line\\r\\nnext\\tcolumn"; }; test2 = { properties.hostname = "test2"; }; }\n')
+    const { path, manifest } = await manifestOf(['-s', join(FIXTURES, 'basic', 'services.nix'), '-i', infrastructure, '-d', join(FIXTURES, 'basic', 'distribution.nix')])
+    expect(await readFile(path, 'utf8')).toContain('<property name="note" type="string">line&#13;\nnext\tcolumn</property>')
+    expect(manifest.infrastructure.test1!.containers.echo).toEqual({ note: 'line\r\nnext\tcolumn' })
+    const profileManifest = await readFile(join(manifest.profiles.test1!, 'profilemanifest.xml'), 'utf8')
+    expect(profileManifest.startsWith('<?xml version="1.0"?>\n\n  <profilemanifest version="2"><services>')).toBe(true)
+  })
+
   test('handles connectsTo cycles, activatesAfter, dependency targets and deployState', async () => {
     const { manifest } = await manifestOf(modelArgs('connections'))
     const keys = serviceKeys(manifest)

@@ -6,7 +6,7 @@
 #                     dependsOn / connectsTo / activatesAfter = param -> { service; targets; },
 #                     deployState, [providesContainers], pkgs = system -> derivation
 #   targetPackages  target -> packages of its profile
-#   warnings        messages to print (containers that auto-mapped services use but no one declares)
+#   warnings        messages to print (containers named in the distribution that no one declares)
 #   checked         true once every model check has passed (force it before using the rest)
 # Errors name the model file and the service, target or attribute.
 { architectureFun
@@ -19,10 +19,10 @@
 }:
 
 let
-  inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' genericClosure groupBy head
+  inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' functionArgs genericClosure groupBy head
     isAttrs isBool isFunction isList isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
   util = import ./lib/util.nix;
-  inherit (util) optionalAttrs genAttrs uniqueStrings uniquePackages quoteList;
+  inherit (util) optionalAttrs genAttrs uniqueStrings quoteList;
 
   architecture = architectureFun ({ pkgs = import nixpkgs { }; system = null; } // extraParams);
 
@@ -110,25 +110,22 @@ let
     { inherit (ref) target container; } // optionalAttrs (provider != null) { containerProvidedByService = provider; })
     serviceTargets.${name};
 
-  # A container that a service is mapped to must exist: provided by a service, or declared by the
-  # target. The verbose notation naming an undeclared container is an error (the original accepted it
-  # and activated the service without container properties, which hides typos in container names);
-  # the auto-mapped form (container = type) only warns, because targets often leave out containers
-  # of simple types.
-  missingContainers = concatMap (name:
-    let service = services.${name}; in
-    if service.type == "package" then [ ]
+  # A container that the distribution model names explicitly should be provided by a service or
+  # declared by the target. When it is not, the service is deployed as the original deploys it: its
+  # activation gets no container properties; a warning names the container, since it may be a typo.
+  # A container derived from the type (no name given) is silent when undeclared, as in the original:
+  # targets commonly leave out the containers of simple types (echo, process, wrapper).
+  undeclaredContainers = concatMap (name:
+    if services.${name}.type == "package" then [ ]
     else concatMap (ref:
-      if providerOf name ref != null || (infrastructure.${ref.target}.containers or { }) ? ${ref.container} then [ ]
+      if ref.auto || providerOf name ref != null || (infrastructure.${ref.target}.containers or { }) ? ${ref.container} then [ ]
       else [ (ref // { service = name; }) ]) serviceTargets.${name}) distributedNames;
 
-  containerErrors = filter (m: !m.auto) missingContainers;
-
   warnings = map (key:
-    let group = autoMissing.${key}; first = head group; in
-    "warning: target '${first.target}' of the infrastructure model declares no container '${first.container}' (used by service${if length group > 1 then "s" else ""} ${quoteList (uniqueStrings (map (m: m.service) group))}); its activation gets no container properties")
-    (attrNames autoMissing);
-  autoMissing = groupBy (m: "${m.target}/${m.container}") (filter (m: m.auto) missingContainers);
+    let group = undeclaredByContainer.${key}; first = head group; in
+    "warning: target '${first.target}' declares no container '${first.container}' in the ${where.infrastructure} and no service provides it; service${if length group > 1 then "s" else ""} ${quoteList (uniqueStrings (map (m: m.service) group))} mapped to it in the ${where.distribution} ${if length group > 1 then "are" else "is"} activated without container properties")
+    (attrNames undeclaredByContainer);
+  undeclaredByContainer = groupBy (m: "${m.target}/${m.container}") undeclaredContainers;
 
   # Inter-dependencies: param -> { service; targets; }.
   interDependencies = kind: name: service:
@@ -191,8 +188,13 @@ let
     in
     if !(service ? pkg) then throw "${about}: mandatory attribute `pkg' is missing"
     else if params == { } then service.pkg
-    else if isFunction service.pkg then service.pkg params
-    else throw "${about} has inter-dependencies, so its `pkg' must be a function that takes them: { ${concatStringsSep ", " (attrNames params)} }: ...";
+    else if !isFunction service.pkg then throw "${about} has inter-dependencies, so its `pkg' must be a function that takes them: { ${concatStringsSep ", " (attrNames params)} }: ..."
+    else
+      # A pkg function that asks for an argument the service does not declare as an inter-dependency
+      # would fail inside Nix with a message about our own expressions; name the model instead.
+      let missing = filter (arg: !(functionArgs service.pkg).${arg} && !(params ? ${arg})) (attrNames (functionArgs service.pkg)); in
+      if missing != [ ] then throw "${about}: its `pkg' function takes the argument${if length missing > 1 then "s" else ""} ${quoteList missing}, but ${if length missing > 1 then "they are" else "it is"} not among the service's inter-dependencies (dependsOn and connectsTo give: ${quoteList (attrNames params)}); add ${if length missing > 1 then "them" else "it"} to dependsOn or connectsTo, or give ${if length missing > 1 then "them defaults" else "it a default"}"
+      else service.pkg params;
 
   # The arguments passed to a service's pkg function: its dependsOn and connectsTo services with
   # their targets, and transitively their connectsTo (lazy, so cycles in connectsTo are fine).
@@ -236,23 +238,23 @@ let
 
   unknownPackageTargets = filter (name: !(infrastructure ? ${name})) (attrNames userTargetPackages);
 
-  servicePackagesPerTarget = groupBy (entry: entry.target) (concatMap (name:
-    map (ref: { inherit (ref) target; pkg = normalizedServices.${name}.pkgs.${infrastructure.${ref.target}.system}; })
-      serviceTargets.${name}) distributedNames);
+  # The packages of a target's profile in the original's order: the packages model's (or the
+  # architecture's targetPackages) first, then one package per service mapped to the target, by
+  # service name. The order decides which package wins when files collide in the profile.
+  servicePackagesPerTarget = mapAttrs (target: entries: map (entry: entry.pkg) (util.uniqueBy (entry: entry.service) entries))
+    (groupBy (entry: entry.target) (concatMap (name:
+      map (ref: { inherit (ref) target; service = name; pkg = normalizedServices.${name}.pkgs.${infrastructure.${ref.target}.system}; })
+        serviceTargets.${name}) distributedNames));
 
   targetPackages = mapAttrs (target: _:
     let user = userTargetPackages.${target} or [ ]; in
     if !isList user then throw "${where.packages}: the packages of target '${target}' must be a list"
-    else uniquePackages (map (entry: entry.pkg) (servicePackagesPerTarget.${target} or [ ])) ++ user) infrastructure;
+    else user ++ servicePackagesPerTarget.${target} or [ ]) infrastructure;
 
   checked =
     all (name: isAttrs infrastructure.${name}) (attrNames infrastructure)
     && all (name: isAttrs services.${name}) (attrNames services)
     && all (name: isList serviceTargets.${name}) (attrNames services)
-    && (if containerErrors != [ ] then
-      let e = head containerErrors; in
-      throw "${where.distribution}: service '${e.service}' is mapped to container '${e.container}' on target '${e.target}', but that target declares no such container in the infrastructure model ${where.infrastructureFile} and no service provides it"
-    else true)
     && all (name: let s = normalizedServices.${name}; in isAttrs s.dependsOn && isAttrs s.connectsTo && isAttrs s.activatesAfter
       && all (p: isAttrs p) (attrValues (s.dependsOn // s.connectsTo // s.activatesAfter))) distributedNames
     && (if cyclicServices != [ ] then throw "${where.services}: cyclic dependsOn/activatesAfter between services ${quoteList cyclicServices}" else true)

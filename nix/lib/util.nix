@@ -21,8 +21,5 @@ rec {
 
   uniqueStrings = uniqueBy (s: s);
 
-  # Derivations (or store path strings) without repeats, compared by output path.
-  uniquePackages = uniqueBy (p: toString (p.outPath or p));
-
   quoteList = names: concatStringsSep ", " (map (n: "'${n}'") names);
 }

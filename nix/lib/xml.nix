@@ -1,23 +1,73 @@
-# Printers for the XML formats of spec §2 (manifest v2, profile manifest, infrastructure,
-# distributed derivation), written in Nix so that no XSLT processor is needed. The element layout
-# follows the original's stylesheets: section order, a `type` annotation on every typed value
-# (NixXML verbose, §2.1), mapping children in sorted attribute order, and every service and target
-# carrying all of its elements even when empty. Indentation is two spaces per level.
+# Printers for the XML formats of spec §2 (manifest v2, profile manifest, infrastructure, distributed
+# derivation), written in Nix so that no XSLT processor is needed. They print byte for byte what the
+# original writes with xsltproc (its stylesheets applied to builtins.toXML output), so that manifests
+# and target profiles made by either tool are interchangeable (docs/moving-from-disnix.md):
+#   `<?xml version="1.0"?>`, an empty line, two spaces, the whole document on one line, two newlines;
+#   an element without content as `<name/>`; in text `&`, `<`, `>` escaped; in attribute values also
+#   `"`, newlines, tabs and every non-ASCII character (`&#xE9;`) escaped, as libxml2 writes them.
+# Deliberate differences (docs/differences.md): a carriage return is written as `&#13;` and a tab is
+# kept (toXML's attribute values turned both into spaces in the original), null and function values
+# are left out and paths are typed "path" (the original wrote elements without a type, which its own
+# reader rejects), and a package as a value is its output path (the original failed).
 let
-  inherit (builtins) attrNames concatStringsSep filter isAttrs isBool isFloat isFunction isInt isList
-    isPath isString match replaceStrings toXML;
+  inherit (builtins) attrNames concatStringsSep elemAt filter foldl' fromJSON genList head isAttrs isBool
+    isFloat isFunction isInt isList isPath isString length listToAttrs match replaceStrings stringLength
+    substring toXML;
 
   concatMapStrings = f: list: concatStringsSep "" (map f list);
 
-  escape = replaceStrings [ "&" "<" ">" "\"" "'" ] [ "&amp;" "&lt;" "&gt;" "&quot;" "&apos;" ];
+  escapeText = replaceStrings [ "&" "<" ">" "\r" ] [ "&amp;" "&lt;" "&gt;" "&#13;" ];
+
+  escapeAttributeAscii = replaceStrings [ "&" "<" ">" "\"" "\n" "\r" "\t" ] [ "&amp;" "&lt;" "&gt;" "&quot;" "&#10;" "&#13;" "&#9;" ];
+
+  # Attribute values: ASCII-only strings (nearly all) take the fast path; others are decoded from
+  # UTF-8 byte by byte, each non-ASCII character becoming a hexadecimal character reference.
+  escapeAttribute = s:
+    if match "[\t\n\r -~]*" s != null then escapeAttributeAscii s
+    else
+      let
+        step = state: byte:
+          let value = byteValues.${byte} or null; in
+          if value == null then
+            state // { out = state.out + escapeAttributeAscii byte; }
+          else if value >= 192 then
+            # A lead byte: the number of bytes of the character and the bits it carries.
+            let size = if value >= 240 then 4 else if value >= 224 then 3 else 2; in
+            state // { pending = size - 1; codePoint = value - (if size == 4 then 240 else if size == 3 then 224 else 192); }
+          else
+            let
+              codePoint = state.codePoint * 64 + value - 128;
+              pending = state.pending - 1;
+            in
+            if pending == 0 then state // { inherit pending; codePoint = 0; out = state.out + "&#x${hex codePoint};"; }
+            else state // { inherit pending codePoint; };
+      in
+      (foldl' step { out = ""; pending = 0; codePoint = 0; } (genList (i: substring i 1 s) (stringLength s))).out;
+
+  # The bytes 0x80-0xF4 as one-byte strings, with their values: continuation bytes are the second
+  # byte of U+0080-U+00BF, lead bytes the first byte of a character of each length.
+  byteValues =
+    let
+      utf8 = codePoint: fromJSON "\"\\u${hex4 codePoint}\"";
+      continuation = genList (i: { name = substring 1 1 (utf8 (128 + i)); value = 128 + i; }) 64;
+      twoByteLeads = genList (i: { name = substring 0 1 (utf8 ((2 + i) * 64)); value = 194 + i; }) 30;
+      threeByteLeads = genList (i: { name = substring 0 1 (utf8 (if i == 0 then 2048 else i * 4096)); value = 224 + i; }) 16;
+      # Characters above U+FFFF come from JSON surrogate pairs; the lead byte is 0xF0 + the plane / 4.
+      fourByteLeads = genList (i:
+        let codePoint = if i == 0 then 65536 else i * 262144; in
+        { name = substring 0 1 (fromJSON "\"\\u${hex4 (55296 + (codePoint - 65536) / 1024)}\\udc00\""); value = 240 + i; }) 5;
+    in
+    listToAttrs (continuation ++ twoByteLeads ++ threeByteLeads ++ fourByteLeads);
+
+  hexDigits = [ "0" "1" "2" "3" "4" "5" "6" "7" "8" "9" "A" "B" "C" "D" "E" "F" ];
+  hex = n: (if n >= 16 then hex (n / 16) else "") + elemAt hexDigits (n - (n / 16) * 16);
+  hex4 = n: let h = hex n; in substring 0 (4 - stringLength h) "0000" + h;
 
   isDerivation = v: isAttrs v && (v.type or null) == "derivation";
 
   # Floats are printed as builtins.toXML prints them (the original's XML came from toXML).
-  floatText = v: builtins.head (match ".*<float value=\"([^\"]*)\".*" (toXML v));
+  floatText = v: head (match ".*<float value=\"([^\"]*)\".*" (toXML v));
 
-  # Values that the typed-value format cannot represent are left out, as the original's stylesheet
-  # drops them (it emits elements without a type, which every reader rejects).
   isPrintable = v: !(v == null || isFunction v);
 
   typeOf = v:
@@ -36,106 +86,87 @@ let
     else if isFloat v then floatText v
     else toString v;
 
-  # One typed element: <tag attrs type="T">...</tag>, nested values one level deeper.
-  typedElement = indent: tag: nameAttr: v:
-    let
-      t = typeOf v;
-      open = "${indent}<${tag}${nameAttr} type=\"${t}\"";
-      children =
-        if t == "list" then map (typedElement "${indent}  " "elem" "") (filter isPrintable v)
-        else map (n: typedElement "${indent}  " "property" " name=\"${escape n}\"" v.${n})
-          (filter (n: isPrintable v.${n}) (attrNames v));
-    in
-    if t == "list" || t == "attrs" then
-      (if children == [ ] then "${open}/>\n" else "${open}>\n${concatStringsSep "" children}${indent}</${tag}>\n")
-    else "${open}>${escape (scalarText v)}</${tag}>\n";
+  # <tag ATTRS>CONTENT</tag>, or <tag ATTRS/> when there is no content.
+  element = tag: attributes: content:
+    let attrs = concatMapStrings (a: " ${a.name}=\"${escapeAttribute a.value}\"") attributes; in
+    if content == "" then "<${tag}${attrs}/>" else "<${tag}${attrs}>${content}</${tag}>";
 
-  simpleElement = indent: tag: value: "${indent}<${tag}>${escape (scalarText value)}</${tag}>\n";
+  textElement = tag: value: element tag [ ] (escapeText (scalarText value));
 
-  sectionOf = indent: tag: items:
-    if items == [ ] then "${indent}<${tag}/>\n"
-    else "${indent}<${tag}>\n${concatStringsSep "" items}${indent}</${tag}>\n";
+  # A typed value (NixXML verbose, spec §2.1) as the element `tag` with `attributes` before `type`.
+  typedElement = tag: attributes: v:
+    let t = typeOf v; in
+    element tag (attributes ++ [ { name = "type"; value = t; } ])
+      (if t == "list" then concatMapStrings (typedElement "elem" [ ]) (filter isPrintable v)
+       else if t == "attrs" then concatMapStrings (n: typedElement "property" [ { name = "name"; value = n; } ] v.${n}) (filter (n: isPrintable v.${n}) (attrNames v))
+       else escapeText (scalarText v));
 
-  # A mapping with one child per attribute, in sorted order, on one line.
-  mapping = indent: m:
-    "${indent}<mapping>${concatMapStrings (n: "<${n}>${escape (scalarText m.${n})}</${n}>") (filter (n: isPrintable m.${n}) (attrNames m))}</mapping>\n";
+  # A mapping: one child per attribute, in sorted order.
+  mapping = m: element "mapping" [ ] (concatMapStrings (n: textElement n m.${n}) (filter (n: isPrintable m.${n}) (attrNames m)));
 
-  mappings = indent: tag: list: sectionOf indent tag (map (mapping "${indent}  ") (filter isAttrs list));
+  mappings = tag: list: element tag [ ] (concatMapStrings mapping (filter isAttrs list));
 
-  containersOf = indent: tag: attrs:
-    sectionOf indent tag (map (n: typedElement "${indent}  " "container" " name=\"${escape n}\"" attrs.${n})
-      (filter (n: isPrintable attrs.${n}) (attrNames attrs)));
+  named = name: [ { name = "name"; value = name; } ];
 
-  service = indent: hash: s:
-    let i = "${indent}  "; in
-    "${indent}<service name=\"${escape hash}\">\n"
-    + simpleElement i "name" (s.name or "")
-    + simpleElement i "pkg" (s.pkg or "")
-    + simpleElement i "type" (s.type or "")
-    + mappings i "dependsOn" (s.dependsOn or [ ])
-    + mappings i "connectsTo" (s.connectsTo or [ ])
-    + containersOf i "providesContainers" (s.providesContainers or { })
-    + "${indent}</service>\n";
+  containersOf = tag: attrs:
+    element tag [ ] (concatMapStrings (n: typedElement "container" (named n) attrs.${n}) (filter (n: isPrintable attrs.${n}) (attrNames attrs)));
 
-  services = indent: set: sectionOf indent "services" (map (h: service "${indent}  " h set.${h}) (attrNames set));
+  service = hash: s: element "service" (named hash) (
+    textElement "name" (s.name or "")
+    + textElement "pkg" (s.pkg or "")
+    + textElement "type" (s.type or "")
+    + mappings "dependsOn" (s.dependsOn or [ ])
+    + mappings "connectsTo" (s.connectsTo or [ ])
+    + containersOf "providesContainers" (s.providesContainers or { }));
 
-  target = indent: name: t:
-    let i = "${indent}  "; in
-    "${indent}<target name=\"${escape name}\">\n"
-    + typedElement i "properties" "" (t.properties or { })
-    + containersOf i "containers" (t.containers or { })
-    + simpleElement i "system" (t.system or "")
-    + simpleElement i "numOfCores" (t.numOfCores or "")
-    + simpleElement i "clientInterface" (t.clientInterface or "")
-    + simpleElement i "targetProperty" (t.targetProperty or "")
-    + "${indent}</target>\n";
+  services = set: element "services" [ ] (concatMapStrings (h: service h set.${h}) (attrNames set));
 
-  targets = indent: infrastructure: map (n: target indent n infrastructure.${n}) (attrNames infrastructure);
+  target = name: t: element "target" (named name) (
+    typedElement "properties" [ ] (t.properties or { })
+    + containersOf "containers" (t.containers or { })
+    + textElement "system" (t.system or "")
+    + textElement "numOfCores" (t.numOfCores or "")
+    + textElement "clientInterface" (t.clientInterface or "")
+    + textElement "targetProperty" (t.targetProperty or ""));
 
-  header = "<?xml version=\"1.0\"?>\n";
+  targets = infrastructure: concatMapStrings (n: target n infrastructure.${n}) (attrNames infrastructure);
+
+  # What xsltproc writes around the stylesheet's result: the declaration, then the whitespace that
+  # surrounds the value in toXML's output (`<expr>\n  <attrs>…</attrs>\n</expr>`), then a newline.
+  document = body: "<?xml version=\"1.0\"?>\n\n  ${body}\n\n";
 in
 {
-  inherit escape typedElement;
+  inherit escapeText escapeAttribute typedElement;
 
   /* The manifest (version 2) of a deployment model { profiles, services, infrastructure,
      serviceMappings, snapshotMappings } (spec §2.2). */
-  manifest = model:
-    header
-    + "<manifest version=\"2\">\n"
-    + sectionOf "  " "profiles" (map (n: "    <profile name=\"${escape n}\">${escape (scalarText model.profiles.${n})}</profile>\n")
+  manifest = model: document (element "manifest" [ { name = "version"; value = "2"; } ] (
+    element "profiles" [ ] (concatMapStrings (n: element "profile" (named n) (escapeText (scalarText model.profiles.${n})))
       (attrNames (model.profiles or { })))
-    + services "  " (model.services or { })
-    + sectionOf "  " "infrastructure" (targets "    " (model.infrastructure or { }))
-    + mappings "  " "serviceMappings" (model.serviceMappings or [ ])
-    + mappings "  " "snapshotMappings" (model.snapshotMappings or [ ])
-    + "</manifest>\n";
+    + services (model.services or { })
+    + element "infrastructure" [ ] (targets (model.infrastructure or { }))
+    + mappings "serviceMappings" (model.serviceMappings or [ ])
+    + mappings "snapshotMappings" (model.snapshotMappings or [ ])));
 
   /* The profile manifest of one target { services, serviceMappings, snapshotMappings } (§2.3). */
-  profileManifest = model:
-    header
-    + "<profilemanifest version=\"2\">\n"
-    + services "  " (model.services or { })
-    + mappings "  " "serviceMappings" (model.serviceMappings or [ ])
-    + mappings "  " "snapshotMappings" (model.snapshotMappings or [ ])
-    + "</profilemanifest>\n";
+  profileManifest = model: document (element "profilemanifest" [ { name = "version"; value = "2"; } ] (
+    services (model.services or { })
+    + mappings "serviceMappings" (model.serviceMappings or [ ])
+    + mappings "snapshotMappings" (model.snapshotMappings or [ ])));
 
   /* The infrastructure XML of a normalized infrastructure (§2.4). */
-  infrastructure = infrastructure:
-    header
-    + "<infrastructure version=\"2\">\n"
-    + concatStringsSep "" (targets "  " infrastructure)
-    + "</infrastructure>\n";
+  infrastructure = infrastructure: document (element "infrastructure" [ { name = "version"; value = "2"; } ] (targets infrastructure));
 
   /* The distributed derivation of a build model { derivationMappings, interfaces } (§2.5). */
   distributedDerivation = model:
     let ifaces = model.interfaces or { }; in
-    header
-    + "<distributedderivation version=\"2\">\n"
-    + mappings "  " "derivationMappings" (model.derivationMappings or [ ])
-    + sectionOf "  " "interfaces" (map (n:
-        "    <interface name=\"${escape n}\">"
-        + "<targetAddress>${escape (scalarText (ifaces.${n}.targetAddress or ""))}</targetAddress>"
-        + "<clientInterface>${escape (scalarText (ifaces.${n}.clientInterface or ""))}</clientInterface>"
-        + "</interface>\n") (attrNames ifaces))
-    + "</distributedderivation>\n";
+    document (element "distributedderivation" [ { name = "version"; value = "2"; } ] (
+      element "derivationMappings" [ ] (concatMapStrings (m:
+        element "mapping" [ ] (textElement "derivation" (m.derivation or "") + textElement "interface" (m.interface or "")))
+        (filter isAttrs (model.derivationMappings or [ ])))
+      + element "interfaces" [ ] (concatMapStrings (n:
+        element "interface" (named n) (
+          textElement "targetAddress" (ifaces.${n}.targetAddress or "")
+          + textElement "clientInterface" (ifaces.${n}.clientInterface or "")))
+        (attrNames ifaces))));
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
-import { childElement, childElements, childText, parseXml, printXml, type XmlElement } from '@disnix-ts/libxmlmodel'
+import { childElement, childElements, childText, parseXml, printXmlDocument, sortedNames, type XmlElement } from '@disnix-ts/libxmlmodel'
 
 /** A store derivation to build on the machine behind `interface` (a key of `interfaces`). */
 export interface DerivationMapping {
@@ -80,9 +80,9 @@ export async function readDistributedDerivation(path: string): Promise<Distribut
   return dd
 }
 
-/** Prints a distributed derivation in the stylesheet's layout. */
+/** Prints a distributed derivation byte for byte as the original (and disnix-instantiate) writes it (spec §2.5). */
 export function printDistributedDerivationXml(dd: DistributedDerivation): string {
-  return printXml({
+  return printXmlDocument({
     name: 'distributedderivation',
     attributes: [['version', '2']],
     children: [
@@ -99,7 +99,7 @@ export function printDistributedDerivationXml(dd: DistributedDerivation): string
       },
       {
         name: 'interfaces',
-        children: Object.keys(dd.interfaces).map((name) => ({
+        children: sortedNames(dd.interfaces).map((name) => ({
           name: 'interface',
           attributes: [['name', name]],
           inline: true,

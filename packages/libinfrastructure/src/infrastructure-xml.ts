@@ -7,7 +7,8 @@ import {
   parseTypedAttrs,
   parseTypedValue,
   parseXml,
-  printXml,
+  printXmlDocument,
+  sortedNames,
   typedAttrsNodes,
   type NixAttrs,
   type XmlElement,
@@ -96,9 +97,7 @@ export function targetXmlNode(target: Target): XmlNode {
       { name: 'properties', attributes: [['type', 'attrs']], children: typedAttrsNodes(target.properties) },
       {
         name: 'containers',
-        children: Object.keys(target.containers)
-          .sort()
-          .map((container) => ({
+        children: sortedNames(target.containers).map((container) => ({
             name: 'container',
             attributes: [
               ['name', container],
@@ -115,13 +114,11 @@ export function targetXmlNode(target: Target): XmlNode {
   }
 }
 
-/** Prints an infrastructure as the XML of spec §2.4. */
+/** Prints an infrastructure as the XML of spec §2.4, byte for byte as disnix-normalize-infra writes it. */
 export function printInfrastructureXml(infrastructure: Infrastructure): string {
-  return printXml({
+  return printXmlDocument({
     name: 'infrastructure',
     attributes: [['version', '2']],
-    children: Object.keys(infrastructure)
-      .sort()
-      .map((name) => targetXmlNode(infrastructure[name] as Target)),
+    children: sortedNames(infrastructure).map((name) => targetXmlNode(infrastructure[name] as Target)),
   })
 }

@@ -1,4 +1,5 @@
 import { DisnixError, isDisnixError, silentProgress, type ProgressSink } from '@disnix-ts/libmain'
+import { checkManifest } from './check-manifest.js'
 import { compareManifests } from './compare-manifests.js'
 import { previousManifestPath, type CoordinatorProfileOptions } from './coordinator-profile.js'
 import { readManifest } from './read-manifest.js'
@@ -19,7 +20,8 @@ export const COMPARE_INVALID = 2
 
 /**
  * Compares a manifest with the previous one (spec §5.10): 0 when equal, 1 when different or when there
- * is no previous manifest. An unreadable or invalid manifest is a DisnixError with exit status 2.
+ * is no previous manifest. A manifest that cannot be read (missing, not XML, not version 2) is a
+ * DisnixError with exit status 1, as in the original; one that fails validation has exit status 2.
  */
 export async function compareWithPreviousManifest(options: CompareWithPreviousOptions): Promise<number> {
   const progress = options.progress ?? silentProgress
@@ -34,10 +36,12 @@ export async function compareWithPreviousManifest(options: CompareWithPreviousOp
 }
 
 async function readForComparison(path: string) {
+  const manifest = await readManifest(path, { check: false })
   try {
-    return await readManifest(path)
+    checkManifest(manifest, `The manifest: ${path}`)
   } catch (error) {
     if (isDisnixError(error)) throw new DisnixError(error.code, error.message, { hint: error.hint, exitCode: COMPARE_INVALID, cause: error })
     throw error
   }
+  return manifest
 }

@@ -6,6 +6,7 @@ import {
   isNixAttrs,
   parseTypedAttrs,
   parseTypedValue,
+  sortedNames,
   typedAttrsNodes,
   type NixAttrs,
   type XmlElement,
@@ -58,12 +59,17 @@ export function parseServiceMappings(section: XmlElement | undefined, options: S
 
 export function parseSnapshotMappings(section: XmlElement | undefined, options: SectionOptions, filter: SnapshotFilter = {}): SnapshotMapping[] {
   return (section === undefined ? [] : childElements(section, 'mapping'))
-    .map((element) => ({
-      service: field(element, 'service'),
-      component: field(element, 'component'),
-      container: field(element, 'container'),
-      target: childText(element, 'target')?.trim() || options.defaultTarget,
-    }))
+    .map((element) => {
+      const mapping: SnapshotMapping = {
+        service: field(element, 'service'),
+        component: field(element, 'component'),
+        container: field(element, 'container'),
+        target: childText(element, 'target')?.trim() || options.defaultTarget,
+      }
+      const provider = childText(element, 'containerProvidedByService')?.trim()
+      if (provider) mapping.containerProvidedByService = provider
+      return mapping
+    })
     .filter(
       (mapping) =>
         (filter.container === undefined || mapping.container === filter.container) &&
@@ -103,16 +109,14 @@ export function serviceNode(key: string, service: Service, omitTarget?: string):
       { name: 'connectsTo', children: service.connectsTo.map((m) => serviceMappingNode(m, omitTarget)) },
       {
         name: 'providesContainers',
-        children: Object.keys(service.providesContainers)
-          .sort()
-          .map((name) => ({
-            name: 'container',
-            attributes: [
-              ['name', name],
-              ['type', 'attrs'],
-            ],
-            children: typedAttrsNodes(service.providesContainers[name] as NixAttrs),
-          })),
+        children: sortedNames(service.providesContainers).map((name) => ({
+          name: 'container',
+          attributes: [
+            ['name', name],
+            ['type', 'attrs'],
+          ],
+          children: typedAttrsNodes(service.providesContainers[name] as NixAttrs),
+        })),
       },
     ],
   }
@@ -133,8 +137,11 @@ export function snapshotMappingNode(mapping: SnapshotMapping, omitTarget?: strin
   const children: XmlNode[] = [
     { name: 'component', text: mapping.component },
     { name: 'container', text: mapping.container },
-    { name: 'service', text: mapping.service },
   ]
+  if (mapping.containerProvidedByService !== undefined) {
+    children.push({ name: 'containerProvidedByService', text: mapping.containerProvidedByService })
+  }
+  children.push({ name: 'service', text: mapping.service })
   if (mapping.target !== omitTarget) children.push({ name: 'target', text: mapping.target })
   return { name: 'mapping', children, inline: true }
 }

@@ -29,8 +29,22 @@ describe('parseManifestXml', () => {
     expect(manifest.snapshotMappings).toEqual([{ service: A, component: 'testService1', container: 'echo', target: 'test1' }])
   })
 
-  test('prints a manifest byte for byte as it was written', () => {
-    expect(printManifestXml(parseManifestXml(fixture, { defaultTarget: 'local' }))).toBe(fixture)
+  test('reads the indented layout and prints the original layout: the manifest on one line (spec §2.2)', () => {
+    const manifest = parseManifestXml(fixture, { defaultTarget: 'local' })
+    const printed = printManifestXml(manifest)
+    expect(printed).toMatch(/^<\?xml version="1\.0"\?>\n\n {2}<manifest version="2"><profiles><profile name="test1">[^\n]*<\/manifest>\n\n$/)
+    expect(printed).toContain(`<snapshotMappings><mapping><component>testService1</component><container>echo</container><service>${A}</service><target>test1</target></mapping></snapshotMappings>`)
+    expect(parseManifestXml(printed, { defaultTarget: 'local' })).toEqual(manifest)
+    expect(printManifestXml(parseManifestXml(printed, { defaultTarget: 'local' }))).toBe(printed)
+  })
+
+  test('escapes as libxml2 does; carriage returns, tabs and non-ASCII names survive the round trip', () => {
+    const manifest = parseManifestXml(fixture, { defaultTarget: 'local' })
+    const test1 = manifest.infrastructure.test1!
+    test1.properties = { ...test1.properties, 'ünï "q"': 'a\r\nb\tc & <d> "e" \'f\' é' }
+    const printed = printManifestXml(manifest)
+    expect(printed).toContain('<property name="&#xFC;n&#xEF; &quot;q&quot;" type="string">a&#13;\nb\tc &amp; &lt;d&gt; "e" \'f\' é</property>')
+    expect(parseManifestXml(printed, { defaultTarget: 'local' })).toEqual(manifest)
   })
 
   test('tolerates other whitespace and element order', () => {

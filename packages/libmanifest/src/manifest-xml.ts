@@ -1,6 +1,6 @@
 import { DisnixError } from '@disnix-ts/libmain'
 import { parseTargetElements, targetXmlNode, type Target } from '@disnix-ts/libinfrastructure'
-import { childElement, childElements, parseXml, printXml, type XmlElement } from '@disnix-ts/libxmlmodel'
+import { childElement, childElements, parseXml, printXmlDocument, sortedNames, type XmlElement } from '@disnix-ts/libxmlmodel'
 import type { Manifest, Service } from './manifest.js'
 import {
   parseServiceMappings,
@@ -56,24 +56,24 @@ function parseProfiles(section: XmlElement | undefined): Record<string, string> 
   return profiles
 }
 
-/** Prints a manifest in the layout of the original's stylesheet (spec §2.2). */
+/** Prints a manifest byte for byte as the original (and disnix-manifest) writes it (spec §2.2). */
 export function printManifestXml(manifest: Manifest): string {
-  return printXml({
+  return printXmlDocument({
     name: 'manifest',
     attributes: [['version', '2']],
     children: [
       {
         name: 'profiles',
-        children: Object.keys(manifest.profiles).map((name) => ({
+        children: sortedNames(manifest.profiles).map((name) => ({
           name: 'profile',
           attributes: [['name', name]],
           text: manifest.profiles[name] as string,
         })),
       },
-      { name: 'services', children: Object.keys(manifest.services).map((key) => serviceNode(key, manifest.services[key] as Service)) },
+      { name: 'services', children: sortedNames(manifest.services).map((key) => serviceNode(key, manifest.services[key] as Service)) },
       {
         name: 'infrastructure',
-        children: Object.keys(manifest.infrastructure).map((name) => targetXmlNode(manifest.infrastructure[name] as Target)),
+        children: sortedNames(manifest.infrastructure).map((name) => targetXmlNode(manifest.infrastructure[name] as Target)),
       },
       { name: 'serviceMappings', children: manifest.serviceMappings.map((m) => serviceMappingNode(m)) },
       { name: 'snapshotMappings', children: manifest.snapshotMappings.map((m) => snapshotMappingNode(m)) },

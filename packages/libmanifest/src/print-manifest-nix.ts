@@ -51,7 +51,9 @@ function serviceMappingValue(mapping: ServiceMapping): NixPrintable {
 }
 
 function snapshotMappingValue(mapping: SnapshotMapping): NixPrintable {
-  return { service: mapping.service, component: mapping.component, container: mapping.container, target: mapping.target }
+  const value: Record<string, NixPrintable> = { service: mapping.service, component: mapping.component, container: mapping.container, target: mapping.target }
+  if (mapping.containerProvidedByService !== undefined) value.containerProvidedByService = mapping.containerProvidedByService
+  return value
 }
 
 function targetValue(target: Target): NixPrintable {

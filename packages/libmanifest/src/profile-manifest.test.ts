@@ -16,13 +16,14 @@ describe('profile manifests', () => {
   test('the profile manifest of a target omits the target where it equals that target (spec §2.3)', () => {
     const manifest = parseManifestXml(fixture, { defaultTarget: 'x' })
     const text = printProfileManifestXml(profileManifestForTarget(manifest, 'test1'), { omitTarget: 'test1' })
-    expect(text).toContain(`<dependsOn>\n        <mapping><container>echo</container><service>${A}</service></mapping>\n      </dependsOn>`)
-    expect(text).toContain(`<connectsTo>\n        <mapping><container>echo</container><service>${C}</service><target>test2</target></mapping>`)
+    expect(text).toContain(`<dependsOn><mapping><container>echo</container><service>${A}</service></mapping></dependsOn>`)
+    expect(text).toContain(`<connectsTo><mapping><container>echo</container><service>${C}</service><target>test2</target></mapping>`)
     expect(text).toContain(
-      `  <serviceMappings>\n    <mapping><container>echo</container><service>${A}</service></mapping>\n    <mapping><container>echo</container><service>${B}</service></mapping>\n    <mapping><container>mycontainer</container><containerProvidedByService>${B}</containerProvidedByService><service>${C}</service></mapping>\n  </serviceMappings>`,
+      `<serviceMappings><mapping><container>echo</container><service>${A}</service></mapping><mapping><container>echo</container><service>${B}</service></mapping><mapping><container>mycontainer</container><containerProvidedByService>${B}</containerProvidedByService><service>${C}</service></mapping></serviceMappings>`,
     )
-    expect(text).toContain(`<snapshotMappings>\n    <mapping><component>testService1</component><container>echo</container><service>${A}</service></mapping>`)
-    expect(text.startsWith('<?xml version="1.0"?>\n<profilemanifest version="2">\n  <services>\n')).toBe(true)
+    expect(text).toContain(`<snapshotMappings><mapping><component>testService1</component><container>echo</container><service>${A}</service></mapping>`)
+    expect(text.startsWith('<?xml version="1.0"?>\n\n  <profilemanifest version="2"><services><service name=')).toBe(true)
+    expect(text.endsWith('</snapshotMappings></profilemanifest>\n\n')).toBe(true)
 
     // Read back on the target, the missing targets become the target itself.
     const read = parseProfileManifestXml(text, { defaultTarget: 'test1' })

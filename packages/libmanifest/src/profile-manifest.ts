@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
-import { childElement, parseXml, printXml } from '@disnix-ts/libxmlmodel'
+import { childElement, parseXml, printXmlDocument, sortedNames } from '@disnix-ts/libxmlmodel'
 import { emptyProfileManifest, type Manifest, type ProfileManifest, type Service } from './manifest.js'
 import { parseServiceMappings, parseServices, parseSnapshotMappings, serviceMappingNode, serviceNode, snapshotMappingNode } from './manifest-xml-parts.js'
 
@@ -47,16 +47,16 @@ export interface PrintProfileManifestOptions {
   omitTarget?: string
 }
 
-/** Prints a profile manifest in the XSL's layout. */
+/** Prints a profile manifest byte for byte as the original (and disnix-manifest) writes it (spec §2.3). */
 export function printProfileManifestXml(profileManifest: ProfileManifest, options: PrintProfileManifestOptions = {}): string {
   const { omitTarget } = options
-  return printXml({
+  return printXmlDocument({
     name: 'profilemanifest',
     attributes: [['version', '2']],
     children: [
       {
         name: 'services',
-        children: Object.keys(profileManifest.services).map((key) => serviceNode(key, profileManifest.services[key] as Service, omitTarget)),
+        children: sortedNames(profileManifest.services).map((key) => serviceNode(key, profileManifest.services[key] as Service, omitTarget)),
       },
       { name: 'serviceMappings', children: profileManifest.serviceMappings.map((m) => serviceMappingNode(m, omitTarget)) },
       { name: 'snapshotMappings', children: profileManifest.snapshotMappings.map((m) => snapshotMappingNode(m, omitTarget)) },

@@ -12,12 +12,16 @@ export interface ServiceMapping {
   containerProvidedByService?: string
 }
 
-/** A stateful service's snapshot mapping: `component` is the package name (store path without hash). */
+/**
+ * A stateful service's snapshot mapping: `component` is the package name (store path without hash).
+ * `containerProvidedByService` is kept as disnix-manifest writes it; it is not part of the identity.
+ */
 export interface SnapshotMapping {
   service: string
   component: string
   container: string
   target: string
+  containerProvidedByService?: string
 }
 
 /** The order of spec §2.2: by target, then container, then service. */

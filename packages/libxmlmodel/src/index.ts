@@ -20,7 +20,7 @@ export {
   type NixTypeName,
 } from './nix-value.js'
 export { parseXml, childElements, childElement, childText, type XmlElement, type ParseXmlOptions } from './xml-element.js'
-export { printXml, escapeXmlText, escapeXmlAttribute, type XmlNode, type PrintXmlOptions } from './xml-writer.js'
+export { printXml, printXmlDocument, escapeXmlText, escapeXmlAttribute, type XmlNode, type PrintXmlOptions } from './xml-writer.js'
 export { parseTypedValue, parseTypedAttrs, typedValueNode, typedAttrsNodes, type TypedXmlOptions } from './typed-xml.js'
 export { parseNixXml, type ParseNixXmlOptions } from './nix-to-xml.js'
 export {

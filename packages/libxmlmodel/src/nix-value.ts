@@ -118,9 +118,22 @@ export function sortedNames(attrs: Readonly<Record<string, unknown>>): string[] 
   return Object.keys(attrs).sort(compareBytes)
 }
 
-/** Byte-wise (code unit) string comparison, the order Nix and the original's strcmp use. */
+/** Byte-wise comparison of the strings' UTF-8 encodings, the order Nix and the original's strcmp use. */
 export function compareBytes(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  if (a === b) return 0
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    // UTF-8 orders by code point; UTF-16 code units do too, except that surrogates (the characters
+    // above U+FFFF) come before U+E000-U+FFFF: move them after.
+    if (x !== y) return codePointRank(x) - codePointRank(y)
+  }
+  return a.length - b.length
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit
 }
 
 /**

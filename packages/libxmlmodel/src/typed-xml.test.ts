@@ -62,7 +62,7 @@ describe('typedValueNode', () => {
     const printed = printXml(typedValueNode('container', value, [['name', 'c']]), { declaration: false })
     expect(printed).toBe(`<container name="c" type="attrs">
   <property name="dir" type="path">/srv/data</property>
-  <property name="empty" type="string"></property>
+  <property name="empty" type="string"/>
   <property name="hello" type="string">  spaced &amp; &lt;quoted&gt; </property>
   <property name="list" type="list">
     <elem type="string">a</elem>

@@ -71,15 +71,15 @@ export function parseTypedAttrs(element: XmlElement, options: TypedXmlOptions = 
 
 /**
  * The element that encodes a value in typed-value XML; `attributes` come before `type`
- * (`<property name="port" type="int">`). Attribute sets list their members in sorted order, and
- * null members are left out, as the typed form has no null.
+ * (`<property name="port" type="int">`). Attribute sets list their members in sorted order; null
+ * members and list elements are left out, as the typed form has no null (as on the Nix side).
  */
 export function typedValueNode(name: string, value: NixValue, attributes: ReadonlyArray<readonly [string, string]> = []): XmlNode {
   const type = nixTypeOf(value)
   const node: XmlNode = { name, attributes: [...attributes, ['type', type === 'null' ? 'string' : type]] }
   switch (type) {
     case 'list':
-      node.children = (value as NixValue[]).map((item) => typedValueNode('elem', item))
+      node.children = (value as NixValue[]).filter((item) => item !== null).map((item) => typedValueNode('elem', item))
       break
     case 'attrs':
       node.children = typedAttrsNodes(value as NixAttrs)

@@ -4,19 +4,30 @@ export interface XmlNode {
   attributes?: ReadonlyArray<readonly [string, string]>
   text?: string
   children?: XmlNode[]
-  /** Print the element and everything inside it on one line (mappings, as the original's files do). */
+  /** In the indented layout: print the element and everything inside it on one line. */
   inline?: boolean
 }
 
 export interface PrintXmlOptions {
-  /** Start with `<?xml version="1.0"?>` (as xsltproc writes it). */
+  /** Start with `<?xml version="1.0"?>`. */
   declaration?: boolean
 }
 
 /**
- * Prints an element tree in the layout of the manifests that disnix-manifest writes: two spaces per
- * level, a field with text (even empty) on one line, an element without children as `<name/>`,
- * `inline` elements entirely on one line, and a final newline.
+ * Prints a document as the original's files are: what xsltproc writes for the result of its
+ * stylesheets (manifests, profile manifests, infrastructure XML, distributed derivations). The
+ * declaration `<?xml version="1.0"?>`, an empty line, two spaces, the whole element on one line, two
+ * newlines (the spaces and newlines are toXML's whitespace around the value, which the stylesheets
+ * copy). The Nix side (nix/lib/xml.nix) prints the same bytes.
+ */
+export function printXmlDocument(root: XmlNode): string {
+  return `<?xml version="1.0"?>\n\n  ${compactNode(root)}\n\n`
+}
+
+/**
+ * Prints an element tree indented for reading: two spaces per level, a field with text (even empty)
+ * on one line, an element without children as `<name/>`, `inline` elements entirely on one line, and
+ * a final newline.
  */
 export function printXml(root: XmlNode, options: PrintXmlOptions = {}): string {
   const lines: string[] = options.declaration === false ? [] : ['<?xml version="1.0"?>']
@@ -28,7 +39,7 @@ function printNode(node: XmlNode, depth: number, lines: string[]): void {
   const indent = '  '.repeat(depth)
   const children = node.children ?? []
   if (node.inline || children.length === 0) {
-    lines.push(`${indent}${inlineNode(node)}`)
+    lines.push(`${indent}${compactNode(node)}`)
     return
   }
   lines.push(`${indent}<${openTag(node)}>`)
@@ -36,22 +47,33 @@ function printNode(node: XmlNode, depth: number, lines: string[]): void {
   lines.push(`${indent}</${node.name}>`)
 }
 
-function inlineNode(node: XmlNode): string {
+/** An element on one line; without children or text (or with empty text) as `<name/>`, as libxml2 writes it. */
+function compactNode(node: XmlNode): string {
   const children = node.children ?? []
-  if (children.length > 0) return `<${openTag(node)}>${children.map(inlineNode).join('')}</${node.name}>`
-  if (node.text !== undefined) return `<${openTag(node)}>${escapeXmlText(node.text)}</${node.name}>`
-  return `<${openTag(node)}/>`
+  const content = children.length > 0 ? children.map(compactNode).join('') : escapeXmlText(node.text ?? '')
+  return content === '' ? `<${openTag(node)}/>` : `<${openTag(node)}>${content}</${node.name}>`
 }
 
 function openTag(node: XmlNode): string {
   return `${node.name}${(node.attributes ?? []).map(([key, value]) => ` ${key}="${escapeXmlAttribute(value)}"`).join('')}`
 }
 
-/** Escapes the five XML special characters (as the Nix side's printer does, for identical output). */
+/**
+ * Escapes character data as libxml2 serializes it: `&`, `<`, `>` and the carriage return (which a
+ * parser would otherwise turn into a newline). Quotes, tabs, newlines and non-ASCII stay as they are.
+ */
 export function escapeXmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+  return text.replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] as string)
 }
 
+/**
+ * Escapes an attribute value as libxml2 serializes it: also `"`, newline, tab and carriage return
+ * (which a parser would turn into spaces), and every non-ASCII character as a hexadecimal character
+ * reference (`&#xE9;`).
+ */
 export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;').replace(/\r/g, '&#13;')
+  return text.replace(/[&<>"\n\r\t]|[^\x00-\x7f]/gu, (c) => ATTRIBUTE_ESCAPES[c] ?? `&#x${(c.codePointAt(0) as number).toString(16).toUpperCase()};`)
 }
+
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' }
+const ATTRIBUTE_ESCAPES: Record<string, string> = { ...TEXT_ESCAPES, '"': '&quot;', '\n': '&#10;', '\t': '&#9;' }

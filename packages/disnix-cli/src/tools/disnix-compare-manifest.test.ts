@@ -42,7 +42,7 @@ describe('disnix-compare-manifest', () => {
     expect(viaEnv.stderr).toBe(`[coordinator]: Using previous manifest: ${join(dir, 'other')}\n`)
   })
 
-  test('exit 2 for an invalid or missing manifest', async () => {
+  test('exit 2 for an invalid manifest; exit 1 for one that cannot be read, as the original', async () => {
     const dir = await testDir()
     const invalid = join(dir, 'invalid.xml')
     const text = await readFile(manifest, 'utf8')
@@ -52,8 +52,16 @@ describe('disnix-compare-manifest', () => {
     expect(result.stderr).toBe(`[coordinator]: The manifest: ${invalid} is invalid:\nService mapping: 3 contains an incorrect reference to target: test9\n`)
     expect(result.exitCode).toBe(2)
     const missing = await runBin('disnix-compare-manifest', ['-o', manifest, join(dir, 'none.xml')])
-    expect(missing.stderr).toBe(`[coordinator]: The manifest file: ${join(dir, 'none.xml')} does not exist\n`)
-    expect(missing.exitCode).toBe(2)
+    expect(missing).toEqual({ stdout: '', stderr: `[coordinator]: The manifest file: ${join(dir, 'none.xml')} does not exist\n`, exitCode: 1 })
+    const missingOld = await runBin('disnix-compare-manifest', ['-o', join(dir, 'none.xml'), manifest])
+    expect(missingOld).toEqual({
+      stdout: '',
+      stderr: `[coordinator]: Using previous manifest: ${join(dir, 'none.xml')}\n[coordinator]: The manifest file: ${join(dir, 'none.xml')} does not exist\n`,
+      exitCode: 1,
+    })
+    const notXml = join(dir, 'not-xml.xml')
+    await writeFile(notXml, 'not a manifest')
+    expect((await runBin('disnix-compare-manifest', ['-o', notXml, manifest])).exitCode).toBe(1)
   })
 
   test('requires a manifest argument', async () => {

@@ -12,8 +12,8 @@ const program = toolCommand('disnix-compare-manifest', 'Compare a manifest with 
       Environment: ['DISNIX_PROFILE  Name of the Disnix profile (default: default)'],
       'Exit status': [
         '0  the manifests are equal',
-        '1  the manifests differ, or there is no previous manifest',
-        '2  a manifest cannot be read or is invalid',
+        '1  the manifests differ, there is no previous manifest, or a manifest cannot be read',
+        '2  a manifest is invalid',
       ],
     }),
   )

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises'
+import { readFile, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 
 const fixtures = join(installRoot(), 'packages', 'libmanifest', 'fixtures', 'v1-manifest')
@@ -69,6 +69,24 @@ describe('disnix-convert', () => {
     expect(result.stderr).toContain('[coordinator]: converting the old manifest: failed (exit status 1)')
     expect(result.stderr).not.toContain('Building converted deployment model')
     expect(result.exitCode).toBe(1)
+  })
+
+  test('--no-target-profiles converts and sets only the coordinator profile (the original failed with exit 127)', async () => {
+    const dir = await testDir()
+    // The version 1 manifest of the fixture, its store paths replaced by real ones.
+    const closure = await buildTestClosure()
+    const real: Record<string, string> = { '1': closure.service, '2': closure.conf, '3': closure.lib, '4': closure.lib, '5': closure.conf }
+    const text = (await readFile(v1, 'utf8')).replace(/\/nix\/store\/([1-5])\1{31}-[A-Za-z0-9]+/g, (_, digit: string) => real[digit] as string)
+    await writeFile(join(dir, 'manifest.xml'), text)
+    const result = await runBin(
+      'disnix-convert',
+      ['-i', join(fixtures, 'infrastructure.nix'), '--coordinator-profile-path', dir, '--no-target-profiles', join(dir, 'manifest.xml')],
+      { env: nixTestEnv() },
+    )
+    expect(result.exitCode, result.stderr).toBe(0)
+    const converted = await readFile(await realpath(join(dir, 'default')), 'utf8')
+    expect(converted).toContain(`<profiles><profile name="test1">${closure.service}</profile><profile name="test2">${closure.conf}</profile></profiles>`)
+    expect(result.stderr).not.toContain('Setting Disnix profile')
   })
 
   test('documents its steps in --help', async () => {

@@ -58,9 +58,16 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       import('@disnix-ts/libdeploy'),
       import('../cli/manifests.js'),
     ])
-    const manifestPath = resolve(manifestArg)
-    const manifest = await readManifest(manifestPath, { defaultTarget: session.hostname })
+    const manifestArgPath = resolve(manifestArg)
+    const built = await readManifest(manifestArgPath, { defaultTarget: session.hostname })
     const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
+    const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
+      manifest: built,
+      manifestPath: manifestArgPath,
+      oldManifest: previous.manifest,
+      oldManifestPath: previous.path,
+    })
+    if (keptDeployed) session.progress({ kind: 'message', text: `The new configuration is the deployed one (same manifest, same profile contents); keeping: ${manifestPath}` })
     if (opts.dryRun) {
       const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })
       io.stdout.write(deployLib.formatDeploymentPlan(plan))

@@ -74,7 +74,8 @@ describe('disnix-instantiate', () => {
     const result = await runBin('disnix-instantiate', ['-A', join(FIXTURES, 'architecture', 'architecture.nix'), '--no-out-link'], { env, cwd })
     expect(result.exitCode).toBe(0)
     const drvs = select(readXml(result.stdout.trim()), 'derivationMappings/mapping').map((m) => mappingObject(m).derivation)
-    expect(drvs.map((d) => d!.replace(/^\/nix\/store\/[a-z0-9]{32}-/, ''))).toEqual(['arch-base.drv', 'arch-top.drv', 'arch-extra.drv'])
+    // As in the original: a target's own packages first, then its services by name.
+    expect(drvs.map((d) => d!.replace(/^\/nix\/store\/[a-z0-9]{32}-/, ''))).toEqual(['arch-extra.drv', 'arch-base.drv', 'arch-top.drv'])
   })
 
   test('rejects options of disnix-manifest and bad models', async () => {

@@ -154,10 +154,30 @@ describe('disnix-manifest', () => {
     // The dependant reads the provided container's properties.
     const config = await readFile(join(manifest.services[keys.webapp!]!.pkg, 'config'), 'utf8')
     expect(config).toBe('dbContainer=mysql-database\ndbHost=test2\ndbPort=3307\n')
-    // Auto-mapped to a container that the target does not declare: only a warning.
+    // Auto-mapped to a container that the target does not declare: silent, as in the original.
+    expect(stderr).toBe('')
+    expect(mappingsOf('undeclared')).toEqual([{ container: 'wrapper', service: keys.undeclared, target: 'test2' }])
+  })
+
+  test('a container named in the distribution that nobody declares: a warning naming target and container, deployed with no container properties', async () => {
+    const { manifest, stderr } = await manifestOf(modelArgs('undeclared-container'))
+    const keys = serviceKeys(manifest)
     expect(stderr).toBe(
-      "[coordinator]: warning: target 'test2' of the infrastructure model declares no container 'wrapper' (used by service 'undeclared'); its activation gets no container properties\n",
+      `[coordinator]: warning: target 'test2' declares no container 'nosuch' in the infrastructure model ${join(FIXTURES, 'basic', 'infrastructure.nix')} and no service provides it; service 'testService2' mapped to it in the distribution model ${join(FIXTURES, 'undeclared-container', 'distribution.nix')} is activated without container properties\n`,
     )
+    expect(manifest.serviceMappings).toContainEqual({ container: 'nosuch', service: keys.testService2, target: 'test2' })
+    expect(manifest.infrastructure.test2!.containers).not.toHaveProperty('nosuch')
+  })
+
+  test('a carriage return or tab in a property value survives the manifest (the original made spaces of both)', async () => {
+    const dir = await testDir()
+    const infrastructure = join(dir, 'infrastructure.nix')
+    await writeFile(infrastructure, '{ test1 = { properties.hostname = "test1"; containers.echo.note = "line\\r\\nnext\\tcolumn"; }; test2 = { properties.hostname = "test2"; }; }\n')
+    const { path, manifest } = await manifestOf(['-s', join(FIXTURES, 'basic', 'services.nix'), '-i', infrastructure, '-d', join(FIXTURES, 'basic', 'distribution.nix')])
+    expect(await readFile(path, 'utf8')).toContain('<property name="note" type="string">line&#13;\nnext\tcolumn</property>')
+    expect(manifest.infrastructure.test1!.containers.echo).toEqual({ note: 'line\r\nnext\tcolumn' })
+    const profileManifest = await readFile(join(manifest.profiles.test1!, 'profilemanifest.xml'), 'utf8')
+    expect(profileManifest.startsWith('<?xml version="1.0"?>\n\n  <profilemanifest version="2"><services>')).toBe(true)
   })
 
   test('handles connectsTo cycles, activatesAfter, dependency targets and deployState', async () => {
@@ -282,7 +302,7 @@ describe('disnix-manifest with bad models', () => {
     ['unknown-target', /attribute 'test3' missing\n\n\s+at .*bad\/unknown-target\/distribution\.nix:5:20:/],
     ['foreign-target', /distribution model .*bad\/foreign-target\/distribution\.nix: service 'testService2' refers to a target that is not in the infrastructure model .*basic\/infrastructure\.nix \(its hostname is 'elsewhere'\)/],
     ['missing-type', /services model .*bad\/missing-type\/services\.nix: service 'testService2': mandatory attribute `type' is missing/],
-    ['undeclared-container', /distribution model .*bad\/undeclared-container\/distribution\.nix: service 'testService2' is mapped to container 'nosuch' on target 'test2', but that target declares no such container in the infrastructure model .*basic\/infrastructure\.nix and no service provides it/],
+    ['incomplete', /^\[coordinator\]: services model .*bad\/incomplete\/services\.nix: service 'testService3': its `pkg' function takes the argument 'testService2', but it is not among the service's inter-dependencies \(dependsOn and connectsTo give: 'testService1'\); add it to dependsOn or connectsTo, or give it a default\n/],
     ['missing-target-property', /infrastructure model .*bad\/missing-target-property\/infrastructure\.nix: target 'test2' has no property 'hostname' in its properties/],
     ['zero-cores', /infrastructure model .*bad\/zero-cores\/infrastructure\.nix: target 'test2': numOfCores must be a whole number of at least 1, but it is 0/],
   ]

@@ -115,7 +115,6 @@ describe('parseManifestXml', () => {
           code: 'MANIFEST_VERSION',
           message: 'Disnix requires a manifest that uses the version 2 structure!',
           hint: 'You can convert an old V1 version manifest file by running disnix-convert!',
-          exitCode: 1,
         })
       }
     }

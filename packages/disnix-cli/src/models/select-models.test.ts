@@ -32,7 +32,7 @@ describe('selectModels', () => {
     try {
       selectModels(options, accepts)
     } catch (error) {
-      expect(error).toMatchObject({ code: 'MODELS_INVALID', exitCode: 1, message })
+      expect(error).toMatchObject({ code: 'MODELS_INVALID', message })
     }
   })
 })

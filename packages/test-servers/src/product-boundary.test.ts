@@ -23,6 +23,9 @@ describe('@disnix-ts/test-servers', () => {
   test('is a devDependency only, and is neither built nor shipped', () => {
     expect(packages.filter((pkg) => manifest(pkg).dependencies?.['@disnix-ts/test-servers'] !== undefined)).toEqual([])
     expect(users).toContain('dysnomia')
+    const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; bin: Record<string, string> }
+    expect(rootPackage.files).toContain('!packages/test-servers')
+    expect(Object.values(rootPackage.bin).filter((path) => path.includes('test-servers'))).toEqual([])
     const buildReferences = (JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { references: Array<{ path: string }> }).references
     expect(buildReferences.map((reference) => reference.path)).not.toContain('packages/test-servers')
     expect(ts.readConfigFile(join(root, 'packages', 'test-servers', 'tsconfig.json'), ts.sys.readFile).config.compilerOptions.noEmit).toBe(true)

@@ -2,8 +2,7 @@
 // application into a real server's document root, fetch it over HTTP, remove it again.
 import { join } from 'node:path'
 import { expect, onTestFinished } from 'vitest'
-import { exists, httpGet, put, runModule, worldDir } from './harness.js'
-import type { WebServer } from './servers.js'
+import { exists, httpGet, put, runModule, sharedTestDir, type WebServer } from '@disnix-ts/test-servers'
 
 /** A component with `webapps/hello/index.html` and `webapps/test.txt`. */
 export async function webappComponent(root: string, name: string, greeting: string): Promise<string> {
@@ -15,7 +14,7 @@ export async function webappComponent(root: string, name: string, greeting: stri
 
 /** activate → served; activate again; lock/unlock no-ops; deactivate → 404; deactivate again. */
 export async function deployAndRemove(module: string, server: WebServer): Promise<void> {
-  const root = await worldDir()
+  const root = await sharedTestDir()
   const greeting = `Hello from ${module}`
   const component = await webappComponent(root, 'hello-app', greeting)
   const env = { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: server.documentRoot }
@@ -47,7 +46,7 @@ export async function deployAndRemove(module: string, server: WebServer): Promis
 export async function checkServed(module: string, startServer: () => Promise<WebServer>): Promise<void> {
   const server = await startServer()
   onTestFinished(() => server.stop())
-  const root = await worldDir()
+  const root = await sharedTestDir()
   const component = await webappComponent(root, 'hello-app', `Hello from ${module}`)
   const base = `http://127.0.0.1:${server.port}`
   const env = { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: server.documentRoot, documentRootUrl: `${base}/`, checkTimeout: '3' }
@@ -80,7 +79,7 @@ export async function checkServed(module: string, startServer: () => Promise<Web
 
 /** A document root that cannot be created fails with mkdir's message and changes nothing. */
 export async function documentRootFailure(module: string): Promise<void> {
-  const root = await worldDir()
+  const root = await sharedTestDir()
   const component = await webappComponent(root, 'hello-app', 'unused')
   await put(join(root, 'a-file'), 'not a directory\n')
   const activate = await runModule(module, 'activate', component, { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: join(root, 'a-file', 'www') })

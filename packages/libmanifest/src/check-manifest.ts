@@ -23,7 +23,7 @@ export function manifestProblems(manifest: Manifest): string[] {
   return problems
 }
 
-/** Throws a MANIFEST_INVALID DisnixError (exit 1) listing the problems when the manifest is invalid. */
+/** Throws a MANIFEST_INVALID DisnixError listing the problems when the manifest is invalid. */
 export function checkManifest(manifest: Manifest, source = 'manifest'): void {
   const problems = manifestProblems(manifest)
   if (problems.length > 0) {

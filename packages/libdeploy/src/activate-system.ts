@@ -17,7 +17,7 @@ export interface ActivateSystemOptions extends DeployContext {
 /**
  * The transition of spec §5.5: deactivates obsolete service mappings (dependants first), activates new
  * ones (dependencies first), with at most numOfCores activities per target and all targets at once,
- * and rolls back on failure or interruption. Returns disnix-activate's exit status (0–3).
+ * and rolls back on failure or interruption. Returns how the transition ended.
  */
 export async function activateSystem(options: ActivateSystemOptions): Promise<TransitionStatus> {
   const { manifest, oldManifest, progress } = options

@@ -10,6 +10,7 @@ export {
 } from './disnix-error.js'
 export {
   defineTool,
+  defineSubcommand,
   plainSession,
   type ToolDefinition,
   type ToolRun,
@@ -17,8 +18,9 @@ export {
   type ExitStatus,
   type EnvironmentVariable,
   type Session,
+  type SubcommandDefinition,
 } from './tool-definition.js'
-export { commandFor, toolEnvironment, toolExitStatuses } from './tool-command.js'
+export { commandFor, toolEnvironment, toolExitStatuses, type ParsedCommandLine } from './tool-command.js'
 export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
 export { toolArgv, parseToolArgv } from './tool-argv.js'
 export {

@@ -1,12 +1,14 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { targetKey } from '@disnix-ts/libinfrastructure'
+import { parseToolArgv } from '@disnix-ts/libmain'
 import { nixTestEnv, testDir } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
-import { loadInfrastructure } from './load-infrastructure.js'
-import { targetKey } from './target.js'
+import { disnixNormalizeInfra } from '../tools/disnix-normalize-infra.js'
+import { loadInfrastructure, normalizeInfraArgv } from './load-infrastructure.js'
 
-const fixtures = fileURLToPath(new URL('../fixtures/infrastructure-xml/', import.meta.url))
+const fixtures = fileURLToPath(new URL('../../fixtures/load-infrastructure/', import.meta.url))
 const defaults = { targetProperty: 'hostname', clientInterface: 'disnix-ssh-client', env: nixTestEnv() }
 
 describe('loadInfrastructure', () => {
@@ -47,5 +49,18 @@ describe('loadInfrastructure', () => {
     const file = join(dir, 'infrastructure.nix')
     await writeFile(file, '{ test1 = { properties.hostname = "x"; }')
     await expect(loadInfrastructure(file, defaults)).rejects.toThrow(/syntax error/)
+  })
+})
+
+describe('normalizeInfraArgv', () => {
+  test.each<[string, { targetProperty: string; clientInterface: string; showTrace?: boolean }]>([
+    ['defaults', { targetProperty: 'hostname', clientInterface: 'disnix-ssh-client' }],
+    ['every option', { targetProperty: 'ssh Target', clientInterface: '/opt/my interface', showTrace: true }],
+  ])('disnix-normalize-infra parses back what the coordinator asks for (%s)', async (_, options) => {
+    const parsed = await parseToolArgv(disnixNormalizeInfra, normalizeInfraArgv('-odd/infrastructure.nix', options))
+    expect(parsed).toEqual({
+      opts: { raw: true, targetProperty: options.targetProperty, interface: options.clientInterface, ...(options.showTrace ? { showTrace: true } : {}) },
+      args: ['-odd/infrastructure.nix'],
+    })
   })
 })

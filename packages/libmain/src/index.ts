@@ -50,7 +50,16 @@ export {
 } from './common-options.js'
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
-export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { runCommand, commandError, type RunCommandOptions, type CommandResult } from './run-command.js'
+export {
+  childProcessError,
+  execaOutcome,
+  isExecaError,
+  lastLines,
+  FAILURE_CONTEXT_LINES,
+  type ChildOutcome,
+  type ChildContext,
+} from './child-process-error.js'
 export { redact } from './redact.js'
 export {
   silentProgress,

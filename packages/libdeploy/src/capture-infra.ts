@@ -1,8 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { hasErrorCode } from '@disnix-ts/libmain'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 export interface CaptureInfrastructureOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -27,7 +26,7 @@ export async function captureInfrastructure(options: CaptureInfrastructureOption
   const captured = await Promise.all(
     names.map(async (target) => {
       try {
-        return { target, expression: await capturedExpression(await iface.captureConfig(callFor(infrastructure[target]!, options))) }
+        return { target, expression: await capturedExpression(await clientFor(infrastructure[target]!, options).call({ op: 'capture-config' })) }
       } catch (error) {
         failed.push(target)
         progress({ kind: 'step', target, step: 'capture config', status: 'failed', text: `Cannot capture the infrastructure configuration!\n${errorText(error)}` })

@@ -4,7 +4,6 @@ import { finished } from 'node:stream/promises'
 import { encodeJsonFrame, frameDecoder, frameWriter, isDisnixError } from '@disnix-ts/libmain'
 import { readClientFrame, type ClientMessage } from './mux-frames.js'
 import { FrameType, type ErrorPayload, type ExitPayload, type MasterStatus, type OpenPayload } from './mux-protocol.js'
-import { SSH_FAILURE_EXIT } from './target-error.js'
 
 /** One remote command an invocation opened on a channel, with the streams of that channel. */
 export interface ChannelCommand {
@@ -122,6 +121,6 @@ async function runChannel(socket: Socket, channel: number, command: Omit<Channel
 
 /** A command's failure as the invocation gets it. */
 export function errorPayload(error: unknown): ErrorPayload {
-  if (isDisnixError(error)) return { code: error.code, message: error.message, hint: error.hint, exitCode: error.exitCode ?? 1 }
-  return { code: 'SSH_MASTER_FAILED', message: `ssh connection master failed: ${(error as Error).message}`, exitCode: SSH_FAILURE_EXIT }
+  if (isDisnixError(error)) return { code: error.code, message: error.message, hint: error.hint }
+  return { code: 'SSH_MASTER_FAILED', message: `ssh connection master failed: ${(error as Error).message}` }
 }

@@ -1,4 +1,5 @@
-import { ERROR_CODES, type ErrorCode, type Frame } from '@disnix-ts/libmain'
+import { ERROR_CODES, isErrorCode, type ErrorCode, type Frame } from '@disnix-ts/libmain'
+import { parseRequest } from '@disnix-ts/libinterface'
 import { FrameType, type ErrorPayload, type ExitPayload, type MasterStatus, type OpenPayload } from './mux-protocol.js'
 
 /**
@@ -70,8 +71,8 @@ function openPayload(value: unknown): OpenPayload {
   const open = object(value, 'open')
   if (typeof open.command !== 'string') throw new MuxProtocolError('open: command must be a string')
   const pty = open.pty === undefined ? undefined : ptyRequest(open.pty)
-  const argv = open.argv === undefined ? undefined : servedArgv(open.argv)
-  return { command: open.command, ...(pty && { pty }), ...(argv && { argv }) }
+  const served = open.served === undefined ? undefined : servedCall(open.served)
+  return { command: open.command, ...(pty && { pty }), ...(served && { served }) }
 }
 
 function ptyRequest(value: unknown): NonNullable<OpenPayload['pty']> {
@@ -80,9 +81,19 @@ function ptyRequest(value: unknown): NonNullable<OpenPayload['pty']> {
   return { rows: dimension(pty.rows, 'rows'), cols: dimension(pty.cols, 'cols'), term: pty.term }
 }
 
-function servedArgv(value: unknown): string[] {
-  if (!Array.isArray(value) || !value.every((a) => typeof a === 'string')) throw new MuxProtocolError('open: argv must be a list of strings')
-  return value as string[]
+/**
+ * The typed request that a master may serve instead of running the command. One that is not a valid
+ * request (a path that could pass as an option, say) is not served: the command line runs as given.
+ */
+function servedCall(value: unknown): OpenPayload['served'] {
+  const served = object(value, 'served')
+  if (typeof served.client !== 'string' || served.client === '') throw new MuxProtocolError('served: client must be a non-empty string')
+  try {
+    return { client: served.client, request: parseRequest(served.request) }
+  } catch (error) {
+    if (isErrorCode(error, 'INVALID_REQUEST')) return undefined
+    throw error
+  }
 }
 
 function exitPayload(value: unknown): ExitPayload {
@@ -98,8 +109,7 @@ function errorPayload(value: unknown): ErrorPayload {
   if (typeof error.code !== 'string' || !Object.hasOwn(ERROR_CODES, error.code)) throw new MuxProtocolError(`error: unknown code ${String(error.code)}`)
   if (typeof error.message !== 'string') throw new MuxProtocolError('error: message must be a string')
   if (error.hint !== undefined && typeof error.hint !== 'string') throw new MuxProtocolError('error: hint must be a string')
-  if (typeof error.exitCode !== 'number') throw new MuxProtocolError('error: exitCode must be a number')
-  return { code: error.code as ErrorCode, message: error.message, exitCode: error.exitCode, ...(error.hint === undefined ? {} : { hint: error.hint }) }
+  return { code: error.code as ErrorCode, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) }
 }
 
 function masterStatus(value: unknown): MasterStatus {

@@ -5,7 +5,7 @@ import { createConnection, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DisnixError, encodeFrame, encodeJsonFrame, frameDecoder, hasErrorCode } from '@disnix-ts/libmain'
-import { SSH_FAILURE_EXIT, targetError } from './target-error.js'
+import { targetError } from './target-error.js'
 import { directSession } from './direct-session.js'
 import { readMasterFrame, type MasterMessage } from './mux-frames.js'
 import { FrameType, type ErrorPayload, type MasterStatus } from './mux-protocol.js'
@@ -13,8 +13,6 @@ import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js
 import type { ConnectionParams } from './resolve-connection.js'
 import type { Client as SshClient } from 'ssh2'
 import type { MasterStartup } from './ssh-master.js'
-
-export const DEFAULT_PERSIST_SECONDS = 60
 
 export interface OpenSessionOptions {
   /** Idle seconds of a master (DISNIX_SSH_PERSIST); 0 = no sharing, a direct connection per invocation. */
@@ -42,7 +40,7 @@ export async function openSession(params: ConnectionParams, options: OpenSession
   const existing = await connectSocket(socketPath)
   if (existing) return muxSession(existing, params.target)
   const startup = await startMaster(params, socketPath, options.persistSeconds * 1000)
-  if (startup?.status === 'error') throw new DisnixError(startup.error.code, startup.error.message, { hint: startup.error.hint, exitCode: startup.error.exitCode })
+  if (startup?.status === 'error') throw new DisnixError(startup.error.code, startup.error.message, { hint: startup.error.hint })
   if (startup?.status === 'ready') startup.warnings.forEach(warn)
   const socket = startup ? await connectSocket(socketPath) : undefined
   if (socket) return muxSession(socket, params.target)
@@ -208,10 +206,10 @@ function execOnMaster(socket: Socket, id: number, channels: Map<number, (message
         unwatch?.()
         request.stdin?.off('data', onData)
         if (message.type === 'exit') resolve(message.exit)
-        else reject(new DisnixError(message.error.code, message.error.message, { hint: message.error.hint, exitCode: message.error.exitCode }))
+        else reject(new DisnixError(message.error.code, message.error.message, { hint: message.error.hint }))
       }
     })
-    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, argv: request.argv, pty: request.pty }))
+    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, served: request.served, pty: request.pty }))
     unwatch = request.watchResize?.((rows, cols) => socket.write(encodeJsonFrame(id, FrameType.Resize, { rows, cols })))
     const stdin = request.stdin
     if (!stdin) {
@@ -227,7 +225,7 @@ function execOnMaster(socket: Socket, id: number, channels: Map<number, (message
 
 function lostPayload(target: string): ErrorPayload {
   const error = targetError({ target }, 'CONNECTION_LOST', 'the connection-sharing master went away while a remote command was running')
-  return { code: error.code, message: error.message, exitCode: SSH_FAILURE_EXIT }
+  return { code: error.code, message: error.message }
 }
 
 async function connectDirect(params: ConnectionParams, onWarning: (message: string) => void): Promise<SshClient> {

@@ -58,11 +58,11 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
       counts.commands++
       command.opened()
       const { open } = command
-      const served = open.argv && open.argv.length > 0 && !open.pty ? await serveSessions.sessionFor(client, open.argv[0]!) : undefined
-      if (served) {
+      const session = open.served && !open.pty ? await serveSessions.sessionFor(client, open.served.client) : undefined
+      if (session && open.served) {
         counts.served++
         command.stdin.resume() // the command reads no stdin; its end-of-file is all that comes
-        return await served.run({ argv: open.argv!.slice(1), stdout: command.stdout, stderr: command.stderr })
+        return await session.run({ request: open.served.request, stdout: command.stdout, stderr: command.stderr })
       }
       return await execOnClient(
         client,

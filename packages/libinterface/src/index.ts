@@ -4,6 +4,7 @@ export {
   isOperation,
   operationSpec,
   type Operation,
+  type ActivityOperation,
   type OperationFields,
   type OperationSpec,
   type RequestOf,
@@ -13,7 +14,7 @@ export {
   type ResultKind,
 } from './operations.js'
 export { parseResult, outputLines, type InterfaceResult } from './interface-result.js'
-export { interfaceArgv, requestArgv, requestFromOptions, parseRequest, parseInterfaceArgv } from './request-argv.js'
+export { interfaceArgv, requestArgv, requestFromOptions, parseRequest, parseInterfaceArgv, type RequestFromOptions } from './request-argv.js'
 export {
   operationOptions,
   requestOptions,
@@ -36,3 +37,4 @@ export {
 } from './client-interface.js'
 export { processInterface, processInterfaces, resolveInterface, type ProcessInterfaceOptions } from './process-interface.js'
 export { toTargetClient, type InterfaceCall } from './legacy-call.js'
+export { ServeFrameType, SERVE_PROTOCOL, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'

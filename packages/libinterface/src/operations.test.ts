@@ -145,9 +145,17 @@ describe('the client-interface protocol', () => {
     [['--set', '-p', 'p'], 'ERROR: A Nix store component has to be specified!'],
     [['--resolve-snapshots'], 'ERROR: A Dysnomia snapshot has to be specified!'],
     [['--import-snapshots', '--localfile'], 'ERROR: A Dysnomia snapshot has to be specified!'],
-    [['--lock', '--profile', '../x'], 'ERROR: Invalid profile name: "../x"'],
   ])('%j is refused with the original message', async (argv, message) => {
     await expect(parseInterfaceArgv(argv)).rejects.toMatchObject({ code: 'USAGE', message })
+  })
+
+  test('a profile that cannot be a file name is refused first where the target side parses', async () => {
+    await expect(parseInterfaceArgv(['--set', '--profile', '../x'], { checkProfile: true })).rejects.toMatchObject({ code: 'USAGE', message: 'ERROR: Invalid profile name: "../x"' })
+    await expect(parseInterfaceArgv(['--lock', '--profile', 'a/b'], { checkProfile: true })).rejects.toMatchObject({ message: 'ERROR: Invalid profile name: "a/b"' })
+    // A transport forwards it: the target refuses it.
+    expect((await parseInterfaceArgv(['--lock', '--profile', 'a/b'])).request).toEqual({ op: 'lock', profile: 'a/b' })
+    // Operations without a profile ignore the option.
+    expect((await parseInterfaceArgv(['--collect-garbage', '--profile', 'a/b'], { checkProfile: true })).request).toEqual({ op: 'collect-garbage', deleteOld: false })
   })
 
   test.each([
@@ -156,7 +164,7 @@ describe('the client-interface protocol', () => {
     ['an unknown field', { op: 'lock', profile: 'p', force: true }, 'Invalid request: unknown field of lock: force'],
     ['a path that passes as an option', { op: 'print-invalid', paths: ['--delete'] }, "Invalid request: paths must be a non-empty string that does not start with '-'"],
     ['a missing type', { op: 'activate', component: '/nix/store/s', container: 'c', arguments: [] }, "Invalid request: type must be a non-empty string that does not start with '-'"],
-    ['a profile that is a path', { op: 'set', profile: '../x', path: '/nix/store/p' }, 'Invalid request: invalid profile name: "../x"'],
+    ['a profile that is not a string', { op: 'set', profile: 1, path: '/nix/store/p' }, 'Invalid request: profile must be a string'],
     ['a negative keep', { op: 'clean-snapshots', keep: -1 }, 'Invalid request: keep must be a whole number'],
     ['an odd place for files', { op: 'import', where: 'elsewhere', paths: ['/f'] }, 'Invalid request: where must be "local" or "remote"'],
   ])('JSON with %s is refused', (_what, value, message) => {

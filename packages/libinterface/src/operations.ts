@@ -9,7 +9,6 @@ import {
   optionalText,
   profileName,
   strings,
-  checkProfile,
   usageError,
   type Field,
   type FileLocation,
@@ -74,6 +73,8 @@ export interface SnapshotFilter {
 }
 
 export type Operation = keyof OperationFields
+/** The operations whose request is exactly a service activity (a Dysnomia operation on one service). */
+export type ActivityOperation = { [Op in Operation]: OperationFields[Op] extends ServiceActivity ? (ServiceActivity extends OperationFields[Op] ? Op : never) : never }[Operation]
 export type RequestOf<Op extends Operation> = { op: Op } & OperationFields[Op]
 /** One client-interface request: an operation and its fields. */
 export type InterfaceRequest = { [Op in Operation]: RequestOf<Op> }[Operation]
@@ -289,7 +290,7 @@ export function operationSpec<Op extends Operation>(op: Op): OperationSpec<Op> {
 }
 
 /** A Dysnomia activity on one service (spec §3.1): `--<op> --container C --type T [--arguments K=V]… PKG`. */
-function activity<Op extends 'activate' | 'deactivate' | 'delete-state' | 'snapshot' | 'restore'>(op: Op, help: string): OperationSpec<Op> & { result: 'none' } {
+function activity<Op extends ActivityOperation>(op: Op, help: string): OperationSpec<Op> & { result: 'none' } {
   return {
     help,
     result: 'none',
@@ -338,7 +339,7 @@ function whereFlag(where: FileLocation | undefined): string[] {
 }
 
 function profile(o: RequestOptions): string | undefined {
-  return o.profile === undefined ? undefined : checkProfile(o.profile)
+  return o.profile
 }
 
 function profileFlag(profile: string | undefined): string[] {

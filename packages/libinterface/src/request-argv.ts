@@ -1,5 +1,5 @@
 import { isOperation, operationSpec, type InterfaceRequest, type Operation } from './operations.js'
-import { invalidRequest, usageError } from './request-fields.js'
+import { checkProfile, invalidRequest, usageError } from './request-fields.js'
 import { lastOperation, operationOptions, requestOptions, trackOperationOrder, type RequestOptions } from './request-options.js'
 
 /** A client interface's arguments for a request (spec §3.1): what a coordinator runs the interface with. */
@@ -16,14 +16,24 @@ export function requestArgv(request: InterfaceRequest): string[] {
   return operationSpec(request.op).argv(request)
 }
 
+export interface RequestFromOptions {
+  /**
+   * Refuse a profile name that cannot be a file name first (`ERROR: Invalid profile name: "…"`), as
+   * the target side does, which turns it into one. A transport forwards it as given.
+   */
+  checkProfile?: boolean
+}
+
 /**
  * The request of a command line: the selected operation with its parsed options and positional
  * arguments. Problems are USAGE errors with the original's messages (`ERROR: No operation specified!`,
  * `ERROR: A type must be specified!`, ...).
  */
-export function requestFromOptions(op: Operation | undefined, options: RequestOptions, paths: readonly string[]): InterfaceRequest {
+export function requestFromOptions(op: Operation | undefined, options: RequestOptions, paths: readonly string[], how: RequestFromOptions = {}): InterfaceRequest {
   if (op === undefined) throw usageError('ERROR: No operation specified!')
-  return withoutUndefined({ op, ...operationSpec(op).parse(options, [...paths]) }) as InterfaceRequest
+  const spec = operationSpec(op)
+  if (how.checkProfile && Object.hasOwn(spec.fields, 'profile') && options.profile !== undefined) checkProfile(options.profile)
+  return withoutUndefined({ op, ...spec.parse(options, [...paths]) }) as InterfaceRequest
 }
 
 /**
@@ -58,7 +68,7 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
  * `interfaceArgv` and `requestArgv`): for interfaces written against this package and for tests. When
  * several operations are given, the last one counts (the original's getopt).
  */
-export async function parseInterfaceArgv(argv: readonly string[]): Promise<{ target?: string; request: InterfaceRequest }> {
+export async function parseInterfaceArgv(argv: readonly string[], how: RequestFromOptions = {}): Promise<{ target?: string; request: InterfaceRequest }> {
   const { Command, CommanderError } = await import('commander')
   const command = new Command('client-interface').exitOverride().allowExcessArguments(false).argument('[paths...]')
   command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
@@ -71,5 +81,5 @@ export async function parseInterfaceArgv(argv: readonly string[]): Promise<{ tar
     throw error
   }
   const options = command.opts<RequestOptions>()
-  return { target: options.target, request: requestFromOptions(lastOperation(options), options, command.processedArgs[0] as string[]) }
+  return { target: options.target, request: requestFromOptions(lastOperation(options), options, command.processedArgs[0] as string[], how) }
 }

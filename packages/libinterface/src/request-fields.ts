@@ -51,17 +51,12 @@ export const optionalText: Field<string | undefined> = {
   read: (value, field) => (value === undefined ? undefined : name.read(value, field)),
 }
 
-/** A profile name, when given (the target otherwise uses its own default). */
+/**
+ * A profile name, when given (the target otherwise uses its own default). Whether it can be a file
+ * name is checked where it becomes one, with the command line's message (`checkProfile`).
+ */
 export const profileName: Field<string | undefined> = {
-  read(value, field) {
-    if (value === undefined) return undefined
-    if (typeof value !== 'string') throw invalidRequest(`${field} must be a string`)
-    try {
-      return checkProfile(value)
-    } catch {
-      throw invalidRequest(`invalid profile name: ${JSON.stringify(value)}`)
-    }
-  },
+  read: (value, field) => (value === undefined ? undefined : name.read(value, field)),
 }
 
 export const flag: Field<boolean> = {

@@ -76,4 +76,3 @@ export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOpt
 export { prefixLines } from './prefix-lines.js'
 export { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
 export { forwardStream } from './forward-stream.js'
-export { ServeFrameType, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import { createProgressRenderer, type ProgressSink } from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
+import { coordinatorInterfaces } from './client-interfaces.js'
 
 export interface CoordinatorSession {
   context: DeployContext
@@ -32,6 +33,7 @@ export function coordinatorSession(options: { verbose?: boolean } = {}): Coordin
   return {
     context: {
       progress: renderer.sink,
+      clientInterfaces: coordinatorInterfaces(process.env),
       tmpdir: process.env.TMPDIR || '/tmp',
       // On a live view the interfaces' own output would tear it apart; it is kept for error messages.
       interfaceStderr: live ? undefined : process.stderr,

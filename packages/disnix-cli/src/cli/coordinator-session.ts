@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import { createProgressRenderer, type ProgressRenderer, type ProgressSink, type Session } from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
+import { coordinatorInterfaces } from './client-interfaces.js'
 
 /** What a coordinator tool works with: progress, cancellation and how to reach the targets. */
 export interface CoordinatorSession {
@@ -53,6 +54,7 @@ export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions>
     return {
       context: {
         progress: renderer.sink,
+        clientInterfaces: coordinatorInterfaces(io.env),
         tmpdir: io.env.TMPDIR || '/tmp',
         // On a live view the interfaces' own output would tear it apart; it is kept for error messages.
         interfaceStderr: live ? undefined : io.stderr,

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import { createProgressRenderer, plainProgress, type ProgressRenderer, type ProgressSink, type Session, type ToolIo } from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
+import { coordinatorInterfaces } from './client-interfaces.js'
 
 /** What a coordinator tool works with: progress, cancellation and how to reach the targets. */
 export interface CoordinatorSession {
@@ -70,6 +71,7 @@ function openCoordinatorSession(io: ToolIo, options: { plain: boolean; interrupt
   return {
     context: {
       progress: renderer.sink,
+      clientInterfaces: coordinatorInterfaces(io.env),
       tmpdir: tmpdirOf(io),
       // On a live view the interfaces' own output would tear it apart; it is kept for error messages.
       interfaceStderr: live ? undefined : io.stderr,

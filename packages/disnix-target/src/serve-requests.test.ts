@@ -67,7 +67,7 @@ function startServe(env: NodeJS.ProcessEnv): ServeProcess {
       const out: string[] = []
       const err: string[] = []
       let parsed: { request: InterfaceRequest } | { failure: unknown } | undefined
-      const command = commandFor(disnixRunActivity, { stdout: collect(out), stderr: collect(err), main: false }, async (opts, [paths]) => {
+      const command = commandFor(disnixRunActivity, { stdout: collect(out), stderr: collect(err), main: false }, async ({ opts, args: [paths] }) => {
         try {
           parsed = { request: requestFromOptions(lastOperation(opts as RequestOptions), opts as RequestOptions, paths as string[], { checkProfile: true }) }
         } catch (failure) {

@@ -5,8 +5,6 @@ export interface DisnixErrorOptions {
   /** The command that retries or recovers, printed after the message. */
   hint?: string
   cause?: unknown
-  /** @deprecated exit statuses belong in the tool's definition; read only by the legacy runner */
-  exitCode?: number
 }
 
 /**
@@ -18,15 +16,12 @@ export interface DisnixErrorOptions {
 export class DisnixError extends Error {
   readonly code: ErrorCode
   readonly hint?: string
-  /** @deprecated see DisnixErrorOptions.exitCode */
-  readonly exitCode?: number
 
   constructor(code: ErrorCode, message: string, options: DisnixErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'DisnixError'
     this.code = code
     this.hint = options.hint
-    this.exitCode = options.exitCode
   }
 }
 

@@ -24,15 +24,6 @@ export { commandFor, toolEnvironment, toolExitStatuses, type ParsedCommandLine }
 export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
 export { toolArgv, parseToolArgv } from './tool-argv.js'
 export {
-  toolCommand,
-  helpSections,
-  runTool,
-  runCommandLineInProcess,
-  legacyErrorReport,
-  type ToolCommandOptions,
-  type RunToolOptions,
-} from './legacy-tool.js'
-export {
   DEFAULT_PROFILE,
   DEFAULT_CLIENT_INTERFACE,
   DEFAULT_TARGET_PROPERTY,

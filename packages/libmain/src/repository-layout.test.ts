@@ -20,9 +20,7 @@ describe('repository layout', () => {
     const match =
       new RegExp(
         `^#!/usr/bin/env node\\nimport \\{ runMain \\} from '\\.\\./packages/libmain/lib/index\\.js'\\nimport \\{ ${name} \\} from '\\.\\./packages/([^/]+)/lib/tools/${tool}\\.js'\\nawait runMain\\(${name}\\)\\n$`,
-      ).exec(text) ??
-      // Tools not yet defined with defineTool run their module's top-level code.
-      new RegExp(`^#!/usr/bin/env node\\nimport '\\.\\./packages/([^/]+)/lib/tools/${tool}\\.js'\\n$`).exec(text)
+      ).exec(text)
     expect(match, text).not.toBeNull()
     expect(existsSync(join(root, 'packages', match![1]!, 'src', 'tools', `${tool}.ts`))).toBe(true)
     expect(statSync(join(root, 'bin', tool)).mode & 0o111).not.toBe(0)

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import { Option } from 'commander'
 import { DisnixError, positiveInteger } from '@disnix-ts/libmain'
 
 /** Where the machines come from: a fixed model, a generator command, or probing candidates. */
@@ -11,14 +11,15 @@ export interface DiscoveryOptions {
   discoveryTimeout: number
 }
 
-export function addDiscoveryOptions(command: Command): Command {
-  return command
-    .option('-i, --infrastructure <file>', 'A fixed infrastructure model instead of discovery')
-    .addOption(new Option('--geninfra <command>', 'Command that prints an infrastructure model (split on spaces, no shell)').env('DYDISNIX_GENINFRA'))
-    .option('--candidates <file>', 'Discover: probe the targets of this infrastructure model (dydisnix-discover --candidates)')
-    .option('--hosts-file <file>', 'Discover: probe the hosts listed in this file (dydisnix-discover --hosts-file)')
-    .option('--testnet', 'Discover: probe the targets of the test network (dydisnix-discover --testnet)')
-    .addOption(new Option('--discovery-timeout <seconds>', 'How long a candidate may take to answer').default(10).argParser(positiveInteger))
+export function discoveryOptions(): Option[] {
+  return [
+    new Option('-i, --infrastructure <file>', 'A fixed infrastructure model instead of discovery'),
+    new Option('--geninfra <command>', 'Command that prints an infrastructure model (split on spaces, no shell)').env('DYDISNIX_GENINFRA'),
+    new Option('--candidates <file>', 'Discover: probe the targets of this infrastructure model (dydisnix-discover --candidates)'),
+    new Option('--hosts-file <file>', 'Discover: probe the hosts listed in this file (dydisnix-discover --hosts-file)'),
+    new Option('--testnet', 'Discover: probe the targets of the test network (dydisnix-discover --testnet)'),
+    new Option('--discovery-timeout <seconds>', 'How long a candidate may take to answer').default(10).argParser(positiveInteger),
+  ]
 }
 
 /** The dydisnix-discover arguments of the options, or undefined when another source is chosen. */

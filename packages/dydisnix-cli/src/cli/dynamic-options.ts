@@ -1,5 +1,5 @@
-import type { Command } from 'commander'
-import { DisnixError, coordinatorProfilePathOption, interfaceOption, keepOption, maxConcurrentTransfersOption, profileOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { Option } from 'commander'
+import { DisnixError, type EnvironmentVariable, coordinatorProfilePathOption, interfaceOption, keepOption, maxConcurrentTransfersOption, profileOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -112,35 +112,32 @@ export function dynamicSteps(opts: DynamicOptions, sessionDir: string, extra: { 
 }
 
 /** The options of dydisnix-env and dydisnix-self-adapt (the discovery options are added separately). */
-export function addDynamicOptions(command: Command): Command {
-  return command
-    .requiredOption('-s, --services <file>', 'Services model')
-    .requiredOption('-q, --qos <file>', 'QoS model that maps the services to the machines (see dydisnix-gendist)')
-    .option('-a, --augment <file>', 'Augmentation model adding what discovery cannot see (see dydisnix-augment-infra)')
-    .option('-P, --packages <file>', 'Packages model (passed on to disnix-env)')
-    .option('--id-resources <file>', 'ID resources model: assign unique IDs with dydisnix-id-assign before deploying')
-    .option('--ids <file>', 'The IDs file to keep up to date (created when missing); the services model imports it')
-    .option('--ids-service-property <name>', 'Service property listing the resources a service needs IDs of (default: requireUniqueIdsFor)')
-    .option('-F, --filters <file>', 'Catalog of custom filters for the QoS model')
-    .addOption(profileOption())
-    .addOption(coordinatorProfilePathOption())
-    .addOption(maxConcurrentTransfersOption())
-    .option('--no-migration', 'Do not migrate the state of stateful services that move')
-    .option('--delete-state', 'Delete the obsolete state of services that moved or were removed')
-    .option('--depth-first', 'Snapshot and migrate state one service at a time')
-    .addOption(keepOption())
-    .addOption(showTraceOption())
-    .option('--extra-params <expr>', 'Nix attribute set passed to the models that declare its attributes as arguments')
-    .addOption(targetPropertyOption())
-    .addOption(interfaceOption())
+export function dynamicOptions(): Option[] {
+  return [
+    new Option('-s, --services <file>', 'Services model').makeOptionMandatory(),
+    new Option('-q, --qos <file>', 'QoS model that maps the services to the machines (see dydisnix-gendist)').makeOptionMandatory(),
+    new Option('-a, --augment <file>', 'Augmentation model adding what discovery cannot see (see dydisnix-augment-infra)'),
+    new Option('-P, --packages <file>', 'Packages model (passed on to disnix-env)'),
+    new Option('--id-resources <file>', 'ID resources model: assign unique IDs with dydisnix-id-assign before deploying'),
+    new Option('--ids <file>', 'The IDs file to keep up to date (created when missing); the services model imports it'),
+    new Option('--ids-service-property <name>', 'Service property listing the resources a service needs IDs of (default: requireUniqueIdsFor)'),
+    new Option('-F, --filters <file>', 'Catalog of custom filters for the QoS model'),
+    profileOption(),
+    coordinatorProfilePathOption(),
+    maxConcurrentTransfersOption(),
+    new Option('--no-migration', 'Do not migrate the state of stateful services that move'),
+    new Option('--delete-state', 'Delete the obsolete state of services that moved or were removed'),
+    new Option('--depth-first', 'Snapshot and migrate state one service at a time'),
+    keepOption(),
+    showTraceOption(),
+    new Option('--extra-params <expr>', 'Nix attribute set passed to the models that declare its attributes as arguments'),
+    targetPropertyOption(),
+    interfaceOption(),
+  ]
 }
 
-export const DYNAMIC_ENVIRONMENT_HELP = [
-  'DISNIX_CLIENT_INTERFACE   Default client interface (default: disnix-ssh-client)',
-  'DISNIX_TARGET_PROPERTY    Default target property holding a machine address (default: hostname)',
-  'DISNIX_PROFILE            Default profile name (default: default)',
-  'DYDISNIX_GENINFRA         Default infrastructure generator command (--geninfra)',
-  'NIX_PATH                  Must provide <nixpkgs>',
-  'SSH_OPTS, SSH_USER        Used by disnix-ssh-client to reach the machines',
-  'TMPDIR                    Directory for the session files (default: /tmp)',
+export const DYNAMIC_ENVIRONMENT: readonly EnvironmentVariable[] = [
+  { name: 'NIX_PATH', meaning: 'Must provide <nixpkgs>' },
+  { name: 'SSH_OPTS, SSH_USER', meaning: 'Used by disnix-ssh-client to reach the machines' },
+  { name: 'TMPDIR', meaning: 'Directory for the session files (default: /tmp)' },
 ]

@@ -1,6 +1,8 @@
-import { helpSections, interfaceOption, runTool, showTraceOption, targetPropertyOption, toolCommand } from '@disnix-ts/libmain'
+import { Option } from 'commander'
+import { defineTool, interfaceOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { dydisnixSession, tmpdirOf } from '../cli/dydisnix-session.js'
 
-interface Options {
+export interface DydisnixAugmentInfraOptions {
   infrastructure: string
   augment: string
   outputFile?: string
@@ -10,33 +12,36 @@ interface Options {
   showTrace?: boolean
 }
 
-const program = toolCommand('dydisnix-augment-infra', 'Add what discovery cannot see (passwords, ...) to an infrastructure model, printing the path of the result')
-  .requiredOption('-i, --infrastructure <file>', 'Infrastructure model, typically a discovered one')
-  .requiredOption('-a, --augment <file>', 'Augmentation model: {infrastructure, lib}: infrastructure')
-  .option('-o, --output-file <file>', 'Write the augmented model to this file (default: a new file in TMPDIR)')
-  .option('--stdout', 'Print the augmented model itself instead of the path of a file')
-  .addOption(targetPropertyOption())
-  .addOption(interfaceOption())
-  .addOption(showTraceOption())
-  .addHelpText(
-    'after',
-    helpSections({
-      Description: [
-        'The augmentation model is a function {infrastructure, lib}: that returns the new infrastructure model; lib is',
-        'the lib of <nixpkgs>. The result is evaluated and checked as an infrastructure model (every target needs',
-        'its properties and address property); errors name the augmentation model and the target.',
-      ],
-      Output: ['The path of the augmented infrastructure model (a plain Nix expression), or the model with --stdout.'],
-      Environment: [
-        'DISNIX_TARGET_PROPERTY    Default target property holding a machine address (default: hostname)',
-        'DISNIX_CLIENT_INTERFACE   Default client interface (default: disnix-ssh-client)',
-        'NIX_PATH                  Must provide <nixpkgs>',
-        'TMPDIR                    Directory for the output file (default: /tmp)',
-      ],
-      'Exit status': ['0  written', '1  bad options or models'],
-    }),
-  )
-  .action(async (opts: Options) => {
+export const dydisnixAugmentInfra = defineTool<DydisnixAugmentInfraOptions, undefined, []>({
+  name: 'dydisnix-augment-infra',
+  summary: 'Add what discovery cannot see (passwords, ...) to an infrastructure model, printing the path of the result',
+  session: dydisnixSession,
+  options: [
+    new Option('-i, --infrastructure <file>', 'Infrastructure model, typically a discovered one').makeOptionMandatory(),
+    new Option('-a, --augment <file>', 'Augmentation model: {infrastructure, lib}: infrastructure').makeOptionMandatory(),
+    new Option('-o, --output-file <file>', 'Write the augmented model to this file (default: a new file in TMPDIR)'),
+    new Option('--stdout', 'Print the augmented model itself instead of the path of a file'),
+    targetPropertyOption(),
+    interfaceOption(),
+    showTraceOption(),
+  ],
+  sections: {
+    Description: [
+      'The augmentation model is a function {infrastructure, lib}: that returns the new infrastructure model; lib is',
+      'the lib of <nixpkgs>. The result is evaluated and checked as an infrastructure model (every target needs',
+      'its properties and address property); errors name the augmentation model and the target.',
+    ],
+    Output: ['The path of the augmented infrastructure model (a plain Nix expression), or the model with --stdout.'],
+  },
+  environment: [
+    { name: 'NIX_PATH', meaning: 'Must provide <nixpkgs>' },
+    { name: 'TMPDIR', meaning: 'Directory for the output file (default: /tmp)' },
+  ],
+  exitStatuses: [
+    { status: 0, meaning: 'written' },
+    { status: 1, meaning: 'bad options or models' },
+  ],
+  async run({ opts, io }) {
     const { augmentInfrastructure, writeModelFile } = await import('@disnix-ts/libdydisnix')
     const text = await augmentInfrastructure({
       infrastructureFile: opts.infrastructure,
@@ -45,8 +50,7 @@ const program = toolCommand('dydisnix-augment-infra', 'Add what discovery cannot
       clientInterface: opts.interface,
       showTrace: opts.showTrace,
     })
-    if (opts.stdout) process.stdout.write(text)
-    else process.stdout.write(`${await writeModelFile(text, { file: opts.outputFile, tmpdir: process.env.TMPDIR || '/tmp', prefix: 'infrastructure-augmented' })}\n`)
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    if (opts.stdout) io.stdout.write(text)
+    else io.stdout.write(`${await writeModelFile(text, { file: opts.outputFile, tmpdir: tmpdirOf(io.env), prefix: 'infrastructure-augmented' })}\n`)
+  },
+})

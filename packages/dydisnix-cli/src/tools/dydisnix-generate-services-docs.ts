@@ -1,8 +1,10 @@
-import { helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
-import { CATALOGUE_ENVIRONMENT_HELP } from '../cli/catalogue-options.js'
+import { Option } from 'commander'
+import { defineTool } from '@disnix-ts/libmain'
+import { CATALOGUE_ENVIRONMENT } from '../cli/catalogue-options.js'
+import { dydisnixSession } from '../cli/dydisnix-session.js'
 import { modelLoadOptions } from '../cli/model-options.js'
 
-interface Options {
+export interface DydisnixGenerateServicesDocsOptions {
   services: string
   docs?: string
   xml?: boolean
@@ -12,33 +14,37 @@ interface Options {
   showTrace?: boolean
 }
 
-const program = toolCommand('dydisnix-generate-services-docs', 'Generate an HTML catalogue of the services model with Graphviz diagrams, one page per group')
-  .requiredOption('-s, --services <file>', 'Services model')
-  .option('--docs <file>', 'Docs configuration (see dydisnix-document-services)')
-  .option('--xml', 'The services model is services XML, not a Nix expression')
-  .option('--output-dir <dir>', 'Directory to write the catalogue to', '.')
-  .option('-f, --format <format>', 'Image format of the diagrams (svg, png, ...)', 'svg')
-  .option('--extra-params <expr>', 'Nix attribute set passed to the services model (the attributes it declares)')
-  .option('--show-trace', 'Show a trace of the Nix evaluation when it fails')
-  .addHelpText(
-    'after',
-    helpSections({
-      Output: [
-        'For the root and every group (services with a `group` property; sub groups separated by /):',
-        '<output-dir>/<group>/diagram.dot, its image diagram.dot.<format> and index.html; plus style.css.',
-        'Open <output-dir>/index.html. The same as dydisnix-visualize-services --batch followed by',
-        'dydisnix-document-services --batch.',
-      ],
-      Environment: CATALOGUE_ENVIRONMENT_HELP,
-      'Exit status': ['0  written', '1  bad options or models, or dot failed'],
-    }),
-  )
-  .action(async (opts: Options) => {
+export const dydisnixGenerateServicesDocs = defineTool<DydisnixGenerateServicesDocsOptions, undefined, []>({
+  name: 'dydisnix-generate-services-docs',
+  summary: 'Generate an HTML catalogue of the services model with Graphviz diagrams, one page per group',
+  session: dydisnixSession,
+  options: [
+    new Option('-s, --services <file>', 'Services model').makeOptionMandatory(),
+    new Option('--docs <file>', 'Docs configuration (see dydisnix-document-services)'),
+    new Option('--xml', 'The services model is services XML, not a Nix expression'),
+    new Option('--output-dir <dir>', 'Directory to write the catalogue to').default('.'),
+    new Option('-f, --format <format>', 'Image format of the diagrams (svg, png, ...)').default('svg'),
+    new Option('--extra-params <expr>', 'Nix attribute set passed to the services model (the attributes it declares)'),
+    new Option('--show-trace', 'Show a trace of the Nix evaluation when it fails'),
+  ],
+  sections: {
+    Output: [
+      'For the root and every group (services with a `group` property; sub groups separated by /):',
+      '<output-dir>/<group>/diagram.dot, its image diagram.dot.<format> and index.html; plus style.css.',
+      'Open <output-dir>/index.html. The same as dydisnix-visualize-services --batch followed by',
+      'dydisnix-document-services --batch.',
+    ],
+  },
+  environment: CATALOGUE_ENVIRONMENT,
+  exitStatuses: [
+    { status: 0, meaning: 'written' },
+    { status: 1, meaning: 'bad options or models, or dot failed' },
+  ],
+  async run({ opts, io }) {
     const lib = await import('@disnix-ts/libdydisnix')
-    const load = modelLoadOptions(opts)
+    const load = modelLoadOptions(opts, io.env)
     const [services, docs] = await Promise.all([lib.loadServices(opts.services, load), opts.docs === undefined ? undefined : lib.loadDocsConfig(opts.docs, load)])
     const groups = await lib.writeServicesCatalogue(services, { outputDir: opts.outputDir, imageFormat: opts.format, docs, diagrams: true, pages: true })
-    process.stderr.write(`[coordinator]: Wrote the catalogue of ${groups.length} page(s) to ${opts.outputDir}/index.html\n`)
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    io.stderr.write(`[coordinator]: Wrote the catalogue of ${groups.length} page(s) to ${opts.outputDir}/index.html\n`)
+  },
+})

@@ -1,7 +1,9 @@
-import { helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
-import { addModelFormatOptions, MODEL_ENVIRONMENT_HELP, modelLoadOptions, type ModelFormatOptions } from '../cli/model-options.js'
+import { Option } from 'commander'
+import { defineTool } from '@disnix-ts/libmain'
+import { dydisnixSession } from '../cli/dydisnix-session.js'
+import { MODEL_ENVIRONMENT, modelFormatOptions, modelLoadOptions, type ModelFormatOptions } from '../cli/model-options.js'
 
-interface Options extends ModelFormatOptions {
+export interface DydisnixMultiwaycutOptions extends ModelFormatOptions {
   services: string
   infrastructure?: string
   distribution: string
@@ -9,16 +11,19 @@ interface Options extends ModelFormatOptions {
   outputResolvedGraph?: boolean
 }
 
-const program = addModelFormatOptions(
-  toolCommand('dydisnix-multiwaycut', 'Map interdependent services to as few different machines as possible (multiway cut approximation)')
-    .requiredOption('-s, --services <file>', 'Services model')
-    .option('-i, --infrastructure <file>', 'Infrastructure model (needed to read a Nix distribution model)')
-    .requiredOption('-d, --distribution <file>', 'Distribution model holding the candidate targets of every service')
-    .option('--output-graph', 'Print the problem graph (services, candidate machines, links) in the DOT language')
-    .option('--output-resolved-graph', 'Print the graph with only the links of the result, in the DOT language'),
-).addHelpText(
-  'after',
-  helpSections({
+export const dydisnixMultiwaycut = defineTool<DydisnixMultiwaycutOptions, undefined, []>({
+  name: 'dydisnix-multiwaycut',
+  summary: 'Map interdependent services to as few different machines as possible (multiway cut approximation)',
+  session: dydisnixSession,
+  options: [
+    new Option('-s, --services <file>', 'Services model').makeOptionMandatory(),
+    new Option('-i, --infrastructure <file>', 'Infrastructure model (needed to read a Nix distribution model)'),
+    new Option('-d, --distribution <file>', 'Distribution model holding the candidate targets of every service').makeOptionMandatory(),
+    new Option('--output-graph', 'Print the problem graph (services, candidate machines, links) in the DOT language'),
+    new Option('--output-resolved-graph', 'Print the graph with only the links of the result, in the DOT language'),
+    ...modelFormatOptions(),
+  ],
+  sections: {
     Description: [
       'Services are application nodes linked by their dependsOn/connectsTo (weight 1); machines are host nodes',
       'linked to the services they are candidates of (weight n²). For every machine the cut that isolates it from',
@@ -27,19 +32,20 @@ const program = addModelFormatOptions(
       'machines low, but not always minimal.',
     ],
     Output: ['A candidate distribution on stdout (Nix), distribution XML with --output-xml, or a DOT graph.'],
-    Environment: MODEL_ENVIRONMENT_HELP,
-    'Exit status': ['0  success', '1  bad options or models'],
-  }),
-)
-  .action(async (opts: Options) => {
+  },
+  environment: MODEL_ENVIRONMENT,
+  exitStatuses: [
+    { status: 0, meaning: 'success' },
+    { status: 1, meaning: 'bad options or models' },
+  ],
+  async run({ opts, io }) {
     const lib = await import('@disnix-ts/libdydisnix')
-    const load = modelLoadOptions(opts)
+    const load = modelLoadOptions(opts, io.env)
     const [services, distribution] = await Promise.all([lib.loadServices(opts.services, load), lib.loadCandidateDistribution(opts.distribution, opts.infrastructure, load)])
     if (opts.outputGraph || opts.outputResolvedGraph) {
-      process.stdout.write(lib.applicationHostGraphDot({ services, distribution }, opts.outputResolvedGraph === true))
+      io.stdout.write(lib.applicationHostGraphDot({ services, distribution }, opts.outputResolvedGraph === true))
       return
     }
-    process.stdout.write(lib.printDistribution(lib.multiwayCut({ services, distribution }), opts.outputXml === true))
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    io.stdout.write(lib.printDistribution(lib.multiwayCut({ services, distribution }), opts.outputXml === true))
+  },
+})

@@ -1,25 +1,31 @@
-import { helpSections, runTool, toolCommand } from '@disnix-ts/libmain'
-import { MODEL_ENVIRONMENT_HELP, modelLoadOptions } from '../cli/model-options.js'
+import { Option } from 'commander'
+import { defineTool } from '@disnix-ts/libmain'
+import { dydisnixSession } from '../cli/dydisnix-session.js'
+import { MODEL_ENVIRONMENT, modelLoadOptions } from '../cli/model-options.js'
 
-interface Options {
+export interface DydisnixVisualizeInfraOptions {
   infrastructure: string
   xml?: boolean
 }
 
-const program = toolCommand('dydisnix-visualize-infra', 'Print a picture of the machines of an infrastructure model and their containers, in the DOT language')
-  .requiredOption('-i, --infrastructure <file>', 'Infrastructure model')
-  .option('--xml', 'The infrastructure model is infrastructure XML, not a Nix expression')
-  .addHelpText(
-    'after',
-    helpSections({
-      Output: ['A DOT graph on stdout: one cluster per machine holding its containers. Render it with Graphviz:', 'dydisnix-visualize-infra -i infrastructure.nix | dot -Tsvg > infrastructure.svg'],
-      Environment: MODEL_ENVIRONMENT_HELP,
-      'Exit status': ['0  printed', '1  bad options or model'],
-    }),
-  )
-  .action(async (opts: Options) => {
+export const dydisnixVisualizeInfra = defineTool<DydisnixVisualizeInfraOptions, undefined, []>({
+  name: 'dydisnix-visualize-infra',
+  summary: 'Print a picture of the machines of an infrastructure model and their containers, in the DOT language',
+  session: dydisnixSession,
+  options: [
+    new Option('-i, --infrastructure <file>', 'Infrastructure model').makeOptionMandatory(),
+    new Option('--xml', 'The infrastructure model is infrastructure XML, not a Nix expression'),
+  ],
+  sections: {
+    Output: ['A DOT graph on stdout: one cluster per machine holding its containers. Render it with Graphviz:', 'dydisnix-visualize-infra -i infrastructure.nix | dot -Tsvg > infrastructure.svg'],
+  },
+  environment: MODEL_ENVIRONMENT,
+  exitStatuses: [
+    { status: 0, meaning: 'printed' },
+    { status: 1, meaning: 'bad options or model' },
+  ],
+  async run({ opts, io }) {
     const lib = await import('@disnix-ts/libdydisnix')
-    process.stdout.write(lib.infrastructureDot(await lib.loadTargets(opts.infrastructure, modelLoadOptions(opts))))
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    io.stdout.write(lib.infrastructureDot(await lib.loadTargets(opts.infrastructure, modelLoadOptions(opts, io.env))))
+  },
+})

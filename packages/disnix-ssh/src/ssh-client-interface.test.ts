@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { suiteDir } from '@disnix-ts/libmain/testing'
+import { suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { processInterface, targetClient, type InterfaceRequest, type TargetClient } from '@disnix-ts/libinterface'
 import { queryMasterStatus } from './open-session.js'
@@ -22,7 +22,7 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
   }
 }
 
-describe.skipIf(!support.ok)('sshClientInterface: disnix-ssh-client in this process (ARCHITECTURE §5)', () => {
+describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-ssh-client in this process (ARCHITECTURE §5)', () => {
   const T = 'inproc1'
   const missing = '/nix/store/00000000000000000000000000000000-missing'
   const component = '/nix/store/00000000000000000000000000000000-inproc-echo'

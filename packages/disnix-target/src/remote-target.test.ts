@@ -3,7 +3,7 @@ import { readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, writeSshTestInterface, type TestClosure } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, writeSshTestInterface, type TestClosure, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { valueOptions } from '@disnix-ts/libinterface'
 
@@ -15,7 +15,7 @@ if (!support.ok) console.warn(`skipping the remote target tests: ${support.reaso
  * /tmp, state): a custom interface forwards them over OpenSSH to disnix-run-activity, or to
  * disnix-client talking to a disnix-service started in the target with --daemon.
  */
-describe.skipIf(!support.ok)('client-interface operations on a test network', () => {
+describe.runIf(runsHere(support, 'a test network'))('client-interface operations on a test network', () => {
   let net: Testnet
   let dir: string
   let iface: string

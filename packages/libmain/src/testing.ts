@@ -61,3 +61,29 @@ export function isRoot(): boolean {
 }
 export { buildTestClosure, buildTestProfile, type TestClosure } from './test-closure.js'
 export { writeSshTestInterface } from './test-interface.js'
+
+/** Something tests need that not every machine has: root, namespaces, a test network. */
+export interface Precondition {
+  ok: boolean
+  /** Why it is missing. */
+  reason?: string
+}
+
+/** Root, as a precondition. */
+export function rootPrecondition(): Precondition {
+  return isRoot() ? { ok: true } : { ok: false, reason: 'the tests do not run as root' }
+}
+
+/**
+ * Whether the tests that need `what` run here: the one place that decides. Where the precondition
+ * holds they run; where it is missing they are skipped on a developer's machine, but with CI=true the
+ * file fails with the reason, so that a CI run never passes by skipping them.
+ * Use as `describe.runIf(runsHere(support, 'a test network'))(...)`.
+ */
+export function runsHere(precondition: Precondition, what: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (precondition.ok) return true
+  if (env.CI === 'true') {
+    throw new Error(`CI=true, but the tests that need ${what} cannot run here: ${precondition.reason ?? 'it is missing'} (run them as root on a machine with network namespaces)`)
+  }
+  return false
+}

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { suiteDir } from '@disnix-ts/libmain/testing'
+import { suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { allocateNetwork, ALLOCATION_DIR } from './allocate-network.js'
 import { checkTestnetSupport } from './check-support.js'
 import { countedTargetNames } from './network-config.js'
@@ -13,7 +13,7 @@ import { testnetUp } from './testnet-up.js'
 const support = await checkTestnetSupport()
 if (!support.ok) console.warn(`skipping allocation tests: ${support.reason}`)
 
-describe.skipIf(!support.ok)('allocateNetwork', () => {
+describe.runIf(runsHere(support, 'a test network'))('allocateNetwork', () => {
   test('concurrent allocations get distinct networks, bridges and netns prefixes', async () => {
     const all = await Promise.all([allocateNetwork(), allocateNetwork(), allocateNetwork()])
     try {

@@ -1,12 +1,12 @@
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir, runsHere } from '@disnix-ts/libmain/testing'
 import { testnetAvailable } from './testing.js'
 import { testnetUp } from './testnet-up.js'
 
 const support = await testnetAvailable()
 
-describe.skipIf(!support.ok)('testnetUp', () => {
+describe.runIf(runsHere(support, 'a test network'))('testnetUp', () => {
   test('refuses a subnet that another interface of the host already uses', async () => {
     const dir = await testDir('disnix-testnet-inuse-')
     // A dummy interface stands in for somebody else's network in the reserved, hand-made range.

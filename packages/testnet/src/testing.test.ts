@@ -4,6 +4,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { installRoot, quoteShellArgs } from '@disnix-ts/libmain'
 import { startTestnet, testnetAvailable, type Testnet } from './testing.js'
+import { runsHere } from '@disnix-ts/libmain/testing'
 
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping testnet tests: ${support.reason}`)
@@ -18,7 +19,7 @@ function ssh(net: Testnet, target: string, command: readonly string[], options: 
   })
 }
 
-describe.skipIf(!support.ok)('startTestnet', () => {
+describe.runIf(runsHere(support, 'a test network'))('startTestnet', () => {
   let net: Testnet
   beforeAll(async () => {
     net = await startTestnet({ targets: 2 })
@@ -87,7 +88,7 @@ describe.skipIf(!support.ok)('startTestnet', () => {
   })
 })
 
-describe.skipIf(!support.ok)('two networks side by side', () => {
+describe.runIf(runsHere(support, 'a test network'))('two networks side by side', () => {
   test('have their own subnets, reach their own targets only, and go away completely', async () => {
     const [a, b] = await Promise.all([startTestnet({ targets: ['alpha'] }), startTestnet({ targets: ['alpha'] })])
     try {

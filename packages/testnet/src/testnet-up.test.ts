@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { quoteShellArgs } from '@disnix-ts/libmain'
-import { nixTestEnv, suiteDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { allocateNetwork, type NetworkAllocation } from './allocate-network.js'
 import { checkTestnetSupport } from './check-support.js'
 import { execInTarget, setTargetLink } from './enter-target.js'
@@ -37,7 +37,7 @@ async function hostLeftovers(config: NetworkConfig) {
   return { netns, links, mounts }
 }
 
-describe.skipIf(!support.ok)('testnetUp / testnetDown', () => {
+describe.runIf(runsHere(support, 'a test network'))('testnetUp / testnetDown', () => {
   let allocation: NetworkAllocation
   let config: NetworkConfig
   let info: TestnetInfo
@@ -179,7 +179,7 @@ describe.skipIf(!support.ok)('testnetUp / testnetDown', () => {
   })
 })
 
-describe.skipIf(!support.ok)('testnetUp with an installation under /tmp', () => {
+describe.runIf(runsHere(support, 'a test network'))('testnetUp with an installation under /tmp', () => {
   test('the installation is bound back into every target at the same path, in spite of the private /tmp', async () => {
     const allocation = await allocateNetwork()
     const base = await suiteDir('disnix-testnet-install-')

@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { isRoot, suiteDir } from '@disnix-ts/libmain/testing'
+import { isRoot, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { removeCoordinatorProfile } from './readme-session.js'
 import { runDemo } from './run-demo.js'
 
@@ -32,7 +32,7 @@ async function answers(port: number): Promise<boolean> {
 // The demo's other path: without namespaces (as non-root) it deploys hello-world to this machine
 // through the disnix-run-activity client interface. DISNIX_DEMO_LOCAL=1 takes that path as root,
 // with a profile and state directory of its own, on free ports.
-describe.skipIf(!isRoot())('scripts/demo on this machine (DISNIX_DEMO_LOCAL=1)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('scripts/demo on this machine (DISNIX_DEMO_LOCAL=1)', () => {
   const profile = `demo-local-test-${randomBytes(4).toString('hex')}`
   let home: string
   let env: NodeJS.ProcessEnv

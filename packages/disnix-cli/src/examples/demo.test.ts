@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, removeCoordinatorProfile, type ReadmeSession } from './readme-session.js'
 import { runDemo } from './run-demo.js'
@@ -15,7 +15,7 @@ if (!support.ok) console.warn(`skipping the demo: ${support.reason}`)
 // The README's first command end to end on its own network (three machines), then every command of
 // examples/stafftracker/README.md, which continues from where the demo leaves off. StaffTracker is
 // deployed once; the README's follow-up moves a database with its rows.
-describe.skipIf(!support.ok)('scripts/demo and the stafftracker README', () => {
+describe.runIf(runsHere(support, 'a test network'))('scripts/demo and the stafftracker README', () => {
   let net: Testnet
   let session: ReadmeSession
   let demoEnv: NodeJS.ProcessEnv

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { examplesDir, readmeSession, type ReadmeSession } from './readme-session.js'
 
@@ -11,7 +11,7 @@ if (!support.ok) console.warn(`skipping the dynamic example: ${support.reason}`)
 
 // Every command of examples/dynamic/README.md (Dynamic Disnix), as written, on a private network with
 // the example's machine names; each documented output line (# =>) must appear.
-describe.skipIf(!support.ok)('examples/dynamic README', () => {
+describe.runIf(runsHere(support, 'a test network'))('examples/dynamic README', () => {
   let net: Testnet
   let session: ReadmeSession
   const dir = join(examplesDir, 'dynamic')

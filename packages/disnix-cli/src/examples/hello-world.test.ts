@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
 
@@ -9,7 +9,7 @@ if (!support.ok) console.warn(`skipping the hello-world example: ${support.reaso
 
 // Every command of examples/hello-world/README.md, as written, on a private network with the
 // example's target names; each documented output line (# =>) must appear.
-describe.skipIf(!support.ok)('examples/hello-world README', () => {
+describe.runIf(runsHere(support, 'a test network'))('examples/hello-world README', () => {
   let net: Testnet
   let session: ReadmeSession
 

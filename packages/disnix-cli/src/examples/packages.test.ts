@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
+import { runsHere } from '@disnix-ts/libmain/testing'
 
 vi.setConfig({ testTimeout: 600_000 })
 const support = await testnetAvailable()
@@ -8,7 +9,7 @@ if (!support.ok) console.warn(`skipping the packages example: ${support.reason}`
 
 // Every command of examples/packages/README.md, as written, on a private network with the example's
 // target names, block after block; each documented output line (# =>) must appear.
-describe.skipIf(!support.ok)('examples/packages README', () => {
+describe.runIf(runsHere(support, 'a test network'))('examples/packages README', () => {
   let net: Testnet
   let session: ReadmeSession
 

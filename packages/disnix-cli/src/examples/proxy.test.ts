@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
+import { runsHere } from '@disnix-ts/libmain/testing'
 
 vi.setConfig({ testTimeout: 600_000 })
 const support = await testnetAvailable()
@@ -9,7 +10,7 @@ if (!support.ok) console.warn(`skipping the proxy example: ${support.reason}`)
 
 // Every command of examples/proxy/README.md, as written: a client loops requests through the proxy
 // while the server behind it is upgraded, and must see no error.
-describe.skipIf(!support.ok)('examples/proxy README', () => {
+describe.runIf(runsHere(support, 'a test network'))('examples/proxy README', () => {
   let net: Testnet
   let session: ReadmeSession
 

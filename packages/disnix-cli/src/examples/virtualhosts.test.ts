@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
+import { runsHere } from '@disnix-ts/libmain/testing'
 
 vi.setConfig({ testTimeout: 600_000 })
 const support = await testnetAvailable()
@@ -9,7 +10,7 @@ if (!support.ok) console.warn(`skipping the virtualhosts example: ${support.reas
 
 // Every command of examples/virtualhosts/README.md, as written, on a private network with the example's
 // target names, block after block; each documented output line (# =>) must appear.
-describe.skipIf(!support.ok)('examples/virtualhosts README', () => {
+describe.runIf(runsHere(support, 'a test network'))('examples/virtualhosts README', () => {
   let net: Testnet
   let session: ReadmeSession
 

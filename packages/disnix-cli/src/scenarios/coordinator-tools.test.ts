@@ -3,7 +3,7 @@ import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir, runsHere } from '@disnix-ts/libmain/testing'
 import { readManifest, type Manifest } from '@disnix-ts/libmanifest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, targetEntries, type Coordinator } from './scenario-helpers.js'
@@ -33,7 +33,7 @@ async function xpath(xml: string, expression: string): Promise<string> {
 }
 
 // The coordinator tools around a deployment (spec §2.8, §5.9, §5.10, §11), against two real targets.
-describe.skipIf(!support.ok)('coordinator tools scenario', () => {
+describe.runIf(runsHere(support, 'a test network'))('coordinator tools scenario', () => {
   let net: Testnet
   let coord: Coordinator
   let deployed: string

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, targetEntries, targetLines, type Coordinator } from './scenario-helpers.js'
+import { runsHere } from '@disnix-ts/libmain/testing'
 
 vi.setConfig({ testTimeout: 180_000 })
 const support = await testnetAvailable()
@@ -16,7 +17,7 @@ const active = async (net: Testnet) => ({
 const log = async (net: Testnet) => [...(await targetLines(net, 'test1', 'var/log/pipeline.log')), ...(await targetLines(net, 'test2', 'var/log/pipeline.log'))]
 
 // One user's session with disnix-env against two real targets, step by step (spec §5, §11).
-describe.skipIf(!support.ok)('disnix-env deployment scenario', () => {
+describe.runIf(runsHere(support, 'a test network'))('disnix-env deployment scenario', () => {
   let net: Testnet
   let coord: Coordinator
 

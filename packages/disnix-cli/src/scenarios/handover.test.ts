@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { importOriginalDeployment, type OriginalDeployment } from './original-deployment.js'
 import { coordinator, fixtures, targetEntries, targetLines, type Coordinator } from './scenario-helpers.js'
@@ -25,7 +25,7 @@ const originalSnapshot = { hello: 'hello from the original\n', 'sub/deep': 'deep
 // recorded byte for byte with their store paths (fixtures/golden/recorded/handover*), and its snapshot
 // store is the one the original Dysnomia wrote. Nothing of the original runs here: its recorded
 // deployment is put in place by deploying its own manifests, as its disnix-deploy would.
-describe.skipIf(!support.ok)('taking over a deployment made by the original Disnix', () => {
+describe.runIf(runsHere(support, 'a test network'))('taking over a deployment made by the original Disnix', () => {
   let net: Testnet
   let coord: Coordinator
   let stateDir: string

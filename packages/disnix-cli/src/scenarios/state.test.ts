@@ -1,7 +1,7 @@
 import { appendFile, cp, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, type Coordinator } from './scenario-helpers.js'
 
@@ -52,7 +52,7 @@ async function targetSnapshots(net: Testnet, target: string, component?: string)
 
 // One user's session with stateful services (spec §6): fileset state follows its service from one
 // real target to another through the coordinator's snapshot store.
-describe.skipIf(!support.ok)('state deployment scenario', () => {
+describe.runIf(runsHere(support, 'a test network'))('state deployment scenario', () => {
   let net: Testnet
   let coord: Coordinator
   let stateDir: string

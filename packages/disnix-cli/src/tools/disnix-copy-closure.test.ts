@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, nixTestEnv, runBin, suiteDir, writeSshTestInterface } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, runBin, suiteDir, writeSshTestInterface, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { valueOptions } from '@disnix-ts/libinterface'
 
@@ -27,7 +27,7 @@ describe('disnix-copy-closure: bad input', () => {
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping the disnix-copy-closure network tests: ${support.reason}`)
 
-describe.skipIf(!support.ok)('disnix-copy-closure on a test network', () => {
+describe.runIf(runsHere(support, 'a test network'))('disnix-copy-closure on a test network', () => {
   let net: Testnet
   let dir: string
   let iface: string

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 
 vi.setConfig({ testTimeout: 120_000 })
@@ -29,7 +29,7 @@ describe('disnix-copy-snapshots usage', () => {
 })
 
 // Transfers that break midway (spec §6.6): nothing partial may reach either store, and a rerun completes.
-describe.skipIf(!support.ok)('disnix-copy-snapshots interrupted transfers', () => {
+describe.runIf(runsHere(support, 'a test network'))('disnix-copy-snapshots interrupted transfers', () => {
   let net: Testnet
   let stateDir: string
   let tmp: string

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, suiteDir, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, suiteDir, testDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -43,7 +43,7 @@ describe('disnix-ssh-client argument checks', () => {
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping the disnix-ssh-client network tests: ${support.reason}`)
 
-describe.skipIf(!support.ok)('disnix-ssh-client on a test network', () => {
+describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test network', () => {
   let net: Testnet
   let runtimeDir: string
   let localTmp: string

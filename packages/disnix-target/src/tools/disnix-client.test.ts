@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/pr
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, isRoot, nixTestEnv, runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, isRoot, nixTestEnv, runBin, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describeClientInterface } from '../client-interface-scenario.js'
 import { startServiceProcess, type ServiceProcess } from '../service-process.js'
 import { writeTestModules } from '../testing.js'
@@ -121,7 +121,7 @@ describe('disnix-service and disnix-client', () => {
     expect(viaEnv.stderr).toMatch(/env\.sock/)
   })
 
-  test.skipIf(!isRoot())('a user outside the group is refused; a member of the group is served', async () => {
+  test.runIf(runsHere(rootPrecondition(), 'root'))('a user outside the group is refused; a member of the group is served', async () => {
     const closure = await buildTestClosure()
     const socketDir = join(dir, 'access')
     await mkdir(socketDir, { mode: 0o755 })

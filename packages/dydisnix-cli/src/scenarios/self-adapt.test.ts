@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 
 vi.setConfig({ testTimeout: 300_000 })
@@ -19,7 +19,7 @@ const memory: Record<string, number> = { test1: 2, test2: 2, test3: 2, test4: 4 
 // memory-constrained greedy division; dydisnix-self-adapt keeps the system running when a machine
 // disappears (its services, and the stateful db with its last snapshot, move to the others) and
 // uses the machine again when it comes back.
-describe.skipIf(!support.ok)('self-adaptive deployment scenario', () => {
+describe.runIf(runsHere(support, 'a test network'))('self-adaptive deployment scenario', () => {
   let net: Testnet
   let work: string
   let env: NodeJS.ProcessEnv

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir, runsHere } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 
 vi.setConfig({ testTimeout: 120_000 })
@@ -11,7 +11,7 @@ if (!support.ok) console.warn(`skipping dydisnix-discover: ${support.reason}`)
 
 // Three machines: test1 answers, test2 refuses (its sshd is stopped), test3 does not answer at all
 // (its link is down, so connecting times out).
-describe.skipIf(!support.ok)('dydisnix-discover', () => {
+describe.runIf(runsHere(support, 'a test network'))('dydisnix-discover', () => {
   let net: Testnet
   let env: NodeJS.ProcessEnv
 

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { isRoot, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { alive, exists, killPidFileOnFinish } from '@disnix-ts/test-servers'
 
@@ -167,7 +167,7 @@ describe('process module', () => {
     })
   })
 
-  test.runIf(isRoot())('creates the users and groups of dysnomia-support and removes them on deactivation', async () => {
+  test.runIf(runsHere(rootPrecondition(), 'root'))('creates the users and groups of dysnomia-support and removes them on deactivation', async () => {
     const setup = await setUp()
     const suffix = randomBytes(3).toString('hex')
     const group = `dtsg${suffix}`

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { binDir, bundledModulesDir } from '@disnix-ts/libmain'
-import { isRoot, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, onTestFinished, test } from 'vitest'
 
 const util = join(bundledModulesDir(), 'lib', 'util')
@@ -81,7 +81,7 @@ describe('modules/lib/util', () => {
     )
   })
 
-  test.runIf(isRoot())('checkStateDir defaults to /var/state/dysnomia for root and keeps a configured one', async () => {
+  test.runIf(runsHere(rootPrecondition(), 'root'))('checkStateDir defaults to /var/state/dysnomia for root and keeps a configured one', async () => {
     expect((await withUtil('checkStateDir; echo "$DYSNOMIA_STATEDIR"')).stdout).toBe('/var/state/dysnomia')
     expect((await withUtil('checkStateDir; echo "$DYSNOMIA_STATEDIR"', [], { DYSNOMIA_STATEDIR: '/elsewhere' })).stdout).toBe('/elsewhere')
   })

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { isRoot } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'
 
@@ -124,7 +124,7 @@ async function lifecycle(setup: Setup, processName: string): Promise<void> {
   expect(await runModule('managed-process', 'deactivate', component, env, 'managed-process')).toMatchObject({ exitCode: 0 })
 }
 
-describe.runIf(isRoot())('managed-process module (generated configurations, really started)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('managed-process module (generated configurations, really started)', () => {
   test('processManager=supervisord: a supervisord program running as the credentials’ user', async () => {
     const setup = await setUp('supervisord')
     await lifecycle(setup, 'sleep')

@@ -1,6 +1,6 @@
 import { readFile, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 import { createStandIns, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 
@@ -22,7 +22,7 @@ async function setUp() {
 }
 
 describe('s6-rc-service module (stand-in s6-rc)', () => {
-  test.runIf(isRoot())('adds the services to the bundle, compiles, initialises or updates, and keeps the users while active', async () => {
+  test.runIf(runsHere(rootPrecondition(), 'root'))('adds the services to the bundle, compiles, initialises or updates, and keeps the users while active', async () => {
     const { root, standIns, component, dirs } = await setUp()
     const user = await declareUser(component)
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, ...dirs }

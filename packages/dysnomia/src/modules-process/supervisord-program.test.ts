@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'
@@ -25,7 +25,7 @@ async function programComponent(root: string, program: string, user?: string): P
   return component
 }
 
-describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('supervisord-program module (real supervisord)', () => {
   test('adds a program that runs as the component user, and removes program and user again', async () => {
     const root = await sharedTestDir()
     const stateDir = join(await testDir(), 'state')

@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 import { createSystemctlStandIn, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 
@@ -22,7 +22,7 @@ async function setUp() {
 }
 
 describe('systemd-unit module (stand-in systemctl)', () => {
-  test.runIf(isRoot())('installs the units, starts socket, timer or service, and removes them again', async () => {
+  test.runIf(runsHere(rootPrecondition(), 'root'))('installs the units, starts socket, timer or service, and removes them again', async () => {
     const { root, standIns, component, units, targetDir } = await setUp()
     const user = await declareUser(component)
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, systemdTargetDir: targetDir }

@@ -1,6 +1,6 @@
 import { readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 import {
   alive,
@@ -30,7 +30,7 @@ async function linkScript(component: string, runlevel: number | string, link: st
   await symlink(`../init.d/${script}`, join(component, 'etc', 'rc.d', `rc${runlevel}.d`, link))
 }
 
-describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('sysvinit-script module (real init scripts)', () => {
   test('starts the runlevel’s scripts as the component user and stops them again', async () => {
     const root = await sharedTestDir()
     const component = join(root, 'loop')

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, freePort, groupExists, put, runModule, sharedTestDir, startXinetd, tcpExchange, userExists, waitFor, type Xinetd } from '@disnix-ts/test-servers'
 
@@ -37,7 +37,7 @@ async function greeterComponent(component: string, port: number, user: string): 
   )
 }
 
-describe.runIf(isRoot())('xinetd-service module (real xinetd)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('xinetd-service module (real xinetd)', () => {
   test('adds a service that xinetd serves as the component user, and removes it again', async () => {
     const root = await sharedTestDir()
     const component = join(root, 'greeter')

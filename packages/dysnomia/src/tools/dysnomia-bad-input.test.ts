@@ -6,7 +6,7 @@ import { chmod, lstat, mkdir, readdir, readlink, symlink, writeFile } from 'node
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { installRoot } from '@disnix-ts/libmain'
-import { isRoot, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
 
 interface Fixture {
@@ -255,7 +255,7 @@ async function runTool(c: Case, f: Fixture): Promise<{ stdout: string; stderr: s
   return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? -1 }
 }
 
-describe.runIf(isRoot())('bad input to the Dysnomia tools', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('bad input to the Dysnomia tools', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s: exit 1, one message naming the culprit, nothing changed', async (_name, c) => {
     const f = await fixture()
     const before = await treeState(f.root)

@@ -3,7 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterEach, describe, expect, test } from 'vitest'
-import { isRoot, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
 
 // These tests create and remove real users and groups, with unique names, and clean up after
 // themselves; they need root.
@@ -57,7 +57,7 @@ async function userComponent() {
   return { dir, component: join(dir, 'component'), user, group, uid, gid, home }
 }
 
-describe.runIf(isRoot())('dysnomia-addusers/-addgroups/-delusers/-delgroups (real accounts, as root)', () => {
+describe.runIf(runsHere(rootPrecondition(), 'root'))('dysnomia-addusers/-addgroups/-delusers/-delgroups (real accounts, as root)', () => {
   test('creates the group and the user with all properties, idempotently, and removes them again', async () => {
     const c = await userComponent()
     expect(await runBin('dysnomia-addgroups', [c.component])).toEqual({ stdout: '', stderr: '', exitCode: 0 })

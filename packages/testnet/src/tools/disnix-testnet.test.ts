@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, suiteDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
 import { allocateNetwork, type NetworkAllocation } from '../allocate-network.js'
 import { checkTestnetSupport } from '../check-support.js'
 import { testnetDown } from '../testnet-down.js'
@@ -55,7 +55,7 @@ describe('disnix-testnet without a network', () => {
     expect(result.exitCode).toBe(0)
   })
 
-  test.skipIf(!support.ok)('refuses to run without root, saying so', async () => {
+  test.runIf(runsHere(support, 'a test network'))('refuses to run without root, saying so', async () => {
     const bin = join(installRoot(), 'bin', 'disnix-testnet')
     const asNobody = (args: string[]) =>
       execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', bin, ...args], { reject: false, stripFinalNewline: false })
@@ -73,7 +73,7 @@ describe('disnix-testnet without a network', () => {
   })
 })
 
-describe.skipIf(!support.ok)('disnix-testnet on a real network', () => {
+describe.runIf(runsHere(support, 'a test network'))('disnix-testnet on a real network', () => {
   let allocation: NetworkAllocation
   let env: Record<string, string>
   let dir: string

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
 import { checkHostKey, keyFingerprint, knownHostsLine, knownHostsName, parseKnownHosts, sshKeyType } from './known-hosts.js'

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { parseTarget, resolveConnection } from './resolve-connection.js'
 

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { suiteDir, runsHere } from '@disnix-ts/libmain/testing'
+import { suiteDir, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { processInterface, targetClient, type InterfaceRequest, type TargetClient } from '@disnix-ts/libinterface'
 import { queryMasterStatus } from './open-session.js'

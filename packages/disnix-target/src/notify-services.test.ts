@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs'
 import { chmod, mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { notifyServices, type NotifiedService } from './notify-services.js'
 import type { TargetContext } from './target-context.js'
 

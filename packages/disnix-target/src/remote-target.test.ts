@@ -3,7 +3,7 @@ import { readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, writeSshTestInterface, type TestClosure, runsHere } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, writeSshTestInterface, type TestClosure, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { valueOptions } from '@disnix-ts/libinterface'
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { ChildProcessError, isDisnixError } from '@disnix-ts/libmain'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { argumentsEnv } from './execute-target-request.js'
 import { runDysnomia, type DysnomiaCall } from './run-dysnomia.js'
 

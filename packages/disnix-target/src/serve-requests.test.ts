@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { Writable } from 'node:stream'
 import { CommanderError } from 'commander'
 import { commandFor, encodeJsonFrame, errorReport, frameDecoder, installRoot, type Frame } from '@disnix-ts/libmain'
-import { runBin, suiteDir, type BinResult } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, type BinResult } from '@disnix-ts/test-utils'
 import { lastOperation, requestFromOptions, SERVE_PROTOCOL, ServeFrameType, type InterfaceRequest, type RequestOptions } from '@disnix-ts/libinterface'
-import { describeClientInterface } from './client-interface-scenario.js'
-import { writeTestModules } from './testing.js'
+import { describeClientInterface } from '@disnix-ts/interface-conformance'
+import { writeTestModules } from '@disnix-ts/interface-conformance'
 import { disnixRunActivity } from './tools/disnix-run-activity.js'
 
 /** A running `disnix-run-activity --serve`, spoken to as the SSH master speaks to it. */

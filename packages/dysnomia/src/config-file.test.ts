@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { DisnixError } from '@disnix-ts/libmain'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { evaluateConfigText, parseConfigLine, propertiesToEnv, readConfigFile } from './config-file.js'
 
 describe('parseConfigLine', () => {

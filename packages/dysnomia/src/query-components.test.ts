@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { formatComponents, queryActivatedComponents, queryAvailableComponents, queryContainers, queryGarbageComponents } from './query-components.js'
 
 describe('component queries', () => {

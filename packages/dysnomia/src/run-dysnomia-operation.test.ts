@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { DisnixError } from '@disnix-ts/libmain'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { runDysnomiaOperation } from './run-dysnomia-operation.js'
 
 function collect(stream: PassThrough): () => string {

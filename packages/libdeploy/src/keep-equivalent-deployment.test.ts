@@ -2,7 +2,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { emptyManifest, printManifestXml, type Manifest } from '@disnix-ts/libmanifest'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { keepEquivalentDeployment } from './keep-equivalent-deployment.js'
 
 const PROFILE_MANIFEST = '<?xml version="1.0"?>\n\n  <profilemanifest version="2"><services/><serviceMappings/><snapshotMappings/></profilemanifest>\n\n'

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { silentProgress, type ProgressEvent } from '@disnix-ts/libmain'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { captureInfrastructure } from './capture-infra.js'
 import { queryInstalled } from './query-installed.js'
 

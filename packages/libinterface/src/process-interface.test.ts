@@ -2,7 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { processInterface, resolveInterface, targetClient, type InterfaceRequest, type TargetClient } from './index.js'
 
 /** A real executable standing in for a client interface: records its argv and process group. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { checkManifest } from './check-manifest.js'
 import { parseManifestXml, printManifestXml } from './manifest-xml.js'

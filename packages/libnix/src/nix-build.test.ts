@@ -1,7 +1,7 @@
 import { lstat, readFile, readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, testDir } from '@disnix-ts/test-utils'
 import { nixBuild } from './nix-build.js'
 
 const env = nixTestEnv()

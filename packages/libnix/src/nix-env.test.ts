@@ -1,7 +1,7 @@
 import { readlink, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { buildTestClosure, nixTestEnv, testDir } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, testDir } from '@disnix-ts/test-utils'
 import { deleteGenerations, listGenerations, parseGenerations, setProfile, targetProfileDir } from './nix-env.js'
 
 const env = nixTestEnv()

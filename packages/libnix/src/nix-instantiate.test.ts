@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, testDir } from '@disnix-ts/test-utils'
 import { nixEvalJson, nixInstantiate, nixInstantiateDerivations } from './nix-instantiate.js'
 
 const env = nixTestEnv()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { buildTestClosure, nixTestEnv, testDir } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, testDir } from '@disnix-ts/test-utils'
 import { exportPaths, importPaths, printInvalid, queryHash, queryRequisites, realise } from './nix-store.js'
 
 const env = nixTestEnv()

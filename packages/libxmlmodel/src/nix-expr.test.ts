@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { nixTestEnv } from '@disnix-ts/libmain/testing'
+import { nixTestEnv } from '@disnix-ts/test-utils'
 import { nixFloat, nixPath } from './nix-value.js'
 import { nixStorePath, printNixExpr, quoteNixString } from './nix-expr.js'
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { nixTestEnv } from '@disnix-ts/libmain/testing'
+import { nixTestEnv } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { formatFloatLikeNix, formatNixFloat, nixFloat, nixPath, nixValuesEqual, nixValueToText } from './nix-value.js'
 

@@ -4,13 +4,15 @@ import { installRoot } from '@disnix-ts/libmain'
 import ts from 'typescript'
 import { describe, expect, test } from 'vitest'
 
-// The test servers, and vitest, stay out of what ships: no package depends on this package except
-// for its tests, and nothing tsc compiles into a user's lib/ imports either.
+// The test packages (test servers, test utilities, the client-interface conformance scenario), and
+// vitest, stay out of what ships: no package depends on them except for its tests, and nothing tsc
+// compiles into a user's lib/ imports them.
+const TEST_PACKAGES = ['test-servers', 'test-utils', 'interface-conformance']
 const root = installRoot()
 const packages = readdirSync(join(root, 'packages')).filter((pkg) => existsSync(join(root, 'packages', pkg, 'package.json')))
 const manifest = (pkg: string) =>
   JSON.parse(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
-const users = packages.filter((pkg) => manifest(pkg).devDependencies?.['@disnix-ts/test-servers'] !== undefined)
+const users = packages.filter((pkg) => TEST_PACKAGES.some((test) => manifest(pkg).devDependencies?.[`@disnix-ts/${test}`] !== undefined))
 
 /** The files `tsc -b` compiles into the package's lib/. */
 function productFiles(pkg: string): string[] {
@@ -19,23 +21,23 @@ function productFiles(pkg: string): string[] {
   return config.fileNames
 }
 
-describe('@disnix-ts/test-servers', () => {
-  test('is a devDependency only, and is neither built nor shipped', () => {
-    expect(packages.filter((pkg) => manifest(pkg).dependencies?.['@disnix-ts/test-servers'] !== undefined)).toEqual([])
+describe('the test packages', () => {
+  test.each(TEST_PACKAGES)('@disnix-ts/%s is a devDependency only, and is neither built nor shipped', (test) => {
+    expect(packages.filter((pkg) => manifest(pkg).dependencies?.[`@disnix-ts/${test}`] !== undefined && !TEST_PACKAGES.includes(pkg))).toEqual([])
     expect(users).toContain('dysnomia')
     const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; bin: Record<string, string> }
-    expect(rootPackage.files).toContain('!packages/test-servers')
-    expect(Object.values(rootPackage.bin).filter((path) => path.includes('test-servers'))).toEqual([])
+    expect(rootPackage.files).toContain(`!packages/${test}`)
+    expect(Object.values(rootPackage.bin).filter((path) => path.includes(test))).toEqual([])
     const buildReferences = (JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')) as { references: Array<{ path: string }> }).references
-    expect(buildReferences.map((reference) => reference.path)).not.toContain('packages/test-servers')
-    expect(ts.readConfigFile(join(root, 'packages', 'test-servers', 'tsconfig.json'), ts.sys.readFile).config.compilerOptions.noEmit).toBe(true)
+    expect(buildReferences.map((reference) => reference.path)).not.toContain(`packages/${test}`)
+    expect(ts.readConfigFile(join(root, 'packages', test, 'tsconfig.json'), ts.sys.readFile).config.compilerOptions.noEmit).toBe(true)
   })
 
   test.each(users)('nothing compiled into packages/%s/lib is a test or imports vitest or the test servers', (pkg) => {
     const files = productFiles(pkg)
     expect(files.length).toBeGreaterThan(0)
     expect(files.filter((file) => /\.(test|cases)\.ts$/.test(file))).toEqual([])
-    const importers = files.filter((file) => /from '(vitest|@disnix-ts\/test-servers)'|import\('(vitest|@disnix-ts\/test-servers)'\)/.test(readFileSync(file, 'utf8')))
+    const importers = files.filter((file) => /from '(vitest|@disnix-ts\/test-[a-z]+|@disnix-ts\/interface-conformance)'|import\('(vitest|@disnix-ts\/test-[a-z]+|@disnix-ts\/interface-conformance)'\)/.test(readFileSync(file, 'utf8')))
     expect(importers).toEqual([])
   })
 })

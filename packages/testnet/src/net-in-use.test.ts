@@ -1,6 +1,6 @@
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { testDir, runsHere } from '@disnix-ts/libmain/testing'
+import { testDir, runsHere } from '@disnix-ts/test-utils'
 import { testnetAvailable } from './testing.js'
 import { testnetUp } from './testnet-up.js'
 

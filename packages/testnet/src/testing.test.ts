@@ -4,7 +4,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { installRoot, quoteShellArgs } from '@disnix-ts/libmain'
 import { startTestnet, testnetAvailable, type Testnet } from './testing.js'
-import { runsHere } from '@disnix-ts/libmain/testing'
+import { runsHere } from '@disnix-ts/test-utils'
 
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping testnet tests: ${support.reason}`)

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { mentions, parseHelpText } from './help-text.js'
 

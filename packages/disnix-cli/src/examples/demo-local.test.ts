@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { isRoot, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { removeCoordinatorProfile } from './readme-session.js'
 import { runDemo } from './run-demo.js'
 

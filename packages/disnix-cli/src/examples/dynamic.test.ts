@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, runsHere } from '@disnix-ts/libmain/testing'
+import { runBin, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { examplesDir, readmeSession, type ReadmeSession } from './readme-session.js'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, runsHere } from '@disnix-ts/libmain/testing'
+import { runBin, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
 

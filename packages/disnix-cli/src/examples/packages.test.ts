@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { readmeSession, type ReadmeSession } from './readme-session.js'
-import { runsHere } from '@disnix-ts/libmain/testing'
+import { runsHere } from '@disnix-ts/test-utils'
 
 vi.setConfig({ testTimeout: 600_000 })
 const support = await testnetAvailable()

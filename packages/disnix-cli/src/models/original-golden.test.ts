@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest'
 import { parseDistributedDerivationXml, printDistributedDerivationXml } from '@disnix-ts/libdistderivation'
 import { parseInfrastructureXml, printInfrastructureXml } from '@disnix-ts/libinfrastructure'
 import { parseManifestXml, parseProfileManifestXml, printManifestXml, printProfileManifestXml } from '@disnix-ts/libmanifest'
-import { nixTestEnv, runBin } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin } from '@disnix-ts/test-utils'
 import { FIXTURES } from './manifest-test-helpers.js'
 
 // Golden tests: what the original Disnix 0.10.3 wrote for the models in fixtures/golden, recorded

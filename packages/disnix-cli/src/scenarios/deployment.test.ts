@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, targetEntries, targetLines, type Coordinator } from './scenario-helpers.js'
-import { runsHere } from '@disnix-ts/libmain/testing'
+import { runsHere } from '@disnix-ts/test-utils'
 
 vi.setConfig({ testTimeout: 180_000 })
 const support = await testnetAvailable()

@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { importOriginalDeployment, type OriginalDeployment } from './original-deployment.js'
 import { coordinator, fixtures, targetEntries, targetLines, type Coordinator } from './scenario-helpers.js'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, type BinResult } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, type BinResult } from '@disnix-ts/test-utils'
 import type { Testnet } from '@disnix-ts/testnet/testing'
 
 export const fixtures = join(installRoot(), 'packages', 'disnix-cli', 'fixtures')

@@ -1,7 +1,7 @@
 import { appendFile, cp, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir, runsHere } from '@disnix-ts/libmain/testing'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, type Coordinator } from './scenario-helpers.js'
 

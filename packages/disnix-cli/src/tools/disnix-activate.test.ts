@@ -1,6 +1,6 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 // disnix-activate against a client interface that is a small script (the interface contract is a

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { fixtures } from '../scenarios/scenario-helpers.js'
 
 const infrastructure = join(fixtures, 'basic', 'infrastructure.nix')

@@ -1,7 +1,7 @@
 import { readFile, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { buildTestClosure, nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 const fixtures = join(installRoot(), 'packages', 'libmanifest', 'fixtures', 'v1-manifest')

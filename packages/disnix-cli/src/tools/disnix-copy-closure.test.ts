@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, nixTestEnv, runBin, suiteDir, writeSshTestInterface, runsHere } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, nixTestEnv, runBin, suiteDir, writeSshTestInterface, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { valueOptions } from '@disnix-ts/libinterface'
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 
 const manifest = join(installRoot(), 'packages', 'libmanifest', 'fixtures', 'two-targets', 'manifest.xml')
 

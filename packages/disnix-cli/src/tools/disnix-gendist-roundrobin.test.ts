@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { FIXTURES } from '../models/manifest-test-helpers.js'
 
 const env = nixTestEnv()

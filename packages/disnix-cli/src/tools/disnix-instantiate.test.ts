@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { FIXTURES, mappingObject, modelArgs, readXml, select, textOf } from '../models/manifest-test-helpers.js'
 
 const env = nixTestEnv()

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
 import { checkManifest, parseManifestXml } from '@disnix-ts/libmanifest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { FIXTURES, mappingObject, modelArgs, readXml, select, textOf } from '../models/manifest-test-helpers.js'
 
 const env = nixTestEnv()

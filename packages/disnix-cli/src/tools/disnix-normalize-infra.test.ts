@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { parseInfrastructureXml } from '@disnix-ts/libinfrastructure'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 import { parseNixXml } from '@disnix-ts/libxmlmodel'
 import { FIXTURES, readXml, select, textOf } from '../models/manifest-test-helpers.js'
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, runBin } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin } from '@disnix-ts/test-utils'
 import { fixtures } from '../scenarios/scenario-helpers.js'
 
 const infrastructure = join(fixtures, 'basic', 'infrastructure.nix')

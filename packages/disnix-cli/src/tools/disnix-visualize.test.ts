@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { installRoot } from '@disnix-ts/libmain'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 const fixtures = join(installRoot(), 'packages', 'libmanifest', 'fixtures', 'two-targets')

@@ -3,10 +3,10 @@ import { chmod, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/pr
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, isRoot, nixTestEnv, runBin, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
-import { describeClientInterface } from '../client-interface-scenario.js'
+import { buildTestClosure, isRoot, nixTestEnv, runBin, suiteDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
+import { describeClientInterface } from '@disnix-ts/interface-conformance'
 import { startServiceProcess, type ServiceProcess } from '../service-process.js'
-import { writeTestModules } from '../testing.js'
+import { writeTestModules } from '@disnix-ts/interface-conformance'
 
 describeClientInterface('disnix-client + disnix-service', async (scenario) => {
   const tmpdir = join(scenario.dir, 'tmp')

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runBin } from '@disnix-ts/libmain/testing'
-import { describeClientInterface } from '../client-interface-scenario.js'
+import { runBin } from '@disnix-ts/test-utils'
+import { describeClientInterface } from '@disnix-ts/interface-conformance'
 
 describeClientInterface('disnix-run-activity', async (scenario) => {
   const tmpdir = join(scenario.dir, 'tmp')

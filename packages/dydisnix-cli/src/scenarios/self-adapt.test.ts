@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, runsHere } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 
 vi.setConfig({ testTimeout: 300_000 })

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 
 const dir = join(installRoot(), 'packages', 'dydisnix-cli', 'fixtures', 'augment')
 const env = nixTestEnv()

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { nixTestEnv, runBin, testDir, runsHere } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 
 vi.setConfig({ testTimeout: 120_000 })

@@ -2,7 +2,7 @@ import { copyFile, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 
 const dir = join(installRoot(), 'packages', 'dydisnix-cli', 'fixtures', 'ids')
 const env = nixTestEnv()

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { installRoot } from '@disnix-ts/libmain'
-import { nixTestEnv, runBin } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin } from '@disnix-ts/test-utils'
 
 // The executable filters that the Nix side runs (with --xml), and that users run by hand on Nix models.
 const fixtures = join(installRoot(), 'packages', 'dydisnix-cli', 'fixtures')

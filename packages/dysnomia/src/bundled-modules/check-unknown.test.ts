@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 // The bundled modules for platforms or servers that cannot run here do not implement check: like any

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 const echoModule = join(bundledModulesDir(), 'echo')

@@ -3,7 +3,7 @@ import { appendFile, chmod, lstat, mkdir, readdir, readFile, rmdir, truncate, wr
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 const fileset = join(bundledModulesDir(), 'fileset')

@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { alive, exists, killPidFileOnFinish } from '@disnix-ts/test-servers'
 

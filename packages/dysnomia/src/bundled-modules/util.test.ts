@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { binDir, bundledModulesDir } from '@disnix-ts/libmain'
-import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, onTestFinished, test } from 'vitest'
 
 const util = join(bundledModulesDir(), 'lib', 'util')

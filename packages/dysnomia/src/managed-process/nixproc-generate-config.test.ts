@@ -2,7 +2,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { runToolInProcess } from '@disnix-ts/libmain'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { nixprocGenerateConfig } from './nixproc-generate-config.js'
 

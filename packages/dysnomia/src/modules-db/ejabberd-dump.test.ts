@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin } from '@disnix-ts/test-utils'
 import { generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startEjabberd, type EjabberdServer } from '@disnix-ts/test-servers'
 
 const MODULE = 'ejabberd-dump'

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin } from '@disnix-ts/test-utils'
 import { freePort, generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startInfluxdb, type InfluxServer } from '@disnix-ts/test-servers'
 
 const MODULE = 'influx-database'

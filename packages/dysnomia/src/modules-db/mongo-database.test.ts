@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { runBin } from '@disnix-ts/libmain/testing'
+import { runBin } from '@disnix-ts/test-utils'
 import { freePort, generations, makeComponent, runModule, sharedTempDir, startMongoStandIn, type MongoStandIn, type StandIns } from '@disnix-ts/test-servers'
 
 const MODULE = 'mongo-database'

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'
 

@@ -1,6 +1,6 @@
 import { readFile, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { createStandIns, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'

@@ -1,6 +1,6 @@
 import { readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { createSystemctlStandIn, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 

@@ -1,6 +1,6 @@
 import { readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import {
   alive,

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { declareUser, exists, freePort, groupExists, put, runModule, sharedTestDir, startXinetd, tcpExchange, userExists, waitFor, type Xinetd } from '@disnix-ts/test-servers'
 

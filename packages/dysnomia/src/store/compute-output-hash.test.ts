@@ -3,7 +3,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
-import { testDir } from '@disnix-ts/libmain/testing'
+import { testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { computeOutputHash } from './compute-output-hash.js'
 

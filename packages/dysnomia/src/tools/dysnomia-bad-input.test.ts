@@ -6,7 +6,7 @@ import { chmod, lstat, mkdir, readdir, readlink, symlink, writeFile } from 'node
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { installRoot } from '@disnix-ts/libmain'
-import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, testDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 
 interface Fixture {

@@ -2,7 +2,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { describe, expect, test } from 'vitest'
-import { nixTestEnv, runBin, testDir } from '@disnix-ts/libmain/testing'
+import { nixTestEnv, runBin, testDir } from '@disnix-ts/test-utils'
 
 // A small stateful module following the conventions of spec §3.3: the "database" is a file in $dbDir,
 // markers live in the state dir, snapshots in $DYSNOMIA_STATEDIR/snaps.

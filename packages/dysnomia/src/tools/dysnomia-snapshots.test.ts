@@ -1,6 +1,6 @@
 import { cp, mkdir, readdir, readFile, readlink, rm, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 import { describe, expect, test } from 'vitest'
 import { computeOutputHash } from '../store/compute-output-hash.js'
 import { createSnapshotTempDir, storeSnapshot } from '../store/store-snapshot.js'

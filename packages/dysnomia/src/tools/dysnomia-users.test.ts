@@ -3,7 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterEach, describe, expect, test } from 'vitest'
-import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/libmain/testing'
+import { isRoot, runBin, testDir, runsHere, rootPrecondition } from '@disnix-ts/test-utils'
 
 // These tests create and remove real users and groups, with unique names, and clean up after
 // themselves; they need root.

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { runBin, testDir } from '@disnix-ts/libmain/testing'
+import { runBin, testDir } from '@disnix-ts/test-utils'
 
 // A module that records its argv and its complete environment (NUL-separated) in $outFile, which
 // comes from the container properties (file mode) or the environment (environment mode).

@@ -4,9 +4,9 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, type BinResult, type TestClosure } from '@disnix-ts/libmain/testing'
+import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, type BinResult, type TestClosure } from '@disnix-ts/test-utils'
 import { printProfileManifestXml, type ProfileManifest } from '@disnix-ts/libmanifest'
-import { writeTestModules } from './testing.js'
+import { writeTestModules } from './test-modules.js'
 
 /** A client interface under test, executing on this machine. */
 export interface LocalInterface {

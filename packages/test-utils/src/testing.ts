@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { onTestFinished } from 'vitest'
-import { installRoot } from './install-paths.js'
+import { installRoot } from '@disnix-ts/libmain'
 
 /** A fresh temp dir for one test, removed when the test finishes. */
 export async function testDir(prefix = 'disnix-ts-'): Promise<string> {

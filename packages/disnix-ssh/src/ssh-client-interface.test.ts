@@ -68,6 +68,8 @@ describe.skipIf(!support.ok)('sshClientInterface: disnix-ssh-client in this proc
       ['activate', activity(component, 'echo')],
       ['failing activate', activity(missing, 'echo')],
       ['unknown module', activity(component, 'no-such-module', 'x')],
+      ['check', { ...activity(component, 'echo'), op: 'check' }],
+      ['check of a missing component', { ...activity(missing, 'echo'), op: 'check' }],
       ['lock', { op: 'lock', profile: 'inproc' }],
       ['lock again', { op: 'lock', profile: 'inproc' }],
       ['unlock', { op: 'unlock', profile: 'inproc' }],
@@ -82,6 +84,7 @@ describe.skipIf(!support.ok)('sshClientInterface: disnix-ssh-client in this proc
     const inProcess = await sequence('in-process')
     expect(inProcess).toEqual(await sequence('process'))
     expect(inProcess.find(([name]) => name === 'lock again')![1]).toMatchObject({ code: 'INTERFACE_FAILED' })
+    expect(inProcess.find(([name]) => name === 'check')![1]).toMatchObject({ value: { status: 'healthy' } })
     expect(await outcome(() => printInvalid(call(mode), [missing]))).toEqual({ value: [missing] })
     expect(await outcome(() => call(mode).call(activity(missing, 'echo')))).toMatchObject({
       code: 'INTERFACE_FAILED',

@@ -3,6 +3,8 @@ import { mappingParameters } from '@disnix-ts/libmanifest'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
 import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { checkService, healthCheckError } from './check-service.js'
+import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
 export interface ActivateSystemOptions extends DeployContext {
   manifest: Manifest
@@ -11,6 +13,11 @@ export interface ActivateSystemOptions extends DeployContext {
   noRollback?: boolean
   /** Walk the transition and print what would happen, without touching any target. */
   dryRun?: boolean
+  /**
+   * The health gate after each new activation: off (`false`), or how long a service without its own
+   * `healthCheckTimeout` may take to pass. Default: on, {@link DEFAULT_HEALTH_CHECK_POLICY}.
+   */
+  healthChecks?: HealthCheckPolicy | false
 }
 
 /**
@@ -44,8 +51,21 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
   }
 
+  const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks
+  const verify = async (mapping: TransitionMapping): Promise<void> => {
+    if (policy === false || options.dryRun) return
+    const service = unified.services[mapping.service]!
+    const own = service.healthCheckTimeout
+    const timeoutMs = own === undefined ? policy.timeoutMs : own * 1000
+    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'start' })
+    const outcome = await waitUntilHealthy(() => checkService(manifest, mapping, options), { ...policy, timeoutMs, signal: options.signal })
+    if (outcome.status === 'failing') throw healthCheckError(service.name, mapping.target, outcome.reason, timeoutMs)
+    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'done' })
+  }
+
   return executeTransition(plan, {
     run,
+    verify,
     coresOf: (target) => manifest.infrastructure[target]?.numOfCores,
     noRollback: options.noRollback,
     signal: options.signal,

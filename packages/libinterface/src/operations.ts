@@ -191,11 +191,8 @@ export const OPERATIONS = {
   'delete-state': activity('delete-state', 'Delete the state of the given service if it is marked as garbage (needs --type)'),
   snapshot: activity('snapshot', 'Snapshot the state of the given service (needs --type)'),
   restore: activity('restore', 'Restore the state of the given service from its latest snapshot (needs --type)'),
-  check: {
-    // The call succeeds whenever the check ran: a failing service is a result, not a failed call.
-    ...activity('check', 'Check the health of the given service with Dysnomia (needs --type); prints healthy:, failing: or unknown: and a reason'),
-    result: 'check',
-  },
+  // The call succeeds whenever the check ran: a failing service is a result, not a failed call.
+  check: { ...activity('check', 'Check the health of the given service with Dysnomia (needs --type); prints healthy:, failing: or unknown: and a reason'), result: 'check' as const },
   lock: {
     help: 'Acquire the lock on the Disnix profile (its services are notified and may refuse)',
     result: 'none',
@@ -296,7 +293,7 @@ export function operationSpec<Op extends Operation>(op: Op): OperationSpec<Op> {
 }
 
 /** A Dysnomia activity on one service (spec §3.1): `--<op> --container C --type T [--arguments K=V]… PKG`. */
-function activity<Op extends ActivityOperation>(op: Op, help: string): OperationSpec<Op> & { result: 'none' | 'check' } {
+function activity<Op extends ActivityOperation>(op: Op, help: string): OperationSpec<Op> & { result: 'none' } {
   return {
     help,
     result: 'none',

@@ -2,7 +2,8 @@ import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
-import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
@@ -32,6 +33,49 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
   const plan = transitionPlanFor(manifest, oldManifest)
   // Old mappings are (de)activated with the services they had, on the targets of the new infrastructure.
   const unified: Manifest = { ...manifest, services: { ...oldManifest?.services, ...manifest.services } }
+  return runTransition(plan, unified, options, false)
+}
+
+export interface RepairResult {
+  /** The services whose check failed before the repair (those re-activated), in canonical order. */
+  failing: ServiceStatus[]
+  /** How the re-activation ended (`success` when nothing needed a repair). */
+  status: TransitionStatus
+}
+
+/**
+ * Repair (disnix-activate --repair): checks every service of the deployment and re-activates exactly
+ * the failing ones (healthy and unknown count as passing), dependencies first, each deactivated first so
+ * that stale state (a PID file of a killed process) does not stop the activation, and each health-gated.
+ * Nothing is rolled back and no profile changes: the deployment stays the same, only running again.
+ */
+export async function repairDeployment(options: ActivateSystemOptions): Promise<RepairResult> {
+  const { manifest, progress } = options
+  progress({ kind: 'message', text: 'Checking the health of the deployed services...' })
+  const statuses = await checkDeployment({ ...options, manifest })
+  const failing = statuses.filter((s) => s.outcome.status === 'failing')
+  if (failing.length === 0) {
+    progress({ kind: 'message', text: 'Every service passes its health check; nothing to repair' })
+    return { failing, status: TransitionStatus.Success }
+  }
+  for (const s of failing) progress({ kind: 'message', target: s.target, text: `Service: ${s.name} is failing (${s.outcome.reason}); repairing it` })
+  const failingKeys = new Set(failing.map((s) => mappingKey(s)))
+  const all = sortMappings(manifest.serviceMappings)
+  const plan: TransitionPlan = {
+    deactivate: [],
+    activate: all.filter((m) => failingKeys.has(mappingKey(m))),
+    unchanged: all.filter((m) => !failingKeys.has(mappingKey(m))),
+    old: all,
+    unified: all,
+    services: { ...manifest.services },
+  }
+  const status = await runTransition(plan, manifest, { ...options, noRollback: true }, true)
+  return { failing, status }
+}
+
+/** Executes a plan with progress, the health gate and (restart) a deactivation before each activation. */
+async function runTransition(plan: TransitionPlan, unified: Manifest, options: ActivateSystemOptions, restart: boolean): Promise<TransitionStatus> {
+  const { manifest, progress } = options
   announceTotals(plan, options)
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
@@ -48,7 +92,14 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
     const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
-    await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
+    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] }
+    if (restart && action === 'activate') {
+      // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
+      await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
+        progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
+      })
+    }
+    await target.call({ op: action, ...activity })
   }
 
   const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks

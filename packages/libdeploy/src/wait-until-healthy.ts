@@ -6,10 +6,15 @@ export interface HealthCheckPolicy {
   timeoutMs: number
   /** The pause between two checks. */
   intervalMs: number
+  /**
+   * How long a service must keep passing before it counts as healthy (capped at the timeout): a
+   * process that starts, reports healthy and dies a second later must not pass.
+   */
+  settleMs: number
 }
 
 /** The defaults of --health-check-timeout and the poll interval. */
-export const DEFAULT_HEALTH_CHECK_POLICY: HealthCheckPolicy = { timeoutMs: 5000, intervalMs: 500 }
+export const DEFAULT_HEALTH_CHECK_POLICY: HealthCheckPolicy = { timeoutMs: 5000, intervalMs: 500, settleMs: 2000 }
 
 export interface WaitUntilHealthyOptions extends HealthCheckPolicy {
   /** The clock (milliseconds); injectable so that tests need no real time. */
@@ -21,18 +26,29 @@ export interface WaitUntilHealthyOptions extends HealthCheckPolicy {
 }
 
 /**
- * Asks `check` until it reports the service healthy, or unknown (a module without `check` counts as
- * passing), or the timeout has run out; returns the last outcome, which is `failing` only when the
- * service never passed. A check is always asked at least once, and never started after the deadline.
+ * Asks `check` every interval until the service has been healthy for `settleMs` without a failing
+ * check in between, or reports unknown (a module without `check` counts as passing at once), or the
+ * timeout has run out; returns the last outcome. At the deadline a healthy service passes and a
+ * failing one fails. A check is always asked at least once.
  */
 export async function waitUntilHealthy(check: () => Promise<CheckOutcome>, options: WaitUntilHealthyOptions): Promise<CheckOutcome> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? abortableSleep
-  const deadline = now() + Math.max(0, options.timeoutMs)
+  const timeout = Math.max(0, options.timeoutMs)
+  const settle = Math.min(Math.max(0, options.settleMs), timeout)
+  const deadline = now() + timeout
+  let healthySince: number | undefined
   for (;;) {
     const outcome = await check()
-    if (outcome.status !== 'failing') return outcome
-    const left = deadline - now()
+    const time = now()
+    if (outcome.status === 'unknown') return outcome
+    if (outcome.status === 'healthy') {
+      healthySince ??= time
+      if (time - healthySince >= settle) return outcome
+    } else {
+      healthySince = undefined
+    }
+    const left = deadline - time
     if (left <= 0 || options.signal?.aborted) return outcome
     await sleep(Math.min(options.intervalMs, left), options.signal)
   }

@@ -11,6 +11,7 @@ export interface HealthCheckOptions {
 /** The default of --health-check-timeout, in seconds (libdeploy's DEFAULT_HEALTH_CHECK_POLICY). */
 export const DEFAULT_HEALTH_CHECK_SECONDS = 5
 const INTERVAL_MS = 500
+const SETTLE_MS = 2000
 
 export function healthCheckOptions(): Option[] {
   return [
@@ -25,5 +26,5 @@ export function healthCheckOptions(): Option[] {
 /** The policy libdeploy takes: off, or the run's timeout with the poll interval. */
 export function healthCheckPolicy(opts: HealthCheckOptions): HealthCheckPolicy | false {
   if (!opts.healthChecks) return false
-  return { timeoutMs: (opts.healthCheckTimeout ?? DEFAULT_HEALTH_CHECK_SECONDS) * 1000, intervalMs: INTERVAL_MS }
+  return { timeoutMs: (opts.healthCheckTimeout ?? DEFAULT_HEALTH_CHECK_SECONDS) * 1000, intervalMs: INTERVAL_MS, settleMs: SETTLE_MS }
 }

@@ -31,7 +31,8 @@ let
       pkg = pkg.outPath;
       dependsOn = dependencyMappings (service.activatesAfter // service.dependsOn);
       connectsTo = dependencyMappings service.connectsTo;
-    } // optionalAttrs (service ? providesContainers) { inherit (service) providesContainers; }) service.pkgs) services;
+    } // optionalAttrs (service ? providesContainers) { inherit (service) providesContainers; }
+      // optionalAttrs (service ? healthCheckTimeout) { inherit (service) healthCheckTimeout; }) service.pkgs) services;
 
   keys = mapAttrs (name: perSystem:
     mapAttrs (system: m: unsafeDiscardStringContext (hashString "sha256" (toXML { inherit (m) name type pkg dependsOn; }))) perSystem)

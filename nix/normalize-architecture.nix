@@ -20,7 +20,7 @@
 
 let
   inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' functionArgs genericClosure groupBy head
-    isAttrs isBool isFunction isList isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
+    isAttrs isBool isFunction isInt isList isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
   util = import ./lib/util.nix;
   inherit (util) optionalAttrs genAttrs uniqueStrings quoteList;
 
@@ -61,7 +61,7 @@ let
         targets.targets
     else throw "${about}: targets must be a list of targets or { targets = [ { target = ...; container = ...; } ]; }";
 
-  reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" ];
+  reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" "healthCheckTimeout" ];
 
   rawServices = architecture.services or { };
 
@@ -76,6 +76,7 @@ let
     else if service ? deployState && !isBool service.deployState then throw "${about}: `deployState' must be true or false"
     else if service ? providesContainer && !isString service.providesContainer then throw "${about}: `providesContainer' must be a string"
     else if service ? providesContainers && !isAttrs service.providesContainers then throw "${about}: `providesContainers' must be an attribute set"
+    else if service ? healthCheckTimeout && !(isInt service.healthCheckTimeout && service.healthCheckTimeout >= 0) then throw "${about}: `healthCheckTimeout' must be a whole number of seconds (0 or more)"
     else if (service ? targets) && !(isList service.targets || isAttrs service.targets) then throw "${about}: targets must be a list of targets or { targets = [ ... ]; }"
     else service;
 

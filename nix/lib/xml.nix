@@ -117,7 +117,9 @@ let
     + textElement "type" (s.type or "")
     + mappings "dependsOn" (s.dependsOn or [ ])
     + mappings "connectsTo" (s.connectsTo or [ ])
-    + containersOf "providesContainers" (s.providesContainers or { }));
+    + containersOf "providesContainers" (s.providesContainers or { })
+    # Only when the services model sets it, so that other manifests stay byte-identical to the original's.
+    + (if s ? healthCheckTimeout then textElement "healthCheckTimeout" s.healthCheckTimeout else ""));
 
   services = set: element "services" [ ] (concatMapStrings (h: service h set.${h}) (attrNames set));
 

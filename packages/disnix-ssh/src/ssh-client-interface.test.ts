@@ -68,6 +68,8 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
       ['activate', activity(component, 'echo')],
       ['failing activate', activity(missing, 'echo')],
       ['unknown module', activity(component, 'no-such-module', 'x')],
+      ['check', { op: 'check', component, container: 'echo', type: 'echo', arguments: [] }],
+      ['check of a missing component', { op: 'check', component: missing, container: 'echo', type: 'echo', arguments: [] }],
       ['lock', { op: 'lock', profile: 'inproc' }],
       ['lock again', { op: 'lock', profile: 'inproc' }],
       ['unlock', { op: 'unlock', profile: 'inproc' }],
@@ -82,6 +84,7 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
     const inProcess = await sequence('in-process')
     expect(inProcess).toEqual(await sequence('process'))
     expect(inProcess.find(([name]) => name === 'lock again')![1]).toMatchObject({ code: 'INTERFACE_FAILED' })
+    expect(inProcess.find(([name]) => name === 'check')![1]).toMatchObject({ value: { status: 'healthy' } })
     expect(await outcome(() => printInvalid(call(mode), [missing]))).toEqual({ value: [missing] })
     expect(await outcome(() => call(mode).call(activity(missing, 'echo')))).toMatchObject({
       code: 'INTERFACE_FAILED',

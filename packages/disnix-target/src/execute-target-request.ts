@@ -2,11 +2,11 @@ import { chmod, cp, open, readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { Options } from 'execa'
-import { checkProfile } from '@disnix-ts/libinterface'
+import { checkProfile, type CheckOutcome } from '@disnix-ts/libinterface'
 import { childProcessError, DEFAULT_PROFILE, DisnixError, execaOutcome, forwardStream, hasErrorCode, isExecaError, toolPath } from '@disnix-ts/libmain'
 import type { NixProcessOptions } from '@disnix-ts/libnix'
 import { printTargetResult } from './print-target-result.js'
-import { runDysnomia } from './run-dysnomia.js'
+import { runDysnomia, runDysnomiaCheck } from './run-dysnomia.js'
 import type { TargetContext, TargetOutput } from './target-context.js'
 import { createTempDir, createTempFile } from './temp-file.js'
 import { dysnomiaOperation, type Activity, type ActivityOp, type TargetRequest, type TargetResult } from './target-request.js'
@@ -59,6 +59,10 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
     case 'delete-state':
       await runActivity(ctx, request.op, request)
       return { kind: 'done' }
+    case 'check': {
+      const { formatCheckOutcome } = await import('@disnix-ts/libinterface')
+      return { kind: 'lines', lines: [formatCheckOutcome(await runCheck(ctx, request)).trimEnd()] }
+    }
     case 'lock':
       await (await locking()).acquireProfileLock(ctx, profile(request))
       return { kind: 'done' }
@@ -127,6 +131,24 @@ export async function runActivity(ctx: TargetContext, op: ActivityOp, activity: 
     step: `dysnomia --operation ${operation} of ${activity.component}`,
   })
 }
+
+/**
+ * `dysnomia --operation check` of a service, in-process (only the module is spawned), limited to
+ * {@link CHECK_CALL_TIMEOUT_MS}. Every outcome of the module is a result; only a problem resolving
+ * container, component or module fails the request.
+ */
+export async function runCheck(ctx: TargetContext, activity: Activity): Promise<CheckOutcome> {
+  return runDysnomiaCheck(ctx, {
+    type: activity.type,
+    component: activity.component,
+    container: activity.container,
+    env: argumentsEnv(activity.arguments),
+    timeoutMs: CHECK_CALL_TIMEOUT_MS,
+  })
+}
+
+/** How long one check of a service may run on the target before it counts as failing. */
+export const CHECK_CALL_TIMEOUT_MS = 30_000
 
 /** Container properties `KEY=VALUE` as environment variables (split at the first `=`). */
 export function argumentsEnv(args: readonly string[]): NodeJS.ProcessEnv {

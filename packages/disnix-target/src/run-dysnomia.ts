@@ -66,6 +66,41 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
   if (status !== 0) throw childProcessError({ exitStatus: status }, { step: call.step })
 }
 
+/** One `dysnomia --operation check` call: a {@link DysnomiaCall} without operation and step. */
+export interface DysnomiaCheckCall {
+  type: string
+  component: string
+  container: string
+  env?: NodeJS.ProcessEnv
+  timeoutMs?: number
+}
+
+/**
+ * `dysnomia --operation check` in this process, with the module's output captured and interpreted
+ * (Dysnomia's checkComponent). A problem resolving the module (no module, no container) is the
+ * DisnixError it raises; the module's own outcome is always a result.
+ */
+export async function runDysnomiaCheck(ctx: TargetContext, call: DysnomiaCheckCall): Promise<{ status: 'healthy' | 'failing' | 'unknown'; reason: string }> {
+  const { dysnomiaSettings, checkComponent } = await import('@disnix-ts/dysnomia')
+  const { bundledModulesDir } = await import('@disnix-ts/libmain')
+  const env = { ...ctx.env, ...call.env }
+  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
+  return checkComponent({
+    component: call.component,
+    container: call.container,
+    type: call.type,
+    environment: true,
+    env,
+    stateDir: settings.stateDir,
+    containersPath: settings.containersPath,
+    componentsPath: settings.componentsPath,
+    modulesPath: settings.modulesPath,
+    builtinModulesDir: bundledModulesDir(),
+    timeoutMs: call.timeoutMs,
+    signal: ctx.signal,
+  })
+}
+
 /**
  * The home directory a `dysnomia` child would see (os.homedir() in that process): its HOME when set,
  * even when empty, else the password database's entry.

@@ -41,6 +41,8 @@ export function jobLogHeader(request: TargetRequest): string {
     case 'restore':
     case 'delete-state':
       return `${dysnomiaOperation(request.op)}: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(request.arguments)}`
+    case 'check':
+      return `Check: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(request.arguments)}`
     case 'lock':
       return `Acquiring lock on profile: ${request.profile ?? ''}`
     case 'unlock':

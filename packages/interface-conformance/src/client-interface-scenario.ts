@@ -160,6 +160,21 @@ export function describeClientInterface(name: string, start: (scenario: Scenario
       expect(result.stderr).toMatch(/failing module: activate refused/)
     })
 
+    test('check prints healthy, failing or unknown with a reason and succeeds for each of them', async () => {
+      const component = closure.service
+      const name = component.slice('/nix/store/'.length + 33)
+      const check = (type: string, container = type) => ok(['--check', '--target', 'localhost', '--type', type, '--container', container, component])
+      await ok(['--activate', '--target', 'localhost', '--type', 'recorder', '--container', 'checked', component])
+      expect(await check('recorder', 'checked')).toBe(`healthy: ${name} has its state\n`)
+      await rm(join(scenario.statedir, 'recorder', name), { recursive: true })
+      expect(await check('recorder', 'checked')).toBe(`failing: recorder: no state of ${name}\n`)
+      expect(await check('failing')).toBe('failing: failing module: check refused\n')
+      expect(await check('legacy')).toBe('unknown: module legacy does not implement check\n')
+      const missing = await iface.run(['--check', '--target', 'localhost', '--type', 'no-such-module', component])
+      expect(missing.exitCode).not.toBe(0)
+      expect(missing.stdout).toBe('')
+    })
+
     test('snapshot, query, resolve, export, import and clean snapshots', async () => {
       const component = closure.service
       const name = component.slice('/nix/store/'.length + 33)

@@ -9,7 +9,9 @@ import { installRoot } from '@disnix-ts/libmain'
  *   `$DYSNOMIA_STATEDIR/recorder.log`; keeps `data` in `$DYSNOMIA_STATEDIR/recorder/<component name>`
  *   and snapshots/restores it through the snapshot store; refuses `lock` while the file
  *   `$DYSNOMIA_STATEDIR/refuse-lock` exists.
+ *   `check` is healthy while that directory exists.
  * - `failing`: fails every operation with exit status 3.
+ * - `legacy`: succeeds at everything without output (a module that predates `check`).
  */
 export async function writeTestModules(dir: string): Promise<string> {
   const modules = join(dir, 'modules')
@@ -38,11 +40,16 @@ case "$1" in
     collect-garbage)
         if componentMarkedAsGarbage; then rm -rf "$state"; unmarkComponentAsGarbage; fi
         ;;
+    check)
+        if [ -d "$state" ]; then echo "healthy: $componentName has its state"; else echo "recorder: no state of $componentName" >&2; exit 1; fi
+        ;;
     lock) if [ -e "$DYSNOMIA_STATEDIR/refuse-lock" ]; then echo "recorder: refusing the lock" >&2; exit 1; fi ;;
 esac
 `,
   )
   await writeFile(join(modules, 'failing'), '#!/bin/sh\necho "failing module: $1 refused" >&2\nexit 3\n')
+  await writeFile(join(modules, 'legacy'), '#!/bin/sh\nexit 0\n')
+  await chmod(join(modules, 'legacy'), 0o755)
   await chmod(join(modules, 'recorder'), 0o755)
   await chmod(join(modules, 'failing'), 0o755)
   return modules

@@ -2,7 +2,10 @@ import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
-import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { checkDeployment, type ServiceStatus } from './check-deployment.js'
+import { checkService, healthCheckError } from './check-service.js'
+import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
 export interface ActivateSystemOptions extends DeployContext {
   manifest: Manifest
@@ -11,6 +14,11 @@ export interface ActivateSystemOptions extends DeployContext {
   noRollback?: boolean
   /** Walk the transition and print what would happen, without touching any target. */
   dryRun?: boolean
+  /**
+   * The health gate after each new activation: off (`false`), or how long a service without its own
+   * `healthCheckTimeout` may take to pass. Default: on, {@link DEFAULT_HEALTH_CHECK_POLICY}.
+   */
+  healthChecks?: HealthCheckPolicy | false
 }
 
 /**
@@ -25,6 +33,49 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
   const plan = transitionPlanFor(manifest, oldManifest)
   // Old mappings are (de)activated with the services they had, on the targets of the new infrastructure.
   const unified: Manifest = { ...manifest, services: { ...oldManifest?.services, ...manifest.services } }
+  return runTransition(plan, unified, options, false)
+}
+
+export interface RepairResult {
+  /** The services whose check failed before the repair (those re-activated), in canonical order. */
+  failing: ServiceStatus[]
+  /** How the re-activation ended (`success` when nothing needed a repair). */
+  status: TransitionStatus
+}
+
+/**
+ * Repair (disnix-activate --repair): checks every service of the deployment and re-activates exactly
+ * the failing ones (healthy and unknown count as passing), dependencies first, each deactivated first so
+ * that stale state (a PID file of a killed process) does not stop the activation, and each health-gated.
+ * Nothing is rolled back and no profile changes: the deployment stays the same, only running again.
+ */
+export async function repairDeployment(options: ActivateSystemOptions): Promise<RepairResult> {
+  const { manifest, progress } = options
+  progress({ kind: 'message', text: 'Checking the health of the deployed services...' })
+  const statuses = await checkDeployment({ ...options, manifest })
+  const failing = statuses.filter((s) => s.outcome.status === 'failing')
+  if (failing.length === 0) {
+    progress({ kind: 'message', text: 'Every service passes its health check; nothing to repair' })
+    return { failing, status: TransitionStatus.Success }
+  }
+  for (const s of failing) progress({ kind: 'message', target: s.target, text: `Service: ${s.name} is failing (${s.outcome.reason}); repairing it` })
+  const failingKeys = new Set(failing.map((s) => mappingKey(s)))
+  const all = sortMappings(manifest.serviceMappings)
+  const plan: TransitionPlan = {
+    deactivate: [],
+    activate: all.filter((m) => failingKeys.has(mappingKey(m))),
+    unchanged: all.filter((m) => !failingKeys.has(mappingKey(m))),
+    old: all,
+    unified: all,
+    services: { ...manifest.services },
+  }
+  const status = await runTransition(plan, manifest, { ...options, noRollback: true }, true)
+  return { failing, status }
+}
+
+/** Executes a plan with progress, the health gate and (restart) a deactivation before each activation. */
+async function runTransition(plan: TransitionPlan, unified: Manifest, options: ActivateSystemOptions, restart: boolean): Promise<TransitionStatus> {
+  const { manifest, progress } = options
   announceTotals(plan, options)
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
@@ -41,11 +92,31 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
     const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
-    await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
+    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] }
+    if (restart && action === 'activate') {
+      // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
+      await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
+        progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
+      })
+    }
+    await target.call({ op: action, ...activity })
+  }
+
+  const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks
+  const verify = async (mapping: TransitionMapping): Promise<void> => {
+    if (policy === false || options.dryRun) return
+    const service = unified.services[mapping.service]!
+    const own = service.healthCheckTimeout
+    const timeoutMs = own === undefined ? policy.timeoutMs : own * 1000
+    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'start' })
+    const outcome = await waitUntilHealthy(() => checkService(manifest, mapping, options), { ...policy, timeoutMs, signal: options.signal })
+    if (outcome.status === 'failing') throw healthCheckError(service.name, mapping.target, outcome.reason, timeoutMs)
+    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'done' })
   }
 
   return executeTransition(plan, {
     run,
+    verify,
     coresOf: (target) => manifest.infrastructure[target]?.numOfCores,
     noRollback: options.noRollback,
     signal: options.signal,

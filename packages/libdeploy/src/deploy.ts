@@ -7,6 +7,7 @@ import { distribute } from './distribute.js'
 import { lockTargets, unlockTargets } from './locking.js'
 import { setProfiles } from './set-profiles.js'
 import { TransitionError } from './transition-error.js'
+import type { HealthCheckPolicy } from './wait-until-healthy.js'
 
 export interface DeployOptions extends DeployContext {
   manifest: Manifest
@@ -29,6 +30,8 @@ export interface DeployOptions extends DeployContext {
   keep?: number
   noCoordinatorProfile?: boolean
   noTargetProfiles?: boolean
+  /** The health gate after each activation (ActivateSystemOptions.healthChecks). */
+  healthChecks?: HealthCheckPolicy | false
 }
 
 /**
@@ -60,7 +63,7 @@ export async function deploy(options: DeployOptions): Promise<void> {
   try {
     progress({ kind: 'message', text: 'Activating new configuration...' })
     if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
-    const status = await activateSystem({ ...options, manifest, oldManifest, noRollback: options.noRollback })
+    const status = await activateSystem({ ...options, manifest, oldManifest, noRollback: options.noRollback, healthChecks: options.healthChecks })
     if (status !== TransitionStatus.Success) throw transitionError(status, options)
 
     if (!options.noMigration) progress({ kind: 'message', text: 'Migrating data...' })

@@ -159,6 +159,46 @@ describe('executeTransition', () => {
   })
 })
 
+describe('executeTransition with a health gate (verify)', () => {
+  test('dependants wait for the gate; a failing gate rolls back like a failing activation, and rollbacks are not gated', async () => {
+    const v2services = { ...v1.services, api2: svc('api', [['db', 't1']]), web2: svc('web', [['api2', 't2']]) }
+    const v2mappings = [m('db', 't1'), m('api2', 't2'), m('web2', 't1'), m('cache', 't2')]
+    const r = recorder()
+    const verified: string[] = []
+    const verify = async (mapping: TransitionMapping) => {
+      verified.push(`${mapping.service}@${mapping.target}`)
+      r.log.push(`verify ${mapping.service}@${mapping.target}`)
+      if (mapping.service === 'api2') throw new Error('api2 is not healthy')
+    }
+    const events: TransitionEvent[] = []
+    const plan = planTransition({ newMappings: v2mappings, newServices: v2services, oldMappings: v1.mappings, oldServices: v1.services })
+    const status = await executeTransition(plan, { run: r.run, verify, coresOf: cores({ t1: 1, t2: 1 }), onEvent: (e) => events.push(e) })
+    expect(status).toBe(TransitionStatus.Failed)
+    expect(r.log).toEqual([
+      'deactivate web@t1',
+      'deactivate api@t2',
+      'activate api2@t2',
+      'verify api2@t2',
+      'deactivate api2@t2',
+      'activate api@t2',
+      'activate web@t1',
+    ])
+    expect(verified).toEqual(['api2@t2'])
+    const failed = events.find((e) => e.kind === 'failed')
+    expect(failed).toMatchObject({ action: 'activate', rollback: false, mapping: m('api2', 't2') })
+    expect(String((failed as { error: unknown }).error)).toMatch(/api2 is not healthy/)
+  })
+
+  test('a passing gate runs once per new activation', async () => {
+    const r = recorder()
+    const verified: string[] = []
+    const plan = planTransition({ newMappings: v1.mappings, newServices: v1.services })
+    const status = await executeTransition(plan, { run: r.run, verify: async (mp) => void verified.push(mp.service), coresOf: cores({ t1: 2, t2: 2 }) })
+    expect(status).toBe(TransitionStatus.Success)
+    expect(verified.sort()).toEqual(['api', 'cache', 'db', 'web'])
+  })
+})
+
 describe('executeTransition after an interruption during an upgrade', () => {
   test('deactivates the new version that finished and reactivates the old one', async () => {
     const v2services = { ...v1.services, web2: svc('web', [['api', 't2']]) }

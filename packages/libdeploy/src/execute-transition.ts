@@ -26,6 +26,11 @@ export type TransitionEvent =
 export interface ExecuteTransitionOptions {
   /** Performs one (de)activation; throws when it fails. */
   run: (action: MappingAction, mapping: TransitionMapping, service: TransitionService) => Promise<void>
+  /**
+   * Runs after a service was activated (never in a rollback) and before its dependants start: a health
+   * gate. Throwing fails the activation exactly as a failing `run` does.
+   */
+  verify?: (mapping: TransitionMapping, service: TransitionService) => Promise<void>
   /** numOfCores of a target in the new infrastructure, or undefined when the target is no longer there. */
   coresOf: (target: string) => number | undefined
   noRollback?: boolean
@@ -98,6 +103,8 @@ class Traversal {
   /** mapping key → keys of the mappings in U whose service dependsOn it (its interdependents). */
   private readonly dependants = new Map<string, string[]>()
   private readonly busyCores = new Map<string, number>()
+  /** Mappings that were activated but failed their health gate: in error, yet active on their target. */
+  private readonly unhealthy = new Set<string>()
 
   constructor(
     private readonly plan: TransitionPlan,
@@ -116,7 +123,12 @@ class Traversal {
 
   /** Rollback bookkeeping: what failed is assumed to have stayed in `to`. */
   reset(mappings: readonly TransitionMapping[], to: Status): void {
-    for (const m of mappings) if (this.status.get(mappingKey(m)) === 'error') this.status.set(mappingKey(m), to)
+    for (const m of mappings) {
+      const key = mappingKey(m)
+      if (this.status.get(key) !== 'error') continue
+      // A service that failed only its health gate is running: the rollback deactivates it too.
+      this.status.set(key, this.unhealthy.delete(key) ? 'activated' : to)
+    }
   }
 
   /** Brings every mapping of `set` into the action's final state; true when all of them got there. */
@@ -174,7 +186,7 @@ class Traversal {
         emit({ kind: 'start', action, mapping: m, rollback })
         running.set(
           key,
-          this.options.run(action, m, service).then(
+          this.runAndVerify(action, m, service, rollback).then(
             () => {
               this.status.set(key, goal)
               emit({ kind: 'done', action, mapping: m, rollback })
@@ -198,6 +210,18 @@ class Traversal {
     }
     // Anything still short of its goal (interrupted before it started, or blocked by a cycle) failed.
     return set.every((m) => this.status.get(mappingKey(m)) === goal)
+  }
+
+  /** The activity, then (a new activation only) its health gate, holding the target's core throughout. */
+  private async runAndVerify(action: MappingAction, m: TransitionMapping, service: TransitionService, rollback: boolean): Promise<void> {
+    await this.options.run(action, m, service)
+    if (action !== 'activate' || rollback || this.options.verify === undefined) return
+    try {
+      await this.options.verify(m, service)
+    } catch (error) {
+      this.unhealthy.add(mappingKey(m))
+      throw error
+    }
   }
 
   private dependenciesOf(m: TransitionMapping): MappingRef[] {

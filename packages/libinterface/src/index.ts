@@ -13,7 +13,7 @@ export {
   type SnapshotFilter,
   type ResultKind,
 } from './operations.js'
-export { parseResult, outputLines, type InterfaceResult } from './interface-result.js'
+export { parseResult, outputLines, parseCheckOutcome, formatCheckOutcome, type InterfaceResult, type CheckOutcome } from './interface-result.js'
 export { interfaceArgv, requestArgv, requestFromOptions, parseRequest, parseInterfaceArgv, type RequestFromOptions } from './request-argv.js'
 export {
   operationOptions,

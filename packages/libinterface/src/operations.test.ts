@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, test } from 'vitest'
 import type { ClientInterface } from './client-interface.js'
+import { formatCheckOutcome, parseCheckOutcome, type CheckOutcome } from './interface-result.js'
 import { OPERATION_NAMES, type InterfaceRequest, type Operation } from './operations.js'
 import { interfaceArgv, parseInterfaceArgv, parseRequest, requestArgv } from './request-argv.js'
 import { valueOptions } from './request-options.js'
@@ -21,6 +22,7 @@ const REQUESTS: Record<Operation, InterfaceRequest> = {
   'delete-state': { op: 'delete-state', ...activity },
   snapshot: { op: 'snapshot', ...activity },
   restore: { op: 'restore', ...activity },
+  check: { op: 'check', ...activity },
   lock: { op: 'lock', profile: 'p' },
   unlock: { op: 'unlock', profile: 'p' },
   shell: { op: 'shell', ...activity, command: 'echo $foo' },
@@ -52,6 +54,7 @@ const CALL_ARGV: Record<Operation, string[]> = {
   'delete-state': ['--delete-state', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   snapshot: ['--snapshot', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   restore: ['--restore', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
+  check: ['--check', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   lock: ['--lock', ...T, '--profile', 'p'],
   unlock: ['--unlock', ...T, '--profile', 'p'],
   shell: ['--shell', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc', '--command', 'echo $foo'],
@@ -80,6 +83,7 @@ const CLIENT_ARGV: Record<Operation, string[]> = {
   'delete-state': ['--delete-state', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   snapshot: ['--snapshot', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   restore: ['--restore', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
+  check: ['--check', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   lock: ['--lock', '--profile', 'p'],
   unlock: ['--unlock', '--profile', 'p'],
   shell: ['--shell', '--type', 'echo', '--container', 'c 1', ...A, '--command', 'echo $foo', '/nix/store/abc-svc'],
@@ -191,5 +195,17 @@ describe('the client-interface protocol', () => {
     expectTypeOf(iface.call('t', { op: 'activate', ...activity })).resolves.toEqualTypeOf<void>()
     expectTypeOf(iface.call('t', { op: 'export-snapshots', paths: [] })).resolves.toEqualTypeOf<string[]>()
     expectTypeOf(iface.call('t', { op: 'shell', ...activity })).resolves.toEqualTypeOf<number>()
+    expectTypeOf(iface.call('t', { op: 'check', ...activity })).resolves.toEqualTypeOf<CheckOutcome>()
+  })
+
+  test.each([
+    ['healthy: process 12 is running\n', { status: 'healthy', reason: 'process 12 is running' }],
+    ['some chatter\nfailing: connection refused\n', { status: 'failing', reason: 'connection refused' }],
+    ['unknown: module echo does not implement check', { status: 'unknown', reason: 'module echo does not implement check' }],
+    ['', { status: 'failing', reason: 'the check printed no result' }],
+    ['ok\n', { status: 'failing', reason: 'unexpected check output: ok' }],
+  ])('a check result %j reads as %j and is written back the same way', (stdout, outcome) => {
+    expect(parseCheckOutcome(stdout)).toEqual(outcome)
+    expect(parseCheckOutcome(formatCheckOutcome(outcome as CheckOutcome))).toEqual(outcome)
   })
 })

@@ -42,6 +42,7 @@ export interface OperationFields {
   'delete-state': ServiceActivity
   snapshot: ServiceActivity
   restore: ServiceActivity
+  check: ServiceActivity
   lock: { profile?: string }
   unlock: { profile?: string }
   shell: ServiceActivity & { command?: string }
@@ -82,9 +83,9 @@ export type InterfaceRequest = { [Op in Operation]: RequestOf<Op> }[Operation]
 /**
  * What an operation prints on stdout: nothing, one item per line, a text as it is, the path of a file
  * on the calling machine, one directory per line on the calling machine, or (the interactive shell)
- * nothing but its exit status.
+ * nothing but its exit status, or (a health check) one line `healthy|failing|unknown: REASON`.
  */
-export type ResultKind = 'none' | 'lines' | 'text' | 'file' | 'dirs' | 'status'
+export type ResultKind = 'none' | 'lines' | 'text' | 'file' | 'dirs' | 'status' | 'check'
 
 export interface OperationSpec<Op extends Operation> {
   /** A short flag besides `--<op>`. */
@@ -190,6 +191,8 @@ export const OPERATIONS = {
   'delete-state': activity('delete-state', 'Delete the state of the given service if it is marked as garbage (needs --type)'),
   snapshot: activity('snapshot', 'Snapshot the state of the given service (needs --type)'),
   restore: activity('restore', 'Restore the state of the given service from its latest snapshot (needs --type)'),
+  // The call succeeds whenever the check ran: a failing service is a result, not a failed call.
+  check: { ...activity('check', 'Check the health of the given service with Dysnomia (needs --type); prints healthy:, failing: or unknown: and a reason'), result: 'check' as const },
   lock: {
     help: 'Acquire the lock on the Disnix profile (its services are notified and may refuse)',
     result: 'none',

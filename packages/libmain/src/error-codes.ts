@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   LOCK_FAILED: 'a target refused or failed to lock its profile',
   UNLOCK_FAILED: 'a target failed to unlock its profile',
   TRANSITION_FAILED: 'activating or deactivating services failed',
+  HEALTH_CHECK_FAILED: 'an activated service did not pass its health check (Dysnomia check) within its timeout',
+  SERVICES_FAILING: 'the health check of one or more deployed services fails',
   MIGRATION_FAILED: 'the state migration failed after the new configuration was activated',
   SET_PROFILE_FAILED: 'setting a target or coordinator profile failed',
   PROVIDER_REMOVED: 'a stateful service would lose the service that provides its container',

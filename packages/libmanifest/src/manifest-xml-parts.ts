@@ -32,7 +32,7 @@ export function parseServices(section: XmlElement | undefined, options: SectionO
   const services: Record<string, Service> = {}
   for (const element of section === undefined ? [] : childElements(section, 'service')) {
     const key = element.attributes.name ?? ''
-    services[key] = {
+    const service: Service = {
       name: field(element, 'name'),
       pkg: field(element, 'pkg'),
       type: field(element, 'type'),
@@ -40,6 +40,9 @@ export function parseServices(section: XmlElement | undefined, options: SectionO
       connectsTo: parseServiceMappings(childElement(element, 'connectsTo'), options),
       providesContainers: parseProvidedContainers(childElement(element, 'providesContainers'), key, options),
     }
+    const timeout = childText(element, 'healthCheckTimeout')?.trim()
+    if (timeout !== undefined) service.healthCheckTimeout = parseSeconds(timeout, key, options)
+    services[key] = service
   }
   return services
 }
@@ -91,6 +94,13 @@ function parseProvidedContainers(section: XmlElement | undefined, key: string, o
   return containers
 }
 
+function parseSeconds(text: string, key: string, options: SectionOptions): number {
+  if (!/^[0-9]+$/.test(text)) {
+    throw new DisnixError('MANIFEST_INVALID', `${options.source}: service: ${key} has an invalid healthCheckTimeout: ${JSON.stringify(text)} (expected whole seconds)`)
+  }
+  return Number(text)
+}
+
 /** A plain field's text, trimmed; empty when absent (validation reports it). */
 function field(element: XmlElement, name: string): string {
   return childText(element, name)?.trim() ?? ''
@@ -118,6 +128,8 @@ export function serviceNode(key: string, service: Service, omitTarget?: string):
           children: typedAttrsNodes(service.providesContainers[name] as NixAttrs),
         })),
       },
+      // Only when set: manifests of models without it stay byte-identical to the original's.
+      ...(service.healthCheckTimeout === undefined ? [] : [{ name: 'healthCheckTimeout', text: String(service.healthCheckTimeout) }]),
     ],
   }
 }

@@ -69,6 +69,20 @@ describe('parseManifestXml', () => {
     expect(manifest.infrastructure.test1?.targetProperty).toBe('hostname')
   })
 
+  test('reads healthCheckTimeout only where a service has it, writes it back only there, and refuses a bad one', () => {
+    const base = parseManifestXml(fixture, { defaultTarget: 'local' })
+    expect(Object.values(base.services).some((s) => 'healthCheckTimeout' in s)).toBe(false)
+    expect(printManifestXml(base)).not.toContain('healthCheckTimeout')
+    const timed = { ...base, services: { ...base.services, [B]: { ...base.services[B]!, healthCheckTimeout: 12 } } }
+    const printed = printManifestXml(timed)
+    expect(printed).toContain('<healthCheckTimeout>12</healthCheckTimeout>')
+    expect(printed.match(/healthCheckTimeout>/g)).toHaveLength(2)
+    expect(parseManifestXml(printed, { defaultTarget: 'local' })).toEqual(timed)
+    expect(() => parseManifestXml(printed.replace('>12<', '>soon<'), { defaultTarget: 'local' })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID', message: expect.stringContaining('invalid healthCheckTimeout: "soon"') as string }),
+    )
+  })
+
   test('gives mappings without a target the default target', () => {
     const manifest = parseManifestXml(
       `<manifest version="2"><services><service name="${A}"><name>s</name><pkg>p</pkg><type>t</type>

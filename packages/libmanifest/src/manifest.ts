@@ -13,6 +13,11 @@ export interface Service {
   connectsTo: ServiceMapping[]
   /** Container name → properties, for services that provide containers. */
   providesContainers: Record<string, NixAttrs>
+  /**
+   * Seconds the service may take to pass its health check after an activation (`healthCheckTimeout`
+   * in the services model); absent when the model does not set it (the deployment's default applies).
+   */
+  healthCheckTimeout?: number
 }
 
 /** The deployment manifest (version 2, spec §2.2). Arrays are in document order. */

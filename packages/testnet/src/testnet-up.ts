@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { chmod, copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { binDir, DisnixError, hasErrorCode, installRoot, silentProgress, type ProgressSink } from '@disnix-ts/libmain'
@@ -128,6 +128,15 @@ export async function testnetUp(options: TestnetUpOptions): Promise<TestnetInfo>
     throw error
   }
   slots.forEach((t, i) => progress({ kind: 'message', target: t.name, text: running[i] ? 'already up' : `up at ${targetAddress(config.net, t.slot)}` }))
+  // A restarted target keeps its profiles but runs none of its services (as a rebooted machine).
+  const redeployed = await Promise.all(toStart.map(async (t) => (await readdir(join(targetPaths(config.dir, t.name).root, 'nix/var/nix/profiles/disnix')).catch(() => [])).length > 0))
+  const restarted = toStart.filter((_, i) => redeployed[i]).map((t) => t.name)
+  if (restarted.length > 0) {
+    progress({
+      kind: 'message',
+      text: `${restarted.join(', ')} restarted with a deployment whose services are not running; bring them back with: disnix-env --repair (or disnix-activate --repair MANIFEST)`,
+    })
+  }
 
   return {
     ...config,

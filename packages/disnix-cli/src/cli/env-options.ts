@@ -1,8 +1,10 @@
 import type { ModelOptions } from '../models/select-models.js'
 import type { CoordinatorOptions } from './coordinator-session.js'
+import type { HealthCheckOptions } from './health-check-options.js'
 
 /** The options of disnix-env, as its definition parses them. */
-export interface DisnixEnvOptions extends ModelOptions, CoordinatorOptions {
+export interface DisnixEnvOptions extends ModelOptions, CoordinatorOptions, HealthCheckOptions {
+  repair?: boolean
   rollback?: boolean
   switchToGeneration?: number
   listGenerations?: boolean

@@ -1,5 +1,5 @@
 import { profileManifestNixValue, printProfileManifestXml, sortServiceMappings, type ProfileManifest } from '@disnix-ts/libmanifest'
-import type { InstalledServices } from '@disnix-ts/libdeploy'
+import type { InstalledServices, ServiceStatus } from '@disnix-ts/libdeploy'
 import { parseXml, printNixExpr, printXml, type XmlElement, type XmlNode } from '@disnix-ts/libxmlmodel'
 
 export type QueryFormat = 'services' | 'containers' | 'nix' | 'xml'
@@ -57,4 +57,21 @@ function elementNode(element: XmlElement): XmlNode {
   const attributes = Object.entries(element.attributes)
   if (element.children.length === 0) return { name: element.name, attributes, ...(element.text === '' ? {} : { text: element.text }) }
   return { name: element.name, attributes, children: element.children.map(elementNode) }
+}
+
+/** Renders disnix-query --status: per target, each service's health (text), or one JSON document. */
+export function formatServiceStatuses(targets: readonly string[], statuses: readonly ServiceStatus[], format: 'text' | 'json'): string {
+  const byTarget = targets.map((target) => ({ target, services: statuses.filter((s) => s.target === target) }))
+  if (format === 'json') {
+    const document = {
+      targets: byTarget.map(({ target, services }) => ({
+        target,
+        services: services.map((s) => ({ name: s.name, key: s.service, container: s.container, pkg: s.pkg, status: s.outcome.status, reason: s.outcome.reason })),
+      })),
+    }
+    return `${JSON.stringify(document, null, 2)}\n`
+  }
+  return byTarget
+    .map(({ target, services }) => header(target) + services.map((s) => `  ${s.outcome.status.padEnd(7)}  ${s.name}  ${s.pkg}: ${s.outcome.reason}\n`).join(''))
+    .join('')
 }

@@ -4,7 +4,8 @@ import { disnixDelegate } from '../tools/disnix-delegate.js'
 import { disnixDeploy } from '../tools/disnix-deploy.js'
 import { disnixManifest } from '../tools/disnix-manifest.js'
 import type { DisnixEnvOptions } from './env-options.js'
-import { delegateStep, deployStep, manifestStep } from './run-env.js'
+import { delegateStep, deployStep, manifestStep, repairStep } from './run-env.js'
+import { disnixActivate } from '../tools/disnix-activate.js'
 
 const defaults: DisnixEnvOptions = {
   targetProperty: 'hostname',
@@ -17,6 +18,7 @@ const defaults: DisnixEnvOptions = {
   targetProfiles: true,
   migration: true,
   keep: 1,
+  healthChecks: true,
 }
 
 const everything: DisnixEnvOptions = {
@@ -40,6 +42,8 @@ const everything: DisnixEnvOptions = {
   dryRun: true,
   verbose: true,
   coordinatorProfilePath: '/var/coord',
+  healthCheckTimeout: 12,
+  healthChecks: false,
 }
 
 /**
@@ -71,6 +75,8 @@ describe('disnix-env hands its options to the steps through their own definition
     expect(await handedOver(disnixManifest, manifest, [])).toEqual({ opts: expected(manifest), args: [] })
     const deploy = deployStep(opts, flags, '/nix/var/nix/profiles/per-user/root/disnix-coordinator/default-3-link')
     expect(await handedOver(disnixDeploy, deploy, ['/nix/store/x-manifest.xml'])).toEqual({ opts: expected(deploy), args: ['/nix/store/x-manifest.xml'] })
+    const repair = repairStep(opts)
+    expect(await handedOver(disnixActivate, repair, ['/nix/store/x-manifest.xml'])).toEqual({ opts: expected(repair), args: ['/nix/store/x-manifest.xml'] })
     const delegate = delegateStep(opts)
     expect(await handedOver(disnixDelegate, delegate, [])).toEqual({ opts: expected(delegate), args: [] })
   })

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
 import { ChildProcessError, coordinatorLine, DisnixError, envFlag, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
@@ -5,6 +6,7 @@ import { coordinatorProfileDir } from '@disnix-ts/libmanifest'
 import { deleteAllGenerations, generationLinks, generationManifest, rollbackTarget, switchTarget } from '@disnix-ts/libdeploy'
 import { deleteGenerations, listGenerations } from '@disnix-ts/libnix'
 import { selectModels, type ModelOptions } from '../models/select-models.js'
+import { disnixActivate, type DisnixActivateOptions } from '../tools/disnix-activate.js'
 import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
 import { disnixDeploy, type DisnixDeployOptions } from '../tools/disnix-deploy.js'
 import { disnixManifest, type DisnixManifestOptions } from '../tools/disnix-manifest.js'
@@ -35,6 +37,12 @@ export async function runEnv(opts: DisnixEnvOptions, io: ToolIo): Promise<number
   if (opts.deleteAllGenerations) {
     await deleteAllGenerations(dir, opts.profile)
     return 0
+  }
+  if (opts.repair) {
+    const current = await generationLinks(dir, opts.profile)
+    if (current.length === 0) throw new DisnixError('NO_MANIFEST', 'Nothing to repair: no deployment is recorded in the coordinator profile', { hint: 'deploy first (disnix-env)' })
+    const manifest = await realpath(profilePath)
+    return (await runSiblingTool(disnixActivate, toolArgv(disnixActivate, repairStep(opts), [manifest]), false)).exitCode
   }
   if (opts.rollback || opts.switchToGeneration !== undefined) {
     const { target, current } = opts.rollback ? await rollbackTarget(dir, opts.profile) : await switchTarget(dir, opts.profile, opts.switchToGeneration!)
@@ -95,6 +103,18 @@ export function manifestStep(opts: DisnixEnvOptions, flags: StepFlags): Partial<
   }
 }
 
+/** The options disnix-env hands to disnix-activate for --repair. */
+export function repairStep(opts: DisnixEnvOptions): Partial<DisnixActivateOptions> {
+  return {
+    repair: true,
+    profile: opts.profile,
+    coordinatorProfilePath: opts.coordinatorProfilePath,
+    healthCheckTimeout: opts.healthCheckTimeout,
+    healthChecks: opts.healthChecks,
+    verbose: opts.verbose,
+  }
+}
+
 /** The options disnix-env hands to disnix-deploy; `oldManifest` is the newest coordinator generation. */
 export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest: string | undefined): Partial<DisnixDeployOptions> {
   return {
@@ -112,6 +132,8 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
     depthFirst: opts.depthFirst,
     dryRun: opts.dryRun,
     verbose: opts.verbose,
+    healthCheckTimeout: opts.healthCheckTimeout,
+    healthChecks: opts.healthChecks,
     oldManifest,
   }
 }

@@ -2,14 +2,16 @@ import { Argument, Option } from 'commander'
 import { coordinatorProfilePathOption, defineTool, profileOption } from '@disnix-ts/libmain'
 import type { TransitionStatus } from '@disnix-ts/libdeploy'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
+import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
 
-export interface DisnixActivateOptions extends CoordinatorOptions {
+export interface DisnixActivateOptions extends CoordinatorOptions, HealthCheckOptions {
   oldManifest?: string
   profile: string
   coordinatorProfilePath?: string
   upgrade: boolean
   rollback: boolean
   dryRun?: boolean
+  repair?: boolean
 }
 
 /** The original's exit statuses: the TransitionStatus of the transition (spec §5.5). */
@@ -32,11 +34,13 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     new Option('--no-upgrade', 'Ignore the previous manifest: activate every service as in a first deployment'),
     new Option('--no-rollback', 'Do not roll back when the transition fails'),
     new Option('--dry-run', 'Print the (de)activations in the order they would run, without touching any target'),
+    new Option('--repair', 'Check every service of MANIFEST (the deployed configuration) and re-activate, dependencies first, exactly those whose check fails; no profile changes').conflicts(['dryRun']),
+    ...healthCheckOptions(),
     new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   exitStatuses: [
     { status: EXIT_STATUS.success, meaning: 'the new configuration is active' },
-    { status: EXIT_STATUS.failed, meaning: 'the transition failed and the previous configuration is active again (or --no-rollback)' },
+    { status: EXIT_STATUS.failed, meaning: 'the transition failed (an activation failed, or a service did not pass its health check) and the previous configuration is active again (or --no-rollback); with --repair: a service could not be repaired' },
     { status: EXIT_STATUS['obsolete-mappings-rollback-failed'], meaning: 'the transition failed and restoring the obsolete services failed' },
     { status: EXIT_STATUS['new-mappings-rollback-failed'], meaning: 'the transition failed and deactivating the new services failed' },
   ],
@@ -47,10 +51,21 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
       import('../cli/manifests.js'),
     ])
     const manifest = await readManifest(manifestPath, { defaultTarget: session.hostname })
+    const healthChecks = healthCheckPolicy(opts)
+    if (opts.repair) {
+      const { failing, status } = await deployLib.repairDeployment({ ...session.context, manifest, healthChecks })
+      if (status !== 'success') {
+        session.progress({ kind: 'message', text: 'ERROR: The repair failed! Inspect the services named above.' })
+        return EXIT_STATUS.failed
+      }
+      for (const s of failing) session.progress({ kind: 'message', target: s.target, text: `Repaired service: ${s.name}` })
+      session.progress({ kind: 'message', text: `Repaired ${failing.length} service${failing.length === 1 ? '' : 's'}` })
+      return EXIT_STATUS.success
+    }
     const previous = opts.upgrade
       ? await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
       : (session.progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' }), {})
-    const status = await deployLib.activateSystem({ ...session.context, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun })
+    const status = await deployLib.activateSystem({ ...session.context, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun, healthChecks })
     if (status === 'success') {
       session.progress({ kind: 'message', text: 'The new configuration has been successfully activated!' })
       return EXIT_STATUS.success

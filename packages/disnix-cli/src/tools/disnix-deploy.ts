@@ -2,8 +2,9 @@ import { resolve } from 'node:path'
 import { Argument, Option } from 'commander'
 import { coordinatorProfilePathOption, defineTool, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
+import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
 
-export interface DisnixDeployOptions extends CoordinatorOptions {
+export interface DisnixDeployOptions extends CoordinatorOptions, HealthCheckOptions {
   maxConcurrentTransfers: number
   oldManifest?: string
   profile: string
@@ -44,12 +45,13 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     new Option('--no-coordinator-profile', 'Do not set the coordinator profile'),
     new Option('--no-target-profiles', 'Do not set the profiles on the targets'),
     new Option('--dry-run', 'Print what would be transferred, deactivated and activated per target, and change nothing'),
+    ...healthCheckOptions(),
     new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
-    { status: 1, meaning: 'the deployment failed; the previous configuration is active' },
+    { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active' },
     { status: 2, meaning: 'the state migration failed (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
   ],
   async run({ opts, args: [manifestArg], session, io }) {
@@ -95,6 +97,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
         keep: opts.keep,
         noCoordinatorProfile: !opts.coordinatorProfile,
         noTargetProfiles: !opts.targetProfiles,
+        healthChecks: healthCheckPolicy(opts),
       })
     } catch (error) {
       session.progress({ kind: 'message', text: 'The deployment failed! Please inspect the output to diagnose any problems!' })

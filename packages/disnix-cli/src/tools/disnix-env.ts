@@ -12,6 +12,7 @@ import {
 } from '@disnix-ts/libmain'
 import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import type { DisnixEnvOptions } from '../cli/env-options.js'
+import { healthCheckOptions } from '../cli/health-check-options.js'
 import { MODEL_COMBINATIONS_HELP, modelOptions } from '../models/model-options.js'
 
 export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, []>({
@@ -26,6 +27,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     new Option('--list-generations', 'List the generations of the coordinator profile'),
     new Option('--delete-generations <generations>', 'Delete generations of the coordinator profile: numbers, Nd (older than N days) or old'),
     new Option('--delete-all-generations', 'Delete the coordinator profile and all its generations'),
+    new Option('--repair', 'Re-activate exactly the services of the current deployment whose health check fails (e.g. after targets restarted); no new generation'),
     targetPropertyOption(),
     interfaceOption(),
     new Option('--deploy-state', 'Deploy the state of every service, as if each had deployState = true (also DISNIX_DEPLOY_STATE=1)'),
@@ -42,6 +44,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     new Option('--depth-first', 'Migrate state one service at a time'),
     keepOption(),
     showTraceOption(),
+    ...healthCheckOptions(),
     new Option('--dry-run', 'Build the manifest, then print per target what would be transferred, deactivated and activated; change nothing'),
     new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
@@ -55,7 +58,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
   ],
   exitStatuses: [
     { status: 0, meaning: 'success' },
-    { status: 1, meaning: 'failure (a failed deployment leaves the previous configuration active)' },
+    { status: 1, meaning: 'failure (a failed deployment, also a service that does not pass its health check, leaves the previous configuration active; with --repair: a service could not be repaired)' },
     { status: 2, meaning: 'the state migration failed after the new configuration was activated' },
     { status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked' },
   ],

@@ -22,9 +22,12 @@ describe('disnix-query', () => {
   })
 
   test('an unknown format is refused, naming the valid ones', async () => {
-    const r = await runBin('disnix-query', ['-f', 'json', infrastructure])
+    const r = await runBin('disnix-query', ['-f', 'yaml', infrastructure])
     expect(r).toMatchObject({ exitCode: 1, stdout: '' })
-    expect(r.stderr).toContain("argument 'json' is invalid. Allowed choices are services, containers, nix, xml")
+    expect(r.stderr).toContain("argument 'yaml' is invalid. Allowed choices are services, containers, nix, xml, json")
+    const json = await runBin('disnix-query', ['-f', 'json', infrastructure])
+    expect(json).toMatchObject({ exitCode: 1, stdout: '' })
+    expect(json.stderr).toContain('--format json is only available with --status')
   })
 
   test('a missing infrastructure file is named', async () => {

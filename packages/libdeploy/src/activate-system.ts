@@ -1,9 +1,11 @@
 import * as iface from '@disnix-ts/libinterface'
+import { progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { callFor, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
-import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
+import { serviceLabels } from './service-labels.js'
+import { mappingKey, planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 
 export interface ActivateSystemOptions extends DeployContext {
   manifest: Manifest
@@ -12,6 +14,12 @@ export interface ActivateSystemOptions extends DeployContext {
   noRollback?: boolean
   /** Walk the transition and print what would happen, without touching any target. */
   dryRun?: boolean
+  /**
+   * Runs right after an obsolete mapping was deactivated, before anything it depends on (its
+   * container's provider) is: what must happen while those still run (snapshotting its state).
+   * A failure fails the deactivation, so the transition rolls back.
+   */
+  afterDeactivate?: (mapping: TransitionMapping) => Promise<void>
 }
 
 /**
@@ -20,6 +28,10 @@ export interface ActivateSystemOptions extends DeployContext {
  * and rolls back on failure or interruption. Returns how the transition ended.
  */
 export async function activateSystem(options: ActivateSystemOptions): Promise<TransitionStatus> {
+  return withPhase(options.progress, 'activate', () => runTransition(options), (status) => status !== TransitionStatus.Success)
+}
+
+async function runTransition(options: ActivateSystemOptions): Promise<TransitionStatus> {
   const { manifest, oldManifest, progress } = options
   progress({ kind: 'message', text: oldManifest ? 'Doing an upgrade from previous manifest file' : 'Doing an installation from scratch' })
   progress({ kind: 'message', text: 'Executing the transition to the new deployment state' })
@@ -27,6 +39,9 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
   // Old mappings are (de)activated with the services they had, on the targets of the new infrastructure.
   const unified: Manifest = { ...manifest, services: { ...oldManifest?.services, ...manifest.services } }
   announceTotals(plan, options)
+  const label = serviceLabels(manifest.services, oldManifest?.services)
+  // The engine announces each activity (with whether it is part of the rollback) right before it runs it.
+  const rollingBack = new Set<string>()
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
     const parameters = mappingParameters(unified, mapping)
@@ -34,7 +49,10 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     progress({
       kind: 'step',
       target: mapping.target,
-      service: plan.services[mapping.service]?.name,
+      service: label(mapping.service),
+      key: mapping.service,
+      container: mapping.container,
+      ...(rollingBack.has(mappingKey(mapping)) ? { rollback: true } : {}),
       step: action,
       status: 'start',
       text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${parameters.arguments.map((a) => `${a} `).join('')}`,
@@ -46,12 +64,22 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     await (action === 'activate' ? iface.activate(call, activity) : iface.deactivate(call, activity))
   }
 
+  const afterDeactivate = options.dryRun ? undefined : options.afterDeactivate
   return executeTransition(plan, {
-    run,
+    run: async (action, mapping) => {
+      await run(action, mapping)
+      if (action === 'deactivate') await afterDeactivate?.(mapping)
+    },
     coresOf: (target) => manifest.infrastructure[target]?.numOfCores,
     noRollback: options.noRollback,
     signal: options.signal,
-    onEvent: (event) => report(event, plan, options),
+    onEvent: (event) => {
+      if (event.kind === 'start') {
+        if (event.rollback) rollingBack.add(mappingKey(event.mapping))
+        else rollingBack.delete(mappingKey(event.mapping))
+      }
+      report(event, label, options)
+    },
   })
 }
 
@@ -80,29 +108,30 @@ function announceTotals(plan: TransitionPlan, options: ActivateSystemOptions): v
   }
 }
 
-function report(event: TransitionEvent, plan: TransitionPlan, options: ActivateSystemOptions): void {
+function report(event: TransitionEvent, label: (key: string) => string, options: ActivateSystemOptions): void {
   const { progress } = options
+  if (event.kind === 'message') return progress({ kind: 'message', text: event.text })
+  if (event.kind === 'start') return
+  const mapping = { target: event.mapping.target, service: label(event.mapping.service), key: event.mapping.service, container: event.mapping.container }
   switch (event.kind) {
-    case 'message':
-      progress({ kind: 'message', text: event.text })
-      break
     case 'done':
-      progress({ kind: 'step', target: event.mapping.target, service: plan.services[event.mapping.service]?.name, step: event.action, status: 'done' })
+      progress({ kind: 'step', ...mapping, step: event.action, status: 'done', ...(event.rollback ? { rollback: true } : {}) })
       break
     case 'failed':
       progress({
         kind: 'step',
-        target: event.mapping.target,
-        service: plan.services[event.mapping.service]?.name,
+        ...mapping,
         step: event.action,
         status: 'failed',
-        text: `${event.action === 'activate' ? 'Activation' : 'Deactivation'} failed of service: ${event.mapping.service}\n${errorText(event.error)}`,
+        ...(event.rollback ? { rollback: true } : {}),
+        text: `${event.action === 'activate' ? 'Activation' : 'Deactivation'} failed of service: ${mapping.service}`,
+        error: progressError(event.error),
       })
       break
     case 'skip':
       progress({
         kind: 'step',
-        target: event.mapping.target,
+        ...mapping,
         step: 'deactivate',
         status: 'skipped',
         text: `Skip service with key: ${event.mapping.service} deploying service: ${event.service?.pkg ?? '?'} since machine is no longer present!`,
@@ -111,13 +140,11 @@ function report(event: TransitionEvent, plan: TransitionPlan, options: ActivateS
     case 'missing-target':
       progress({
         kind: 'step',
-        target: event.mapping.target,
+        ...mapping,
         step: 'activate',
         status: 'failed',
         text: `Cannot map service with key: ${event.mapping.service} deploying service: ${event.service?.pkg ?? '?'} since the machine is not present!`,
       })
-      break
-    case 'start':
       break
   }
 }

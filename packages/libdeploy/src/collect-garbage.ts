@@ -1,7 +1,7 @@
 import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
-import { DisnixError } from '@disnix-ts/libmain'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
+import { callFor, type DeployContext } from './deploy-context.js'
 
 export interface CollectGarbageOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -14,6 +14,10 @@ export interface CollectGarbageOptions extends DeployContext {
  * failed, naming those targets.
  */
 export async function collectGarbageOnTargets(options: CollectGarbageOptions): Promise<void> {
+  await withPhase(options.progress, 'collect-garbage', () => collectOnAll(options))
+}
+
+async function collectOnAll(options: CollectGarbageOptions): Promise<void> {
   const { infrastructure, progress } = options
   const failed: string[] = []
   await Promise.all(
@@ -26,7 +30,7 @@ export async function collectGarbageOnTargets(options: CollectGarbageOptions): P
           progress({ kind: 'step', target, step: 'collect garbage', status: 'done' })
         } catch (error) {
           failed.push(target)
-          progress({ kind: 'step', target, step: 'collect garbage', status: 'failed', text: `Cannot collect garbage!\n${errorText(error)}` })
+          progress({ kind: 'step', target, step: 'collect garbage', status: 'failed', text: 'Cannot collect garbage!', error: progressError(error) })
         }
       }),
   )

@@ -28,7 +28,7 @@ export function commandFor(tool: ToolDefinition, io: Pick<ToolIo, 'stdout' | 'st
     .exitOverride()
   if (tool.usage !== undefined) command.usage(tool.usage)
   for (const argument of tool.arguments ?? []) command.addArgument(argument)
-  for (const option of tool.options) command.addOption(option)
+  for (const option of toolOptions(tool)) command.addOption(option)
   if (!io.main) command.configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
   tool.configure?.(command)
   command.addHelpText('after', helpSections({ ...tool.sections, ...generatedSections(tool) }))
@@ -53,9 +53,18 @@ function onAction(command: Command, declared: readonly unknown[] | undefined, su
   })
 }
 
+/**
+ * The options of a tool: its own, then those its session adds (`--log-format`, ...) unless the tool
+ * declares the same long flag itself.
+ */
+export function toolOptions(tool: ToolDefinition): Option[] {
+  const own = new Set(tool.options.map((option) => option.long ?? option.flags))
+  return [...tool.options, ...(tool.session.options ?? []).filter((option) => !own.has(option.long ?? option.flags))]
+}
+
 /** Every environment variable a tool reads: those of its options, its own, and its session's. */
 export function toolEnvironment(tool: ToolDefinition): EnvironmentVariable[] {
-  const options = [...tool.options, ...(tool.commands ?? []).flatMap((subcommand) => subcommand.options)]
+  const options = [...toolOptions(tool), ...(tool.commands ?? []).flatMap((subcommand) => subcommand.options)]
   return uniqueVariables([...optionEnvironment(options), ...(tool.environment ?? []), ...(tool.session.environment ?? [])])
 }
 

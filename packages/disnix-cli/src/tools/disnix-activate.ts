@@ -32,7 +32,6 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     new Option('--no-upgrade', 'Ignore the previous manifest: activate every service as in a first deployment'),
     new Option('--no-rollback', 'Do not roll back when the transition fails'),
     new Option('--dry-run', 'Print the (de)activations in the order they would run, without touching any target'),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   exitStatuses: [
     { status: EXIT_STATUS.success, meaning: 'the new configuration is active' },

@@ -44,7 +44,6 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     new Option('--no-coordinator-profile', 'Do not set the coordinator profile'),
     new Option('--no-target-profiles', 'Do not set the profiles on the targets'),
     new Option('--dry-run', 'Print what would be transferred, deactivated and activated per target, and change nothing'),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
   exitStatuses: [
@@ -74,8 +73,10 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       return
     }
     try {
+      const { snapshotStoreOf } = await import('../cli/state-options.js')
       await deployLib.deploy({
         ...session.context,
+        snapshotStore: await snapshotStoreOf(opts.profile, io),
         manifest,
         manifestPath,
         oldManifest: previous.manifest,

@@ -9,6 +9,7 @@ import {
   profileOption,
   showTraceOption,
   targetPropertyOption,
+  verboseOption,
 } from '@disnix-ts/libmain'
 import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import type { DisnixEnvOptions } from '../cli/env-options.js'
@@ -43,7 +44,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     keepOption(),
     showTraceOption(),
     new Option('--dry-run', 'Build the manifest, then print per target what would be transferred, deactivated and activated; change nothing'),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
+    verboseOption(),
   ],
   sections: { 'Model combinations': MODEL_COMBINATIONS_HELP },
   environment: [
@@ -59,8 +60,8 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     { status: 2, meaning: 'the state migration failed after the new configuration was activated' },
     { status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked' },
   ],
-  async run({ opts, io }) {
+  async run({ opts, io, session }) {
     const { runEnv } = await import('../cli/run-env.js')
-    return runEnv(opts, io)
+    return runEnv(opts, io, session)
   },
 })

@@ -17,7 +17,6 @@ export const disnixLock = defineTool<DisnixLockOptions, CoordinatorSession, [man
     new Option('-u, --unlock', 'Release the locks instead of acquiring them'),
     profileOption(),
     coordinatorProfilePathOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [

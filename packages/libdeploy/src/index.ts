@@ -15,4 +15,4 @@ export { collectGarbageOnTargets, type CollectGarbageOptions } from './collect-g
 export { captureInfrastructure, type CaptureInfrastructureOptions, type CapturedInfrastructure } from './capture-infra.js'
 export { captureManifest, type CaptureManifestOptions, type CapturedManifest } from './capture-manifest.js'
 export { buildOnTargets, type BuildOnTargetsOptions, type BuildResults } from './build-on-targets.js'
-export { diagnose, diagnoseCandidates, formatMappings, type DiagnoseOptions, type DiagnoseFilter, type DiagnoseCandidate } from './diagnose.js'
+export { diagnose, diagnoseCandidates, checkServiceName, formatMappings, type DiagnoseOptions, type DiagnoseFilter, type DiagnoseCandidate } from './diagnose.js'

@@ -102,7 +102,7 @@ export function createProgressRenderer(options: ProgressRendererOptions): Progre
   const draw = () => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
-    const width = Math.max(40, (stream.columns ?? 100) - 1)
+    const width = Math.max(40, (stream.columns || 100) - 1)
     const rows = [...targets.entries()].map(([name, s]) => fit(describe(name, s), width))
     erase()
     if (rows.length > 0) stream.write(`${rows.join('\n')}\n`)
@@ -207,6 +207,6 @@ function fit(line: string, width: number): string {
 
 /** The terminal rows that lines take at the current width (a terminal that got narrower wraps them). */
 function terminalRows(lines: readonly string[], columns: number | undefined): number {
-  const width = Math.max(1, columns ?? 100)
+  const width = Math.max(1, columns || 100)
   return lines.reduce((rows, line) => rows + Math.max(1, Math.ceil(line.length / width)), 0)
 }

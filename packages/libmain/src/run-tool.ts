@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander'
 import { ChildProcessError, DisnixError } from './disnix-error.js'
-import { commandFor, toolExitStatuses } from './tool-command.js'
+import { commandFor, subcommandOptionsFirst, toolExitStatuses } from './tool-command.js'
 import type { ToolDefinition, ToolIo } from './tool-definition.js'
 
 /** The exit status of an error that is a bug of ours, not a user's mistake (BSD's EX_SOFTWARE). */
@@ -41,10 +41,14 @@ async function runTool(tool: ToolDefinition, argv: readonly string[], io: ToolIo
     opened = { session }
     status = (await run({ opts, args, session, io, isDefault })) ?? 0
   })
+  if (tool.helpWithoutArguments && argv.length === 0) {
+    command.outputHelp({ error: true })
+    return 1
+  }
   let report: ErrorReport | undefined
   let failure: unknown
   try {
-    await command.parseAsync([...argv], { from: 'user' })
+    await command.parseAsync(subcommandOptionsFirst(tool, argv), { from: 'user' })
   } catch (error) {
     failure = error
     report = errorReport(tool, error)

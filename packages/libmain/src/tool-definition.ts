@@ -17,6 +17,8 @@ export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
   suite?: 'disnix' | 'dysnomia'
   /** Replaces the generated usage line (`[options] <manifest>`). */
   usage?: string
+  /** Without any argument the tool cannot do anything: it prints its help on stderr and fails. */
+  helpWithoutArguments?: boolean
   arguments?: readonly Argument[]
   options: readonly Option[]
   session: Session<S, O>

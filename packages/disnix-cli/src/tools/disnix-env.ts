@@ -20,6 +20,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
   summary: 'Deploy a service-oriented system: build it from the models, distribute, activate, and keep generations',
   // The steps run as their own processes (disnix-manifest, disnix-deploy), which handle Ctrl-C.
   session: coordinatorLocalSession,
+  helpWithoutArguments: true,
   options: [
     ...modelOptions(['models', 'packages', 'architecture', 'deployment', 'undeploy']),
     new Option('--rollback', 'Deploy the previous generation of the coordinator profile again'),

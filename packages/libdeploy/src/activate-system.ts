@@ -1,8 +1,7 @@
-import * as iface from '@disnix-ts/libinterface'
 import { progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
-import { callFor, type DeployContext } from './deploy-context.js'
+import { clientFor, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
 import { serviceLabels } from './service-labels.js'
 import { mappingKey, planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
@@ -59,9 +58,8 @@ async function runTransition(options: ActivateSystemOptions): Promise<Transition
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const call = callFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
-    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: parameters.arguments }
-    await (action === 'activate' ? iface.activate(call, activity) : iface.deactivate(call, activity))
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
+    await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
   }
 
   const afterDeactivate = options.dryRun ? undefined : options.afterDeactivate

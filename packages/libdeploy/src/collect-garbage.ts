@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
-import { callFor, type DeployContext } from './deploy-context.js'
+import { clientFor, type DeployContext } from './deploy-context.js'
 
 export interface CollectGarbageOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -26,7 +25,7 @@ async function collectOnAll(options: CollectGarbageOptions): Promise<void> {
       .map(async (target) => {
         progress({ kind: 'step', target, step: 'collect garbage', status: 'start', text: 'Running garbage collector' })
         try {
-          await iface.collectGarbage(callFor(infrastructure[target]!, options), options.deleteOld)
+          await clientFor(infrastructure[target]!, options).call({ op: 'collect-garbage', deleteOld: options.deleteOld === true })
           progress({ kind: 'step', target, step: 'collect garbage', status: 'done' })
         } catch (error) {
           failed.push(target)

@@ -3,7 +3,7 @@ import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { querySize } from '@disnix-ts/libnix'
 import { copyClosureTo } from '@disnix-ts/libpkgmgmt'
-import { targetCall, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface DistributeOptions extends DeployContext {
   manifest: Manifest
@@ -37,7 +37,7 @@ async function distributeClosures(options: DistributeOptions): Promise<Distribut
       limit(async () => {
         progress({ kind: 'step', target: targetName, step: 'distribute', status: 'start', text: `Receiving intra-dependency closure of profile: ${profile}` })
         try {
-          const result = await copyClosureTo(targetCall(manifest, targetName, options), [profile], {
+          const result = await copyClosureTo(manifestClient(manifest, targetName, options), [profile], {
             tmpdir: options.tmpdir,
             nixEnv: options.nixEnv,
             signal: options.signal,

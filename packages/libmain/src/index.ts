@@ -55,7 +55,16 @@ export {
 } from './common-options.js'
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
-export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { runCommand, commandError, type RunCommandOptions, type CommandResult } from './run-command.js'
+export {
+  childProcessError,
+  execaOutcome,
+  isExecaError,
+  lastLines,
+  FAILURE_CONTEXT_LINES,
+  type ChildOutcome,
+  type ChildContext,
+} from './child-process-error.js'
 export { redact } from './redact.js'
 export {
   silentProgress,
@@ -85,5 +94,4 @@ export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOpt
 export { prefixLines } from './prefix-lines.js'
 export { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
 export { forwardStream } from './forward-stream.js'
-export { ServeFrameType, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'
 export { didYouMean, similarWords } from './did-you-mean.js'

@@ -11,6 +11,7 @@ import {
   type ToolIo,
 } from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
+import { coordinatorInterfaces } from './client-interfaces.js'
 
 /** What a coordinator tool works with: progress, cancellation and how to reach the targets. */
 export interface CoordinatorSession {
@@ -83,6 +84,7 @@ function openCoordinatorSession(io: ToolIo, tool: string, options: { format: Log
   return {
     context: {
       progress: reporter.sink,
+      clientInterfaces: coordinatorInterfaces(io.env),
       tmpdir: tmpdirOf(io),
       // A live view or a JSON stream would be torn apart by the interfaces' own output; it is kept for error messages.
       interfaceStderr: reporter.exclusive ? undefined : io.stderr,

@@ -3,12 +3,16 @@ import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PassThrough, Writable, type Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
-import { DisnixError, hasErrorCode, quoteShellArg, quoteShellArgs } from '@disnix-ts/libmain'
+import { ChildProcessError, DisnixError, hasErrorCode, quoteShellArg, quoteShellArgs } from '@disnix-ts/libmain'
+import { requestArgv, type InterfaceRequest, type RequestOf } from '@disnix-ts/libinterface'
 import { SSH_FAILURE_EXIT, targetError } from './target-error.js'
-import type { ExecResult, PtyRequest, RemoteSession } from './remote-session.js'
-import { forwardedArgv, type SshClientRequest } from './ssh-client-request.js'
+import type { ExecResult, PtyRequest, RemoteSession, ServedCall } from './remote-session.js'
 
-export interface SshClientIo {
+export interface RemoteRequestIo {
+  /** The target as the caller named it, for messages. */
+  target: string
+  /** The executable run on the target (DISNIX_REMOTE_CLIENT). */
+  remoteClient: string
   stdout: Writable
   stderr: Writable
   /** Local temp dir for exported closures and snapshots (TMPDIR, created if missing). */
@@ -25,26 +29,27 @@ export interface SshClientIo {
 }
 
 /**
- * Performs one disnix-ssh-client operation over a session and returns the exit status: the remote
- * command's status, 255 when it was killed by a signal. Closures and snapshots stream over the
- * connection; remote temp files are removed after use (QUIRK §10.4: the original leaks them).
+ * Carries out one request over a session, writing what disnix-ssh-client prints, and returns the exit
+ * status: the remote command's status, 255 when it was killed by a signal. Plain requests are one call
+ * of the remote client (`<remote client> ARGV`, spec §3.2); closures and snapshots stream over the
+ * connection, and remote temp files are removed after use (QUIRK §10.4: the original leaks them).
  */
-export async function runSshClientOperation(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
-  switch (request.operation) {
+export async function runRemoteRequest(request: InterfaceRequest, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
+  switch (request.op) {
     case 'import':
-      return request.localfile ? importLocalFiles(request, session, io) : forward(request, session, io)
+      return request.where === 'local' ? importLocalFiles(request, session, io) : forward(request, session, io)
     case 'export':
       return exportClosure(request, session, io)
     case 'capture-config':
       return captureConfig(request, session, io)
     case 'import-snapshots':
-      return request.localfile ? importLocalSnapshots(request, session, io) : forward(request, session, io)
+      return request.where === 'local' ? importLocalSnapshots(request, session, io) : forward(request, session, io)
     case 'export-snapshots':
       return exportSnapshots(request, session, io)
     case 'shell':
       return exitStatus(
         await session.exec({
-          command: quoteShellArgs(forwardedArgv(request)),
+          command: quoteShellArgs(forwardedArgv(request, io)),
           stdin: io.stdin,
           stdout: io.stdout,
           stderr: io.stderr,
@@ -57,20 +62,32 @@ export async function runSshClientOperation(request: SshClientRequest, session: 
   }
 }
 
-async function forward(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
-  return exitStatus(await session.exec({ ...clientCall(forwardedArgv(request), io), stdout: io.stdout, stderr: io.stderr }))
+/**
+ * The remote command line of a request: the remote client with the request's arguments. QUIRK §10.4:
+ * the original substitutes the literal `type` for a missing container; the request carries the type's
+ * value, as intended. Spec §3.2: the shell always runs disnix-run-activity, whatever the remote client.
+ */
+export function forwardedArgv(request: InterfaceRequest, io: Pick<RemoteRequestIo, 'remoteClient'>): string[] {
+  return [request.op === 'shell' ? 'disnix-run-activity' : io.remoteClient, ...requestArgv(request)]
 }
 
-/** A call of the remote client that reads no stdin: servable unless the caller said no. */
-function clientCall(argv: string[], io: SshClientIo): { command: string; argv?: string[] } {
-  return { command: quoteShellArgs(argv), argv: io.serve === false ? undefined : argv }
+async function forward(request: InterfaceRequest, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
+  return exitStatus(await session.exec({ ...clientCall(request, io), stdout: io.stdout, stderr: io.stderr }))
+}
+
+/**
+ * A call of the remote client that reads no stdin: its command line, and the same as a typed request
+ * that a master may serve (unless the caller said no).
+ */
+function clientCall(request: InterfaceRequest, io: RemoteRequestIo): { command: string; served?: ServedCall } {
+  return { command: quoteShellArgs(forwardedArgv(request, io)), served: io.serve === false ? undefined : { client: io.remoteClient, request } }
 }
 
 /** `--import --localfile F…`: each file streams into a disnix-tmpfile that is imported, then removed. */
-async function importLocalFiles(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
+async function importLocalFiles(request: RequestOf<'import'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
   for (const file of request.paths) await checkLocalFile(file, 'file')
   for (const file of request.paths) {
-    const rc = quoteShellArgs([request.remoteClient, '--import'])
+    const rc = quoteShellArgs([io.remoteClient, '--import'])
     const command = `X=; X=$(disnix-tmpfile) && cat > "$X" && ${rc} "$X"; s=$?; if [ -n "$X" ]; then rm -f "$X"; fi; exit $s`
     const status = exitStatus(await session.exec({ command, stdin: createReadStream(file), stdout: io.stdout, stderr: io.stderr }))
     if (status !== 0) return status
@@ -83,9 +100,9 @@ async function importLocalFiles(request: SshClientRequest, session: RemoteSessio
  * streamed into a local temp file (then removed remotely) and the local path printed; otherwise the
  * remote path is printed (QUIRK §10.4: the original prints nothing).
  */
-async function exportClosure(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
-  const remote = await captureLine(request, session, io, forwardedArgv(request))
-  if (!request.remotefile) {
+async function exportClosure(request: RequestOf<'export'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
+  const remote = await captureLine(request, session, io)
+  if (request.where !== 'remote') {
     io.stdout.write(`${remote}\n`)
     return 0
   }
@@ -97,7 +114,7 @@ async function exportClosure(request: SshClientRequest, session: RemoteSession, 
     const status = exitStatus(await session.exec({ command, stdout: sink, stderr: io.stderr }))
     sink.end()
     await finished(sink)
-    if (status !== 0) throw stepFailed(request, status, `copying the exported closure ${remote}`)
+    if (status !== 0) throw stepFailed(io, status, `copying the exported closure ${remote}`)
   } catch (error) {
     sink.destroy()
     await rm(local, { force: true })
@@ -108,8 +125,8 @@ async function exportClosure(request: SshClientRequest, session: RemoteSession, 
 }
 
 /** `--capture-config`: the remote client writes the expression to a temp file; print it and remove it. */
-async function captureConfig(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
-  const remote = await captureLine(request, session, io, forwardedArgv(request))
+async function captureConfig(request: RequestOf<'capture-config'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
+  const remote = await captureLine(request, session, io)
   const command = `${quoteShellArgs(['cat', remote])}; s=$?; ${quoteShellArgs(['rm', '-f', remote])}; exit $s`
   return exitStatus(await session.exec({ command, stdout: io.stdout, stderr: io.stderr }))
 }
@@ -119,10 +136,10 @@ async function captureConfig(request: SshClientRequest, session: RemoteSession, 
  * `disnix-tmpfile --directory --for-snapshots`, the remote client imports `D/<name>` for each, and D
  * is removed.
  */
-async function importLocalSnapshots(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
+async function importLocalSnapshots(request: RequestOf<'import-snapshots'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
   for (const path of request.paths) await checkLocalFile(path, 'snapshot')
   const names = request.paths.map((p) => basename(p))
-  const rc = quoteShellArgs(forwardedArgv({ ...request, paths: [] }))
+  const rc = quoteShellArgs(forwardedArgv({ ...request, paths: [] }, io))
   const list = names.map((n) => `"$D"/${quoteShellArg(n)}`).join(' ')
   // Unpacked next to the target's snapshot store, the import is a rename instead of a copy of every
   // byte (the target's /tmp is often another file system); older targets lack --for-snapshots.
@@ -143,7 +160,7 @@ async function importLocalSnapshots(request: SshClientRequest, session: RemoteSe
 }
 
 /** `--export-snapshots ABS…`: each remote snapshot streams as a tar into a fresh local temp dir, which is printed. */
-async function exportSnapshots(request: SshClientRequest, session: RemoteSession, io: SshClientIo): Promise<number> {
+async function exportSnapshots(request: RequestOf<'export-snapshots'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
   await mkdir(io.tmpDir, { recursive: true })
   for (const path of request.paths) {
     const dir = await mkdtemp(join(io.tmpDir, 'disnix.'))
@@ -154,7 +171,7 @@ async function exportSnapshots(request: SshClientRequest, session: RemoteSession
       const status = exitStatus(await session.exec({ command, stdout: tar.stdin, stderr: io.stderr }))
       tar.stdin.end()
       const tarResult = await tar
-      if (status !== 0) throw stepFailed(request, status, `packing the remote snapshot ${path}`)
+      if (status !== 0) throw stepFailed(io, status, `packing the remote snapshot ${path}`)
       if (tarResult.exitCode !== 0) {
         throw new DisnixError('SNAPSHOT_UNPACK_FAILED', `[coordinator]: cannot unpack the snapshot ${path} into ${dir}: ${String(tarResult.stderr).trim()}`)
       }
@@ -168,7 +185,7 @@ async function exportSnapshots(request: SshClientRequest, session: RemoteSession
 }
 
 /** Runs a command whose stdout is one line (a remote temp path); a failure ends the invocation with its status. */
-async function captureLine(request: SshClientRequest, session: RemoteSession, io: SshClientIo, argv: string[]): Promise<string> {
+async function captureLine(request: InterfaceRequest, session: RemoteSession, io: RemoteRequestIo): Promise<string> {
   const chunks: Buffer[] = []
   const collect = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -176,10 +193,10 @@ async function captureLine(request: SshClientRequest, session: RemoteSession, io
       callback()
     },
   })
-  const status = exitStatus(await session.exec({ ...clientCall(argv, io), stdout: collect, stderr: io.stderr }))
-  if (status !== 0) throw stepFailed(request, status, argv.join(' '))
+  const status = exitStatus(await session.exec({ ...clientCall(request, io), stdout: collect, stderr: io.stderr }))
+  if (status !== 0) throw stepFailed(io, status, forwardedArgv(request, io).join(' '))
   const line = Buffer.concat(chunks).toString().trim().split('\n').at(-1) ?? ''
-  if (line === '') throw targetError(request, 'REMOTE_OUTPUT_MISSING', `${request.remoteClient} --${request.operation} printed no file name`)
+  if (line === '') throw targetError(io, 'REMOTE_OUTPUT_MISSING', `${io.remoteClient} --${request.op} printed no file name`)
   return line
 }
 
@@ -187,8 +204,9 @@ function exitStatus(result: ExecResult): number {
   return result.code ?? SSH_FAILURE_EXIT
 }
 
-function stepFailed(request: SshClientRequest, status: number, step: string): DisnixError {
-  return new DisnixError('REMOTE_COMMAND_FAILED', `[target: ${request.target}]: ${step} failed with exit status ${status}`, { exitCode: status })
+/** A remote step of a transfer that failed: the invocation ends with its status (disnix-ssh-client's `'child'`). */
+function stepFailed(io: RemoteRequestIo, status: number, step: string): ChildProcessError {
+  return new ChildProcessError('REMOTE_COMMAND_FAILED', `[target: ${io.target}]: ${step} failed with exit status ${status}`, { exitStatus: status, target: io.target, step })
 }
 
 async function checkLocalFile(path: string, what: string): Promise<void> {

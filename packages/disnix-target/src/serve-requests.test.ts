@@ -2,20 +2,29 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { encodeJsonFrame, frameDecoder, installRoot, ServeFrameType, type Frame } from '@disnix-ts/libmain'
+import { Writable } from 'node:stream'
+import { CommanderError } from 'commander'
+import { commandFor, encodeJsonFrame, errorReport, frameDecoder, installRoot, type Frame } from '@disnix-ts/libmain'
 import { runBin, suiteDir, type BinResult } from '@disnix-ts/libmain/testing'
+import { lastOperation, requestFromOptions, SERVE_PROTOCOL, ServeFrameType, type InterfaceRequest, type RequestOptions } from '@disnix-ts/libinterface'
 import { describeClientInterface } from './client-interface-scenario.js'
 import { writeTestModules } from './testing.js'
+import { disnixRunActivity } from './tools/disnix-run-activity.js'
 
 /** A running `disnix-run-activity --serve`, spoken to as the SSH master speaks to it. */
 interface ServeProcess {
-  /** Sends one command line; resolves with what came back on its channel. */
+  /** Sends one request (any JSON); resolves with what came back on its channel. */
+  send(request: unknown): Promise<BinResult>
+  /**
+   * Runs a command line of disnix-run-activity as its caller does: read into a request with the tool's
+   * own definition (a usage error ends there, as the executable would end), then served.
+   */
   run(args: readonly string[]): Promise<BinResult>
   /** Sends raw bytes (protocol errors). */
   write(bytes: Buffer): void
   /** Ends stdin; resolves with the exit status. */
   end(): Promise<number | null>
-  hello: Promise<{ version: string; pid: number }>
+  hello: Promise<{ version: string; pid: number; protocol: number }>
   child: ChildProcess
 }
 
@@ -23,13 +32,13 @@ function startServe(env: NodeJS.ProcessEnv): ServeProcess {
   const child = spawn(join(installRoot(), 'bin', 'disnix-run-activity'), ['--serve'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] })
   const decode = frameDecoder()
   const pending = new Map<number, { stdout: Buffer[]; stderr: Buffer[]; resolve: (r: BinResult) => void }>()
-  let hello: (value: { version: string; pid: number }) => void = () => {}
-  const helloPromise = new Promise<{ version: string; pid: number }>((resolve) => (hello = resolve))
+  let hello: (value: { version: string; pid: number; protocol: number }) => void = () => {}
+  const helloPromise = new Promise<{ version: string; pid: number; protocol: number }>((resolve) => (hello = resolve))
   let next = 1
   child.stdout!.on('data', (chunk: Buffer) => {
     for (const frame of decode(chunk) as Frame[]) {
       if (frame.channel === 0 && frame.type === ServeFrameType.Hello) {
-        hello(JSON.parse(frame.payload.toString()) as { version: string; pid: number })
+        hello(JSON.parse(frame.payload.toString()) as { version: string; pid: number; protocol: number })
         continue
       }
       const request = pending.get(frame.channel)!
@@ -43,15 +52,41 @@ function startServe(env: NodeJS.ProcessEnv): ServeProcess {
     }
   })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const send = (request: unknown): Promise<BinResult> =>
+    new Promise((resolve) => {
+      const channel = next++
+      pending.set(channel, { stdout: [], stderr: [], resolve })
+      child.stdin!.write(encodeJsonFrame(channel, ServeFrameType.Request, request))
+    })
   return {
     child,
     hello: helloPromise,
-    run: (args) =>
-      new Promise((resolve) => {
-        const channel = next++
-        pending.set(channel, { stdout: [], stderr: [], resolve })
-        child.stdin!.write(encodeJsonFrame(channel, ServeFrameType.Request, { argv: [...args] }))
-      }),
+    send,
+    run: (args) => {
+      // The command line is read at once (the request must be on its way before a caller ends stdin).
+      const out: string[] = []
+      const err: string[] = []
+      let parsed: { request: InterfaceRequest } | { failure: unknown } | undefined
+      const command = commandFor(disnixRunActivity, { stdout: collect(out), stderr: collect(err), main: false }, async ({ opts, args: [paths] }) => {
+        try {
+          parsed = { request: requestFromOptions(lastOperation(opts as RequestOptions), opts as RequestOptions, paths as string[], { checkProfile: true }) }
+        } catch (failure) {
+          parsed = { failure }
+        }
+      })
+      try {
+        command.parse([...args], { from: 'user' })
+      } catch (error) {
+        if (!(error instanceof CommanderError)) throw error
+        return Promise.resolve({ stdout: out.join(''), stderr: err.join(''), exitCode: error.exitCode })
+      }
+      if (parsed === undefined) throw new Error('the command line did not reach its action')
+      if ('failure' in parsed) {
+        const report = errorReport(disnixRunActivity, parsed.failure)
+        return Promise.resolve({ stdout: '', stderr: report.text, exitCode: report.exitStatus })
+      }
+      return send(parsed.request)
+    },
     write: (bytes) => void child.stdin!.write(bytes),
     end: () => {
       child.stdin!.end()
@@ -88,8 +123,8 @@ describe('disnix-run-activity --serve', () => {
     await serve?.end()
   })
 
-  test('says hello with its version and pid first', async () => {
-    expect(await serve.hello).toMatchObject({ pid: serve.child.pid })
+  test('says hello with its version, pid and protocol first', async () => {
+    expect(await serve.hello).toMatchObject({ pid: serve.child.pid, protocol: SERVE_PROTOCOL })
   })
 
   test.each([
@@ -97,6 +132,7 @@ describe('disnix-run-activity --serve', () => {
     ['a failing activity keeps the module status', ['--activate', '--type', 'talker', '--arguments', 'EXIT_WITH=4', 'COMPONENT:failing']],
     ['a missing component', ['--deactivate', '--type', 'talker', '/nix/store/00000000000000000000000000000000-gone']],
     ['an unknown module', ['--activate', '--type', 'no-such-module', 'COMPONENT:fast']],
+    ['an unlock without a lock', ['--unlock', '--profile', 'serve-test-none']],
     ['a missing type', ['--activate', 'COMPONENT:fast']],
     ['no operation', []],
     ['an unknown option', ['--bogus']],
@@ -120,13 +156,29 @@ describe('disnix-run-activity --serve', () => {
     expect(results[1]).toEqual({ stdout: 'talker: activate fast\n', stderr: 'talker: done fast\n', exitCode: 0 })
   })
 
-  test('--shell and a nested --serve are refused', async () => {
+  test('the shell is refused; requests are checked where they enter', async () => {
     expect(await serve.run(['--shell', '--type', 'talker', component('fast')])).toEqual({
       stdout: '',
       stderr: 'ERROR: --shell needs a terminal and cannot be served\n',
       exitCode: 1,
     })
-    expect(await serve.run(['--serve'])).toEqual({ stdout: '', stderr: 'ERROR: --serve cannot be used inside a served request\n', exitCode: 1 })
+    expect(await serve.send({ argv: ['--serve'] })).toEqual({ stdout: '', stderr: 'disnix-run-activity --serve: Invalid request: unknown operation: undefined\n', exitCode: 1 })
+    expect(await serve.send({ op: 'activate', component: component('fast'), container: 'talker', arguments: [] })).toEqual({
+      stdout: '',
+      stderr: "disnix-run-activity --serve: Invalid request: type must be a non-empty string that does not start with '-'\n",
+      exitCode: 1,
+    })
+    expect(await serve.send({ op: 'print-invalid', paths: ['--delete'] })).toMatchObject({ exitCode: 1, stdout: '' })
+    // Where a profile name becomes a file name it is checked, as by the command line.
+    expect(await serve.send({ op: 'lock', profile: '../x' })).toEqual({ stdout: '', stderr: 'ERROR: Invalid profile name: "../x"\n', exitCode: 1 })
+  })
+
+  test('a request without a profile uses DISNIX_PROFILE of the session, as the executable does', async () => {
+    const own = startServe({ ...env, DISNIX_PROFILE: 'serve-test-env-profile' })
+    await own.hello
+    expect(await own.send({ op: 'unlock' })).toEqual(await runBin('disnix-run-activity', ['--unlock'], { env: { ...env, DISNIX_PROFILE: 'serve-test-env-profile' } }))
+    expect((await own.send({ op: 'unlock' })).stderr).toContain('There is no lock file!')
+    await own.end()
   })
 
   test('the end of stdin ends the session once running requests are done', async () => {
@@ -145,3 +197,12 @@ describe('disnix-run-activity --serve', () => {
     expect(await own.end()).toBe(2)
   })
 })
+
+function collect(into: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      into.push(String(chunk))
+      callback()
+    },
+  })
+}

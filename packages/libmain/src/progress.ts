@@ -101,7 +101,8 @@ function prefixEveryLine(prefix: string, text: string): string {
   return text
     .replace(/\n+$/, '')
     .split('\n')
-    .map((line) => `${prefix}${line}`)
+    // A line that already names its origin (an interface's error message) keeps one prefix.
+    .map((line) => (line.startsWith(prefix) ? line : `${prefix}${line}`))
     .join('\n')
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { runBin, suiteDir } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
+import { documentedEventSchema, eventProblems } from '../docs/event-schema.js'
 import { coordinator, fixtures, type Coordinator } from './scenario-helpers.js'
 
 vi.setConfig({ testTimeout: 300_000 })
@@ -123,5 +124,34 @@ describe.skipIf(!support.ok)('lifecycle scenario', () => {
     expect(await readData('test2')).toBe('the data of profile a\n')
     // Profile a's own deployment kept its data.
     expect(await readData('test1')).toBe('the data of profile a\n')
+  })
+  test('--log-format json: every stderr line of a real deployment is a documented event, and the events add up', async () => {
+    const schema = await documentedEventSchema()
+    const r = await coord.run('disnix-env', ['-p', 'json', '--log-format', 'json', ...models()])
+    expect(r.exitCode, r.stderr).toBe(0)
+    const events = r.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>)
+    expect(events.flatMap((event) => eventProblems(schema, event))).toEqual([])
+    // disnix-env runs disnix-manifest and disnix-deploy, each a run of its own within its stream.
+    expect(events.filter((e) => e.event === 'run-start' || e.event === 'run-end').map((e) => `${e.event} ${e.tool}`)).toEqual([
+      'run-start disnix-env', 'run-start disnix-manifest', 'run-end disnix-manifest', 'run-start disnix-deploy', 'run-end disnix-deploy', 'run-end disnix-env',
+    ])
+    expect(events.at(-1)).toMatchObject({ event: 'run-end', tool: 'disnix-env', status: 'success', exitStatus: 0 })
+    const end = events.find((e) => e.event === 'run-end' && e.tool === 'disnix-deploy')!
+    expect(end).toMatchObject({ status: 'success', exitStatus: 0, nothingToDo: false })
+    // Every start has its end.
+    const count = (kind: string) => events.filter((e) => e.event === kind).length
+    expect(count('step-start')).toBe(count('step-end') - events.filter((e) => e.event === 'step-end' && e.status === 'skipped').length)
+    expect(count('phase-start')).toBe(count('phase-end'))
+    // The deployment's run-end sums up its step-end and transfer events: store, then files, on test1.
+    const activated = events.filter((e) => e.event === 'step-end' && e.operation === 'activate' && e.status === 'done').map((e) => `${e.target} ${e.service}`)
+    expect(activated).toEqual(['test1 store', 'test1 files'])
+    expect(end.targets.test1.done.activate).toEqual(['store', 'files'])
+    const bytes = events.filter((e) => (e.event === 'step-end' || e.event === 'transfer') && e.target === 'test1').reduce((sum, e) => sum + (e.bytes ?? 0), 0)
+    expect(end.targets.test1.bytes).toBe(bytes)
+
+    const again = await coord.run('disnix-env', ['-p', 'json', '--log-format', 'json', ...models()])
+    expect(again.exitCode, again.stderr).toBe(0)
+    const deployEnd = again.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((e) => e.event === 'run-end' && e.tool === 'disnix-deploy')
+    expect(deployEnd).toMatchObject({ status: 'success', nothingToDo: true })
   })
 })

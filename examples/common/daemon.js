@@ -6,18 +6,21 @@
 // cannot daemonise itself (postgres in the foreground, a Node server) becomes a `process` component.
 //
 // usage: node daemon.js --pid-file FILE --log FILE [--user NAME] [--stop-signal SIG]
-//                       [--wait-port PORT] [--wait-seconds N] -- PROGRAM [ARGS...]
-//   --wait-port  the PID file appears (and the launcher returns) only once 127.0.0.1:PORT accepts
-//                connections, so that services activated after this one can use it at once.
+//                       [--wait-port PORT [--wait-http PATH]] [--wait-seconds N] -- PROGRAM [ARGS...]
+//   --wait-port     the PID file appears (and the launcher returns) only once 127.0.0.1:PORT accepts
+//                   connections, so that services activated after this one can use it at once.
+//   --wait-http     and only once a GET of http://127.0.0.1:PORT/PATH gets an HTTP answer (any
+//                   status): an open port is not yet a server that serves.
+//   --wait-seconds  how long the launcher waits for all that before it fails (default 30).
 'use strict'
 const { spawn } = require('node:child_process')
 const fs = require('node:fs')
 const net = require('node:net')
 
-const usage = 'usage: daemon.js --pid-file FILE --log FILE [--user NAME] [--stop-signal SIG] [--wait-port PORT] [--wait-seconds N] -- PROGRAM [ARGS...]'
+const usage = 'usage: daemon.js --pid-file FILE --log FILE [--user NAME] [--stop-signal SIG] [--wait-port PORT [--wait-http PATH]] [--wait-seconds N] -- PROGRAM [ARGS...]'
 
 function parse(argv) {
-  const opts = { user: '', stopSignal: 'SIGTERM', waitPort: 0, waitSeconds: 30, supervise: false, command: [] }
+  const opts = { user: '', stopSignal: 'SIGTERM', waitPort: 0, waitHttp: '', waitSeconds: 30, supervise: false, command: [] }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const value = () => {
@@ -30,11 +33,14 @@ function parse(argv) {
     else if (arg === '--user') opts.user = value()
     else if (arg === '--stop-signal') opts.stopSignal = value()
     else if (arg === '--wait-port') opts.waitPort = Number(value())
+    else if (arg === '--wait-http') opts.waitHttp = value()
     else if (arg === '--wait-seconds') opts.waitSeconds = Number(value())
     else if (arg === '--supervise') opts.supervise = true
     else fail(`unknown option: ${arg}\n${usage}`)
   }
   if (!opts.pidFile || !opts.log || opts.command.length === 0) fail(usage)
+  if (!Number.isInteger(opts.waitSeconds) || opts.waitSeconds < 1) fail(`--wait-seconds must be a whole number of seconds (at least 1)\n${usage}`)
+  if (opts.waitHttp && !opts.waitPort) fail(`--wait-http needs --wait-port\n${usage}`)
   return opts
 }
 
@@ -60,6 +66,18 @@ function portOpen(port) {
   })
 }
 
+// Whether a GET of http://127.0.0.1:port/path gets an HTTP answer (any status) within 2 seconds.
+function httpAnswers(port, path) {
+  return new Promise((resolve) => {
+    const request = require('node:http').get({ host: '127.0.0.1', port, path, timeout: 2000 }, (response) => {
+      response.resume()
+      resolve(true)
+    })
+    request.on('timeout', () => request.destroy(new Error('timeout')))
+    request.on('error', () => resolve(false))
+  })
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function launch(opts) {
@@ -79,7 +97,11 @@ async function launch(opts) {
     await sleep(100)
   }
   const tail = fs.readFileSync(opts.log, 'utf8').trimEnd().split('\n').slice(-10).join('\n')
-  fail(`${opts.command[0]} did not start (see ${opts.log}):\n${tail}`)
+  if (exited) fail(`${opts.command[0]} did not start (see ${opts.log}):\n${tail}`)
+  // Not up in time: stop it rather than leave a server behind that no PID file names.
+  try { process.kill(supervisor.pid, 'SIGTERM') } catch {}
+  const what = opts.waitHttp ? `answer on http://127.0.0.1:${opts.waitPort}${opts.waitHttp}` : `listen on port ${opts.waitPort}`
+  fail(`${opts.command[0]} did not ${what} within ${opts.waitSeconds} seconds (see ${opts.log}):\n${tail}`)
 }
 
 async function supervise(opts) {
@@ -104,6 +126,7 @@ async function supervise(opts) {
   })
   if (opts.waitPort) {
     while (!(await portOpen(opts.waitPort))) await sleep(100)
+    if (opts.waitHttp) while (!(await httpAnswers(opts.waitPort, opts.waitHttp))) await sleep(100)
   }
   if (child.exitCode === null && child.signalCode === null) fs.writeFileSync(opts.pidFile, `${process.pid}\n`)
 }

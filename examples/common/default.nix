@@ -17,8 +17,10 @@ rec {
   # command: the program and its arguments as shell text (quote values with lib.escapeShellArgs);
   # preStart: shell commands run (as root on a target) before the program starts;
   # user: run the program as this user; waitPort: the launcher returns once 127.0.0.1:waitPort accepts
-  # connections; stopSignal: the signal that stops the program (postgres stops fast on SIGINT).
-  mkDaemon = { name, command, preStart ? "", user ? "", waitPort ? 0, stopSignal ? "SIGTERM" }:
+  # connections; waitHttp: and once a GET of that path on it gets an HTTP answer (an HTTP server);
+  # stopSignal: the signal that stops the program (postgres stops fast on SIGINT). The launcher waits
+  # at most startTimeout seconds (a property of the target's `process` container; default 30).
+  mkDaemon = { name, command, preStart ? "", user ? "", waitPort ? 0, waitHttp ? "", stopSignal ? "SIGTERM" }:
     pkgs.writeTextFile {
       inherit name;
       executable = true;
@@ -32,14 +34,16 @@ rec {
         ${preStart}
         exec ${pkgs.nodejs}/bin/node ${daemonJs} --pid-file "$runtimeDir/${name}.pid" --log "$logDir/${name}.log" \
           ${lib.optionalString (user != "") "--user ${lib.escapeShellArg user}"} --stop-signal ${stopSignal} \
-          --wait-port ${toString waitPort} -- ${command}
+          --wait-port ${toString waitPort} ${lib.optionalString (waitHttp != "") "--wait-http ${lib.escapeShellArg waitHttp}"} \
+          --wait-seconds "''${startTimeout:-30}" -- ${command}
       '';
     };
 
-  # A Node.js program (one self-contained .js file) as a `process` component listening on `port`.
-  mkNodeService = { name, script, args ? [ ], port ? 0 }:
+  # A Node.js program (one self-contained .js file) as a `process` component listening on `port`
+  # (an HTTP server when waitHttp is a path).
+  mkNodeService = { name, script, args ? [ ], port ? 0, waitHttp ? "" }:
     mkDaemon {
-      inherit name;
+      inherit name waitHttp;
       waitPort = port;
       command = "${pkgs.nodejs}/bin/node ${script} ${lib.escapeShellArgs args}";
     };

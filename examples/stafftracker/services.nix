@@ -28,6 +28,7 @@ let
 
   webservice = { name, port, db, table }: common.mkNodeService {
     inherit name port;
+    waitHttp = "/";
     script = ./pkgs/webservice.js;
     args = [ name (toString port) db.target.properties.hostname (toString db.target.container.postgresqlPort) db.name table ];
   };
@@ -97,6 +98,7 @@ rec {
     pkg = { staffservice, roomservice, zipcodeservice }: common.mkNodeService {
       name = "stafftracker";
       port = 8080;
+      waitHttp = "/";
       script = ./pkgs/frontend.js;
       args = [ "8080" (url staffservice) (url roomservice) (url zipcodeservice) ];
     };

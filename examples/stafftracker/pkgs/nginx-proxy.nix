@@ -29,6 +29,7 @@ in
 common.mkDaemon {
   name = "nginx";
   waitPort = port;
+  waitHttp = "/";
   stopSignal = "SIGQUIT";  # graceful: finish the requests in progress
   preStart = ''
     if [ ! -x /usr/sbin/nginx ]; then echo "nginx is not installed (apt-get install nginx)" >&2; exit 1; fi

@@ -1,10 +1,12 @@
+import { progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
-import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
+import { serviceLabels } from './service-labels.js'
+import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
 export interface ActivateSystemOptions extends DeployContext {
@@ -19,6 +21,12 @@ export interface ActivateSystemOptions extends DeployContext {
    * `healthCheckTimeout` may take to pass. Default: on, {@link DEFAULT_HEALTH_CHECK_POLICY}.
    */
   healthChecks?: HealthCheckPolicy | false
+  /**
+   * Runs right after an obsolete mapping was deactivated, before anything it depends on (its
+   * container's provider) is: what must happen while those still run (snapshotting its state).
+   * A failure fails the deactivation, so the transition rolls back.
+   */
+  afterDeactivate?: (mapping: TransitionMapping) => Promise<void>
 }
 
 /**
@@ -27,13 +35,17 @@ export interface ActivateSystemOptions extends DeployContext {
  * and rolls back on failure or interruption. Returns how the transition ended.
  */
 export async function activateSystem(options: ActivateSystemOptions): Promise<TransitionStatus> {
+  return withPhase(options.progress, 'activate', () => transitionTo(options), (status) => status !== TransitionStatus.Success)
+}
+
+async function transitionTo(options: ActivateSystemOptions): Promise<TransitionStatus> {
   const { manifest, oldManifest, progress } = options
   progress({ kind: 'message', text: oldManifest ? 'Doing an upgrade from previous manifest file' : 'Doing an installation from scratch' })
   progress({ kind: 'message', text: 'Executing the transition to the new deployment state' })
   const plan = transitionPlanFor(manifest, oldManifest)
   // Old mappings are (de)activated with the services they had, on the targets of the new infrastructure.
   const unified: Manifest = { ...manifest, services: { ...oldManifest?.services, ...manifest.services } }
-  return runTransition(plan, unified, options, false)
+  return runTransition(plan, unified, oldManifest?.services, options, false)
 }
 
 export interface RepairResult {
@@ -69,14 +81,23 @@ export async function repairDeployment(options: ActivateSystemOptions): Promise<
     unified: all,
     services: { ...manifest.services },
   }
-  const status = await runTransition(plan, manifest, { ...options, noRollback: true }, true)
+  const status = await runTransition(plan, manifest, undefined, { ...options, noRollback: true }, true)
   return { failing, status }
 }
 
 /** Executes a plan with progress, the health gate and (restart) a deactivation before each activation. */
-async function runTransition(plan: TransitionPlan, unified: Manifest, options: ActivateSystemOptions, restart: boolean): Promise<TransitionStatus> {
+async function runTransition(
+  plan: TransitionPlan,
+  unified: Manifest,
+  oldServices: Manifest['services'] | undefined,
+  options: ActivateSystemOptions,
+  restart: boolean,
+): Promise<TransitionStatus> {
   const { manifest, progress } = options
   announceTotals(plan, options)
+  const label = serviceLabels(manifest.services, oldServices)
+  // The engine announces each activity (with whether it is part of the rollback) right before it runs it.
+  const rollingBack = new Set<string>()
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
     const parameters = mappingParameters(unified, mapping)
@@ -84,7 +105,10 @@ async function runTransition(plan: TransitionPlan, unified: Manifest, options: A
     progress({
       kind: 'step',
       target: mapping.target,
-      service: plan.services[mapping.service]?.name,
+      service: label(mapping.service),
+      key: mapping.service,
+      container: mapping.container,
+      ...(rollingBack.has(mappingKey(mapping)) ? { rollback: true } : {}),
       step: action,
       status: 'start',
       text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${parameters.arguments.map((a) => `${a} `).join('')}`,
@@ -108,19 +132,30 @@ async function runTransition(plan: TransitionPlan, unified: Manifest, options: A
     const service = unified.services[mapping.service]!
     const own = service.healthCheckTimeout
     const timeoutMs = own === undefined ? policy.timeoutMs : own * 1000
-    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'start' })
+    const step = { kind: 'step', target: mapping.target, service: label(mapping.service), key: mapping.service, container: mapping.container, step: 'check' } as const
+    progress({ ...step, status: 'start' })
     const outcome = await waitUntilHealthy(() => checkService(manifest, mapping, options), { ...policy, timeoutMs, signal: options.signal })
     if (outcome.status === 'failing') throw healthCheckError(service.name, mapping.target, outcome.reason, timeoutMs)
-    progress({ kind: 'step', target: mapping.target, service: service.name, step: 'check', status: 'done' })
+    progress({ ...step, status: 'done' })
   }
 
+  const afterDeactivate = options.dryRun ? undefined : options.afterDeactivate
   return executeTransition(plan, {
-    run,
+    run: async (action, mapping) => {
+      await run(action, mapping)
+      if (action === 'deactivate') await afterDeactivate?.(mapping)
+    },
     verify,
     coresOf: (target) => manifest.infrastructure[target]?.numOfCores,
     noRollback: options.noRollback,
     signal: options.signal,
-    onEvent: (event) => report(event, plan, options),
+    onEvent: (event) => {
+      if (event.kind === 'start') {
+        if (event.rollback) rollingBack.add(mappingKey(event.mapping))
+        else rollingBack.delete(mappingKey(event.mapping))
+      }
+      report(event, label, options)
+    },
   })
 }
 
@@ -149,29 +184,30 @@ function announceTotals(plan: TransitionPlan, options: ActivateSystemOptions): v
   }
 }
 
-function report(event: TransitionEvent, plan: TransitionPlan, options: ActivateSystemOptions): void {
+function report(event: TransitionEvent, label: (key: string) => string, options: ActivateSystemOptions): void {
   const { progress } = options
+  if (event.kind === 'message') return progress({ kind: 'message', text: event.text })
+  if (event.kind === 'start') return
+  const mapping = { target: event.mapping.target, service: label(event.mapping.service), key: event.mapping.service, container: event.mapping.container }
   switch (event.kind) {
-    case 'message':
-      progress({ kind: 'message', text: event.text })
-      break
     case 'done':
-      progress({ kind: 'step', target: event.mapping.target, service: plan.services[event.mapping.service]?.name, step: event.action, status: 'done' })
+      progress({ kind: 'step', ...mapping, step: event.action, status: 'done', ...(event.rollback ? { rollback: true } : {}) })
       break
     case 'failed':
       progress({
         kind: 'step',
-        target: event.mapping.target,
-        service: plan.services[event.mapping.service]?.name,
+        ...mapping,
         step: event.action,
         status: 'failed',
-        text: `${event.action === 'activate' ? 'Activation' : 'Deactivation'} failed of service: ${event.mapping.service}\n${errorText(event.error)}`,
+        ...(event.rollback ? { rollback: true } : {}),
+        text: `${event.action === 'activate' ? 'Activation' : 'Deactivation'} failed of service: ${mapping.service}`,
+        error: progressError(event.error),
       })
       break
     case 'skip':
       progress({
         kind: 'step',
-        target: event.mapping.target,
+        ...mapping,
         step: 'deactivate',
         status: 'skipped',
         text: `Skip service with key: ${event.mapping.service} deploying service: ${event.service?.pkg ?? '?'} since machine is no longer present!`,
@@ -180,13 +216,11 @@ function report(event: TransitionEvent, plan: TransitionPlan, options: ActivateS
     case 'missing-target':
       progress({
         kind: 'step',
-        target: event.mapping.target,
+        ...mapping,
         step: 'activate',
         status: 'failed',
         text: `Cannot map service with key: ${event.mapping.service} deploying service: ${event.service?.pkg ?? '?'} since the machine is not present!`,
       })
-      break
-    case 'start':
       break
   }
 }

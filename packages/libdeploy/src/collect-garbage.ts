@@ -1,6 +1,6 @@
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
-import { DisnixError } from '@disnix-ts/libmain'
-import { clientFor, errorText, type DeployContext } from './deploy-context.js'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
+import { clientFor, type DeployContext } from './deploy-context.js'
 
 export interface CollectGarbageOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -13,6 +13,10 @@ export interface CollectGarbageOptions extends DeployContext {
  * failed, naming those targets.
  */
 export async function collectGarbageOnTargets(options: CollectGarbageOptions): Promise<void> {
+  await withPhase(options.progress, 'collect-garbage', () => collectOnAll(options))
+}
+
+async function collectOnAll(options: CollectGarbageOptions): Promise<void> {
   const { infrastructure, progress } = options
   const failed: string[] = []
   await Promise.all(
@@ -25,7 +29,7 @@ export async function collectGarbageOnTargets(options: CollectGarbageOptions): P
           progress({ kind: 'step', target, step: 'collect garbage', status: 'done' })
         } catch (error) {
           failed.push(target)
-          progress({ kind: 'step', target, step: 'collect garbage', status: 'failed', text: `Cannot collect garbage!\n${errorText(error)}` })
+          progress({ kind: 'step', target, step: 'collect garbage', status: 'failed', text: 'Cannot collect garbage!', error: progressError(error) })
         }
       }),
   )

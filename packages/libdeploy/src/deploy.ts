@@ -1,13 +1,14 @@
 import { DisnixError } from '@disnix-ts/libmain'
-import type { Manifest } from '@disnix-ts/libmanifest'
-import { migrate } from '@disnix-ts/libmigrate'
-import { activateSystem, TransitionStatus } from './activate-system.js'
+import type { Manifest, SnapshotMapping } from '@disnix-ts/libmanifest'
+import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers } from '@disnix-ts/libmigrate'
+import { activateSystem, transitionPlanFor, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
 import { lockTargets, unlockTargets } from './locking.js'
 import { setProfiles } from './set-profiles.js'
 import { TransitionError } from './transition-error.js'
 import type { HealthCheckPolicy } from './wait-until-healthy.js'
+import { mappingKey } from './transition-plan.js'
 
 export interface DeployOptions extends DeployContext {
   manifest: Manifest
@@ -32,6 +33,8 @@ export interface DeployOptions extends DeployContext {
   noTargetProfiles?: boolean
   /** The health gate after each activation (ActivateSystemOptions.healthChecks). */
   healthChecks?: HealthCheckPolicy | false
+  /** The coordinator's snapshot store of the profile (libstatemgmt's profileSnapshotStore). */
+  snapshotStore?: string
 }
 
 /**
@@ -39,11 +42,29 @@ export interface DeployOptions extends DeployContext {
  * this process as the original's libdeploy does. Throws a DisnixError whose code and hint say what is
  * left and how to recover (MIGRATION_FAILED: the new configuration is active, its state is not);
  * locks are always released.
+ *
+ * QUIRK §5.7 step 2: the original refuses to deploy a configuration without the service that
+ * provides the container of a stateful service it had (undeploying StaffTracker's databases with their
+ * PostgreSQL server), because it snapshots after the transition, when the provider is gone. We
+ * snapshot such state during the transition, right after the stateful service is deactivated and
+ * before its provider is; a failing snapshot fails the deactivation and so rolls back.
  */
 export async function deploy(options: DeployOptions): Promise<void> {
   const { manifest, progress } = options
   const oldManifest = options.noUpgrade ? undefined : options.oldManifest
-  if (!options.noMigration && options.oldManifest) checkContainerProviders(manifest, options.oldManifest)
+  const stateOptions = {
+    ...options,
+    manifest,
+    oldManifest,
+    noUpgrade: options.noUpgrade ?? false,
+    deleteState: options.deleteState ?? false,
+    transferOnly: options.transferOnly ?? false,
+    depthFirst: options.depthFirst ?? false,
+    all: options.all ?? false,
+    keep: options.keep ?? 1,
+  }
+  const providerBound = options.noMigration ? new Map() : stateInDeactivatedContainers(stateOptions, transitionPlanFor(manifest, oldManifest).deactivate)
+  const snapshotted: SnapshotMapping[] = []
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   await distribute(options)
@@ -63,23 +84,25 @@ export async function deploy(options: DeployOptions): Promise<void> {
   try {
     progress({ kind: 'message', text: 'Activating new configuration...' })
     if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
-    const status = await activateSystem({ ...options, manifest, oldManifest, noRollback: options.noRollback, healthChecks: options.healthChecks })
+    const status = await activateSystem({
+      ...options,
+      manifest,
+      oldManifest,
+      noRollback: options.noRollback,
+      healthChecks: options.healthChecks,
+      afterDeactivate: async (mapping) => {
+        const item = providerBound.get(mappingKey(mapping))
+        if (item === undefined) return
+        await snapshotBeforeProvider(item, stateOptions)
+        snapshotted.push(item.mapping)
+      },
+    })
     if (status !== TransitionStatus.Success) throw transitionError(status, options)
 
     if (!options.noMigration) progress({ kind: 'message', text: 'Migrating data...' })
     if (!options.noMigration && hasStatefulServices(manifest, options.oldManifest)) {
       try {
-        await migrate({
-          ...options,
-          manifest,
-          oldManifest,
-          noUpgrade: options.noUpgrade ?? false,
-          deleteState: options.deleteState ?? false,
-          transferOnly: options.transferOnly ?? false,
-          depthFirst: options.depthFirst ?? false,
-          all: options.all ?? false,
-          keep: options.keep ?? 1,
-        })
+        await migrate({ ...stateOptions, snapshotted })
       } catch (error) {
         const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
         const where = profileArguments(options)
@@ -103,25 +126,6 @@ export async function deploy(options: DeployOptions): Promise<void> {
       kind: 'message',
       text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state ${profileArguments(options)} ${options.oldManifestPath}`,
     })
-  }
-}
-
-/** Spec §5.7 step 2: a stateful service cannot lose the service that provides its container. */
-function checkContainerProviders(manifest: Manifest, oldManifest: Manifest): void {
-  for (const mapping of oldManifest.snapshotMappings) {
-    const serviceMapping = oldManifest.serviceMappings.find(
-      (m) => m.service === mapping.service && m.container === mapping.container && m.target === mapping.target,
-    )
-    const provider = serviceMapping?.containerProvidedByService
-    if (provider !== undefined && manifest.services[provider] === undefined) {
-      throw new DisnixError(
-        'PROVIDER_REMOVED',
-        `Service: ${mapping.service} is mapped to container: ${mapping.container}, provided by service: ${provider}, but that service no longer exists in the new configuration!`,
-        {
-          hint: 'its state cannot be snapshotted once its container is gone: first deploy a configuration without the stateful service (or with --no-migration), then remove the container provider',
-        },
-      )
-    }
   }
 }
 

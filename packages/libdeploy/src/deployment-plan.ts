@@ -1,6 +1,6 @@
 import { formatBytes, runCommand } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
-import { queryRequisites } from '@disnix-ts/libnix'
+import { queryRequisites, querySize } from '@disnix-ts/libnix'
 import { transitionPlanFor } from './activate-system.js'
 import { manifestClient, type DeployContext } from './deploy-context.js'
 import { executeTransition, type MappingAction } from './execute-transition.js'
@@ -50,7 +50,7 @@ export async function planDeployment(options: PlanDeploymentOptions): Promise<De
       const plan = targets.get(name)
       if (plan) {
         plan.transferPaths = missing.length
-        plan.transferBytes = await narSize(missing, options.nixEnv)
+        plan.transferBytes = await querySize(missing, { env: options.nixEnv, step: '[coordinator]: query the size of the paths to transfer' })
       }
     }),
   )
@@ -76,13 +76,4 @@ export function formatDeploymentPlan(plan: DeploymentPlan): string {
     for (const a of t.activities) lines.push(`  ${String(a.step).padStart(3)}. ${a.action.padEnd(10)} ${a.service} (${a.container})  ${a.pkg}`)
   }
   return `${lines.join('\n')}\n`
-}
-
-async function narSize(paths: readonly string[], env?: NodeJS.ProcessEnv): Promise<number> {
-  if (paths.length === 0) return 0
-  const { stdout } = await runCommand('nix-store', ['-q', '--size', ...paths], { env, step: '[coordinator]: query the size of the paths to transfer' })
-  return stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .reduce((sum, l) => sum + Number(l.trim()), 0)
 }

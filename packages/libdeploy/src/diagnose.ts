@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { didYouMean, DisnixError } from '@disnix-ts/libmain'
 import { mappingParameters, sortServiceMappings, type Manifest, type ServiceMapping } from '@disnix-ts/libmanifest'
 import { manifestClient, type DeployContext } from './deploy-context.js'
 
@@ -28,6 +28,15 @@ export function diagnoseCandidates(manifest: Manifest, filter: DiagnoseFilter): 
     .map((m) => ({ mapping: m, pkg: manifest.services[m.service]!.pkg, container: m.container, target: m.target }))
 }
 
+/** Refuses a service name that the deployment does not have, suggesting the closest ones. */
+export function checkServiceName(manifest: Manifest, serviceName: string): void {
+  const names = Object.values(manifest.services).map((service) => service.name)
+  if (names.includes(serviceName)) return
+  throw new DisnixError('NO_SUCH_SERVICE', `The deployment has no service named: ${serviceName}${didYouMean(serviceName, names)}`, {
+    hint: `its services are: ${[...new Set(names)].sort().join(', ')}`,
+  })
+}
+
 export interface DiagnoseOptions extends DeployContext, DiagnoseFilter {
   manifest: Manifest
   /** Run this command in the service's environment instead of an interactive shell. */
@@ -42,6 +51,7 @@ export interface DiagnoseOptions extends DeployContext, DiagnoseFilter {
  */
 export async function diagnose(options: DiagnoseOptions): Promise<number> {
   const { manifest, progress } = options
+  checkServiceName(manifest, options.serviceName)
   const candidates = diagnoseCandidates(manifest, options)
   if (candidates.length === 0) {
     const where = [options.container && `container: ${options.container}`, options.target && `target: ${options.target}`].filter(Boolean).join(', ')

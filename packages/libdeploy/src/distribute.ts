@@ -1,8 +1,9 @@
 import pLimit from 'p-limit'
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
+import { querySize } from '@disnix-ts/libnix'
 import { copyClosureTo } from '@disnix-ts/libpkgmgmt'
-import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface DistributeOptions extends DeployContext {
   manifest: Manifest
@@ -13,6 +14,8 @@ export interface DistributeOptions extends DeployContext {
 export interface DistributeResult {
   /** Paths sent, per target. */
   copied: Record<string, string[]>
+  /** NAR bytes sent, per target. */
+  bytes: Record<string, number>
 }
 
 /**
@@ -20,9 +23,14 @@ export interface DistributeResult {
  * at most `maxConcurrentTransfers` at once. Fails after all transfers ended when any of them failed.
  */
 export async function distribute(options: DistributeOptions): Promise<DistributeResult> {
+  return withPhase(options.progress, 'distribute', () => distributeClosures(options))
+}
+
+async function distributeClosures(options: DistributeOptions): Promise<DistributeResult> {
   const { manifest, progress } = options
   const limit = pLimit(options.maxConcurrentTransfers)
   const copied: Record<string, string[]> = {}
+  const bytes: Record<string, number> = {}
   const failures: string[] = []
   await Promise.all(
     Object.entries(manifest.profiles).map(([targetName, profile]) =>
@@ -35,10 +43,11 @@ export async function distribute(options: DistributeOptions): Promise<Distribute
             signal: options.signal,
           })
           copied[targetName] = result.copied
-          progress({ kind: 'step', target: targetName, step: 'distribute', status: 'done' })
+          bytes[targetName] = await querySize(result.copied, { env: options.nixEnv, step: `[target: ${targetName}]: query the size of the paths sent` })
+          progress({ kind: 'step', target: targetName, step: 'distribute', status: 'done', bytes: bytes[targetName] })
         } catch (error) {
           failures.push(targetName)
-          progress({ kind: 'step', target: targetName, step: 'distribute', status: 'failed', text: `Cannot receive intra-dependency closure of profile: ${profile}\n${errorText(error)}` })
+          progress({ kind: 'step', target: targetName, step: 'distribute', status: 'failed', text: `Cannot receive intra-dependency closure of profile: ${profile}`, error: progressError(error) })
         }
       }),
     ),
@@ -46,5 +55,5 @@ export async function distribute(options: DistributeOptions): Promise<Distribute
   if (failures.length > 0) {
     throw new DisnixError('DISTRIBUTE_FAILED', `Distributing the closures failed for: ${failures.sort().join(', ')}`)
   }
-  return { copied }
+  return { copied, bytes }
 }

@@ -15,7 +15,7 @@ export { collectGarbageOnTargets, type CollectGarbageOptions } from './collect-g
 export { captureInfrastructure, type CaptureInfrastructureOptions, type CapturedInfrastructure } from './capture-infra.js'
 export { captureManifest, type CaptureManifestOptions, type CapturedManifest } from './capture-manifest.js'
 export { buildOnTargets, type BuildOnTargetsOptions, type BuildResults } from './build-on-targets.js'
-export { diagnose, diagnoseCandidates, formatMappings, type DiagnoseOptions, type DiagnoseFilter, type DiagnoseCandidate } from './diagnose.js'
+export { diagnose, diagnoseCandidates, checkServiceName, formatMappings, type DiagnoseOptions, type DiagnoseFilter, type DiagnoseCandidate } from './diagnose.js'
 export { waitUntilHealthy, passes, DEFAULT_HEALTH_CHECK_POLICY, type HealthCheckPolicy, type WaitUntilHealthyOptions } from './wait-until-healthy.js'
 export { checkService, healthCheckError } from './check-service.js'
 export { checkDeployment, allPassing, type ServiceStatus, type CheckDeploymentOptions } from './check-deployment.js'

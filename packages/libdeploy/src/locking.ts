@@ -1,6 +1,6 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
-import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface LockOptions extends DeployContext {
   manifest: Manifest
@@ -12,6 +12,10 @@ export interface LockOptions extends DeployContext {
  * target refuses, or the user interrupts, the targets that were locked are unlocked again.
  */
 export async function lockTargets(options: LockOptions): Promise<void> {
+  await withPhase(options.progress, 'lock', () => lockAll(options))
+}
+
+async function lockAll(options: LockOptions): Promise<void> {
   const { manifest, profile, progress } = options
   const targets = Object.keys(manifest.profiles).sort()
   const locked: string[] = []
@@ -26,7 +30,7 @@ export async function lockTargets(options: LockOptions): Promise<void> {
         progress({ kind: 'step', target: targetName, step: 'lock', status: 'done' })
       } catch (error) {
         failed.push(targetName)
-        progress({ kind: 'step', target: targetName, step: 'lock', status: 'failed', text: `Cannot lock profile: ${profile}\n${errorText(error)}` })
+        progress({ kind: 'step', target: targetName, step: 'lock', status: 'failed', text: `Cannot lock profile: ${profile}`, error: progressError(error) })
       }
     }),
   )
@@ -42,7 +46,7 @@ export async function lockTargets(options: LockOptions): Promise<void> {
 
 /** Releases the profile lock on every target (spec §5.3); fails after trying all when any fails. */
 export async function unlockTargets(options: LockOptions): Promise<void> {
-  const failed = await unlockOnly(options, Object.keys(options.manifest.profiles).sort())
+  const failed = await withPhase(options.progress, 'unlock', () => unlockOnly(options, Object.keys(options.manifest.profiles).sort()), (failed) => failed.length > 0)
   if (failed.length > 0) {
     throw new DisnixError('UNLOCK_FAILED', `Cannot unlock profile: ${options.profile} on: ${failed.join(', ')}`)
   }
@@ -59,7 +63,7 @@ async function unlockOnly(options: LockOptions, targets: readonly string[]): Pro
         progress({ kind: 'step', target: targetName, step: 'unlock', status: 'done' })
       } catch (error) {
         failed.push(targetName)
-        progress({ kind: 'step', target: targetName, step: 'unlock', status: 'failed', text: `Cannot unlock profile: ${profile}\n${errorText(error)}` })
+        progress({ kind: 'step', target: targetName, step: 'unlock', status: 'failed', text: `Cannot unlock profile: ${profile}`, error: progressError(error) })
       }
     }),
   )

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import { coordinatorProfileDir, type Manifest } from '@disnix-ts/libmanifest'
 import { setProfile } from '@disnix-ts/libnix'
-import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface SetProfilesOptions extends DeployContext {
   manifest: Manifest
@@ -21,6 +21,10 @@ export interface SetProfilesOptions extends DeployContext {
  * configuration adds no generation anywhere. Returns whether the coordinator got a new generation.
  */
 export async function setProfiles(options: SetProfilesOptions): Promise<boolean> {
+  return withPhase(options.progress, 'set-profiles', () => setAllProfiles(options))
+}
+
+async function setAllProfiles(options: SetProfilesOptions): Promise<boolean> {
   if (!options.noTargetProfiles) await setTargetProfiles(options)
   if (options.noCoordinatorProfile) return false
   const dir = coordinatorProfileDir({ path: options.coordinatorProfilePath, user: options.user })
@@ -39,7 +43,7 @@ export async function setTargetProfiles(options: SetProfilesOptions): Promise<vo
         progress({ kind: 'step', target: targetName, step: 'set profile', status: 'done' })
       } catch (error) {
         failed.push(targetName)
-        progress({ kind: 'step', target: targetName, step: 'set profile', status: 'failed', text: `Cannot set Disnix profile: ${path}\n${errorText(error)}` })
+        progress({ kind: 'step', target: targetName, step: 'set profile', status: 'failed', text: `Cannot set Disnix profile: ${path}`, error: progressError(error) })
       }
     }),
   )

@@ -45,6 +45,19 @@ export function showTraceOption(): Option {
   return new Option('--show-trace', 'Show a trace of the Nix evaluation when it fails')
 }
 
+/** `--log-format human|json`: the original's lines (a live view on a terminal), or the JSON event stream. */
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'Progress on stderr: human (lines, a live view on a terminal) or json (one event per line, see docs/formats.md)')
+    .choices(['human', 'json'])
+    .env('DISNIX_LOG_FORMAT')
+    .default('human')
+}
+
+/** `--verbose`: the original's plain lines even on a terminal. */
+export function verboseOption(): Option {
+  return new Option('--verbose', 'Plain progress lines even on a terminal')
+}
+
 /** A boolean that an environment variable can switch on with the value `1` (as the original reads it). */
 export function envFlagOption(flags: string, description: string, envName: string): Option {
   return new Option(flags, `${description} (also ${envName}=1)`)

@@ -75,7 +75,6 @@ export const ERROR_CODES = {
   SERVICES_FAILING: 'the health check of one or more deployed services fails',
   MIGRATION_FAILED: 'the state migration failed after the new configuration was activated',
   SET_PROFILE_FAILED: 'setting a target or coordinator profile failed',
-  PROVIDER_REMOVED: 'a stateful service would lose the service that provides its container',
   NO_PREVIOUS_DEPLOYMENT: 'there is no previous deployment to go back to',
   NO_SUCH_GENERATION: 'the requested coordinator profile generation does not exist',
   NO_SUCH_SERVICE: 'a service named on the command line is not in the deployment',

@@ -18,9 +18,10 @@ export {
   type ExitStatus,
   type EnvironmentVariable,
   type Session,
+  type RunOutcome,
   type SubcommandDefinition,
 } from './tool-definition.js'
-export { commandFor, toolEnvironment, toolExitStatuses, type ParsedCommandLine } from './tool-command.js'
+export { commandFor, toolOptions, toolEnvironment, toolExitStatuses, type ParsedCommandLine } from './tool-command.js'
 export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
 export { toolArgv, parseToolArgv } from './tool-argv.js'
 export {
@@ -35,6 +36,8 @@ export {
   maxConcurrentTransfersOption,
   keepOption,
   showTraceOption,
+  logFormatOption,
+  verboseOption,
   envFlagOption,
   envFlag,
   positiveInteger,
@@ -61,11 +64,25 @@ export {
   coordinatorLine,
   targetLine,
   formatBytes,
+  formatDuration,
+  progressError,
+  withPhase,
   type ProgressEvent,
   type ProgressSink,
+  type MessageEvent,
+  type PhaseEvent,
+  type StepEvent,
+  type StepStatus,
+  type TransferEvent,
+  type ExpectEvent,
+  type ProgressError,
 } from './progress.js'
+export { emptyRunSummary, addToSummary, summaryLines, nothingToDo, targetChanged, type RunSummary, type TargetSummary, type RunStatus } from './run-summary.js'
+export { EVENT_STREAM_VERSION, jsonEventOf, type JsonEvent, type JsonEventBase, type JsonTargetSummary, type RunEndFields, type StepFields } from './json-progress.js'
+export { createProgressReporter, type ProgressReporter, type ProgressReporterOptions, type LogFormat } from './progress-reporter.js'
 export { VERSION, DISNIX_COMPAT_VERSION, DYSNOMIA_COMPAT_VERSION } from './version.js'
-export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions } from './live-progress.js'
+export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOptions, type ProgressStream } from './live-progress.js'
 export { prefixLines } from './prefix-lines.js'
 export { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
 export { forwardStream } from './forward-stream.js'
+export { didYouMean, similarWords } from './did-you-mean.js'

@@ -175,3 +175,55 @@ describe('runToolInProcess of a tool with subcommands', () => {
     expect(sub.stdout).toContain('Environment:\n  SAMPLE_NAME  default for --name (default: world)')
   })
 })
+
+describe('options of a subcommand before its name', () => {
+  test('are moved after it: they work, and a misspelled one gets a suggestion', async () => {
+    expect((await runMulti(['--name', 'you', 'greet', '2'])).stdout).toBe('hello you x2\n')
+    expect((await runMulti(['--name=you', '--loud', 'greet'])).status).toBe(4)
+    const typo = await runMulti(['--nmae', 'you', 'greet'])
+    expect(typo.status).toBe(1)
+    expect(typo.stderr).toContain("error: unknown option '--nmae'\n(Did you mean --name?)")
+  })
+})
+
+describe('a tool that needs arguments', () => {
+  test('prints its help on stderr and fails when it has none (helpWithoutArguments)', async () => {
+    const needy = { ...tool, arguments: [], helpWithoutArguments: true }
+    events.length = 0
+    const stdout = capture()
+    const stderr = capture()
+    expect(await runToolInProcess(needy, [], { stdout, stderr, env: {} })).toBe(1)
+    expect(stdout.text()).toBe('')
+    expect(stderr.text()).toContain('Usage: sample-tool [options]\n\nDoes sample things\n\nOptions:\n')
+    expect(events).toEqual([])
+  })
+})
+
+describe('a session', () => {
+  test('adds its options to every tool in it, and its close sees how the run ended', async () => {
+    const outcomes: unknown[] = []
+    const session: Session<{ name: string }, { format?: string }> = {
+      kind: 'coordinator',
+      errorPrefix: '[coordinator]: ',
+      options: [new Option('--format <f>', 'how to report').default('text'), new Option('--level <l>', 'the session would take it')],
+      open: () => ({ name: 'reporting' }),
+      close: (_session, outcome) => {
+        outcomes.push(outcome)
+        return outcome.error !== undefined
+      },
+    }
+    const withSession = { ...tool, session }
+    const stdout = capture()
+    const stderr = capture()
+    expect(await runToolInProcess(withSession, ['--format', 'json', '--level', 'high', 'x'], { stdout, stderr, env: {} })).toBe(0)
+    expect(await runToolInProcess(withSession, ['--fail', 'migration', 'x'], { stdout, stderr, env: {} })).toBe(2)
+    expect(outcomes).toEqual([{ exitStatus: 0 }, { exitStatus: 2, error: expect.any(DisnixError), errorText: '[coordinator]: state did not move\nhint: disnix-migrate …\n' }])
+    // the session reported the error itself: the runner printed nothing
+    expect(stderr.text()).toBe('')
+    const help = await runToolInProcess(withSession, ['--help'], { stdout, stderr, env: {} })
+    expect(help).toBe(0)
+    expect(stdout.text()).toContain('--format <f>')
+    expect(stdout.text().match(/^  --level/gm)).toHaveLength(1)
+    expect(stdout.text()).toContain('a level')
+  })
+})

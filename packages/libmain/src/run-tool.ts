@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander'
 import { ChildProcessError, DisnixError } from './disnix-error.js'
-import { commandFor, toolExitStatuses } from './tool-command.js'
+import { commandFor, subcommandOptionsFirst, toolExitStatuses } from './tool-command.js'
 import type { ToolDefinition, ToolIo } from './tool-definition.js'
 
 /** The exit status of an error that is a bug of ours, not a user's mistake (BSD's EX_SOFTWARE). */
@@ -33,24 +33,39 @@ export async function runToolInProcess(tool: ToolDefinition, argv: readonly stri
 
 async function runTool(tool: ToolDefinition, argv: readonly string[], io: ToolIo): Promise<number> {
   let status = 0
+  let opened: { session: unknown } | undefined
   const command = commandFor(tool, io, async ({ opts, args, subcommand, isDefault }) => {
     const run = subcommand?.run ?? tool.run
     if (run === undefined) throw new Error(`${tool.name} defines neither run nor commands`)
-    const session = await tool.session.open({ opts, io })
-    try {
-      status = (await run({ opts, args, session, io, isDefault })) ?? 0
-    } finally {
-      await tool.session.close?.(session)
-    }
+    const session = await tool.session.open({ opts, io, tool: tool.name })
+    opened = { session }
+    status = (await run({ opts, args, session, io, isDefault })) ?? 0
   })
-  try {
-    await command.parseAsync([...argv], { from: 'user' })
-    return status
-  } catch (error) {
-    const report = errorReport(tool, error)
-    io.stderr.write(report.text)
-    return report.exitStatus
+  if (tool.helpWithoutArguments && argv.length === 0) {
+    command.outputHelp({ error: true })
+    return 1
   }
+  let report: ErrorReport | undefined
+  let failure: unknown
+  try {
+    await command.parseAsync(subcommandOptionsFirst(tool, argv), { from: 'user' })
+  } catch (error) {
+    failure = error
+    report = errorReport(tool, error)
+  }
+  let reported = false
+  if (opened !== undefined && tool.session.close !== undefined) {
+    const exitStatus = report?.exitStatus ?? status
+    const outcome = report === undefined ? { exitStatus } : { exitStatus, error: failure, errorText: report.text }
+    try {
+      reported = (await tool.session.close(opened.session, outcome)) === true
+    } catch (error) {
+      // A session that cannot close (a progress stream gone bad) still ends the run with a message.
+      if (report === undefined) report = errorReport(tool, error)
+    }
+  }
+  if (report !== undefined && !reported) io.stderr.write(report.text)
+  return report?.exitStatus ?? status
 }
 
 /** What a tool prints for an error and the status it ends with. */

@@ -1,5 +1,5 @@
 import type { Option } from 'commander'
-import { commandFor } from './tool-command.js'
+import { commandFor, toolOptions } from './tool-command.js'
 import type { ToolDefinition } from './tool-definition.js'
 
 /**
@@ -13,7 +13,7 @@ import type { ToolDefinition } from './tool-definition.js'
 export function toolArgv<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, opts: Partial<O>, args: A): string[] {
   const values = opts as Record<string, unknown>
   const argv: string[] = []
-  for (const option of tool.options) {
+  for (const option of toolOptions(tool as ToolDefinition)) {
     const value = values[option.attributeName()]
     if (value === undefined) continue
     argv.push(...optionArgv(option, value))

@@ -28,7 +28,7 @@ export function commandFor(tool: ToolDefinition, io: Pick<ToolIo, 'stdout' | 'st
     .exitOverride()
   if (tool.usage !== undefined) command.usage(tool.usage)
   for (const argument of tool.arguments ?? []) command.addArgument(argument)
-  for (const option of tool.options) command.addOption(option)
+  for (const option of toolOptions(tool)) command.addOption(option)
   if (!io.main) command.configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
   tool.configure?.(command)
   command.addHelpText('after', helpSections({ ...tool.sections, ...generatedSections(tool) }))
@@ -53,9 +53,18 @@ function onAction(command: Command, declared: readonly unknown[] | undefined, su
   })
 }
 
+/**
+ * The options of a tool: its own, then those its session adds (`--log-format`, ...) unless the tool
+ * declares the same long flag itself.
+ */
+export function toolOptions(tool: ToolDefinition): Option[] {
+  const own = new Set(tool.options.map((option) => option.long ?? option.flags))
+  return [...tool.options, ...(tool.session.options ?? []).filter((option) => !own.has(option.long ?? option.flags))]
+}
+
 /** Every environment variable a tool reads: those of its options, its own, and its session's. */
 export function toolEnvironment(tool: ToolDefinition): EnvironmentVariable[] {
-  const options = [...tool.options, ...(tool.commands ?? []).flatMap((subcommand) => subcommand.options)]
+  const options = [...toolOptions(tool), ...(tool.commands ?? []).flatMap((subcommand) => subcommand.options)]
   return uniqueVariables([...optionEnvironment(options), ...(tool.environment ?? []), ...(tool.session.environment ?? [])])
 }
 
@@ -117,4 +126,34 @@ function helpSections(sections: Readonly<Record<string, string | readonly string
     for (const line of lines) out.push(line === '' ? '' : `  ${line}`)
   }
   return out.join('\n')
+}
+
+/**
+ * The options of a subcommand given before its name (`disnix-testnet --dir D status`) moved after it
+ * (`status --dir D`), where commander looks for them (and suggests the right name for a misspelled
+ * one). Without a subcommand name after them the command line is left as it is.
+ */
+export function subcommandOptionsFirst(tool: ToolDefinition, argv: readonly string[]): string[] {
+  const subcommands = tool.commands ?? []
+  if (subcommands.length === 0) return [...argv]
+  const own = new Set(['-h', '--help', '-v', '--version', ...toolOptions(tool).flatMap((o) => [o.long, o.short].filter((f) => f !== undefined))])
+  const moved: string[] = []
+  let i = 0
+  while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') {
+    const [flag, inlineValue] = splitFlag(argv[i]!)
+    if (own.has(flag)) return [...argv]
+    const option = subcommands.flatMap((sub) => sub.options).find((o) => o.long === flag || o.short === flag)
+    moved.push(argv[i++]!)
+    if (inlineValue !== undefined || i >= argv.length) continue
+    // An unknown (misspelled) option is taken to have a value unless a subcommand name follows it.
+    const takesValue = option === undefined ? !argv[i]!.startsWith('-') && !subcommands.some((sub) => sub.name === argv[i]) : option.required || option.optional
+    if (takesValue) moved.push(argv[i++]!)
+  }
+  if (moved.length === 0 || !subcommands.some((sub) => sub.name === argv[i])) return [...argv]
+  return [argv[i]!, ...moved, ...argv.slice(i + 1)]
+}
+
+function splitFlag(arg: string): [string, string | undefined] {
+  const at = arg.indexOf('=')
+  return at < 0 ? [arg, undefined] : [arg.slice(0, at), arg.slice(at + 1)]
 }

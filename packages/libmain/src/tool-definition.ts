@@ -17,6 +17,8 @@ export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
   suite?: 'disnix' | 'dysnomia'
   /** Replaces the generated usage line (`[options] <manifest>`). */
   usage?: string
+  /** Without any argument the tool cannot do anything: it prints its help on stderr and fails. */
+  helpWithoutArguments?: boolean
   arguments?: readonly Argument[]
   options: readonly Option[]
   session: Session<S, O>
@@ -90,17 +92,34 @@ export interface EnvironmentVariable {
 /**
  * What a tool runs in: a coordinator session (progress view, Ctrl-C handling, client interfaces), a
  * target session (the machine's own Nix and Dysnomia), or nothing in particular. A session adds its
- * environment variables and exit statuses to the help of every tool that runs in it.
+ * options, environment variables and exit statuses to every tool that runs in it.
  */
 export interface Session<S, O = unknown> {
   kind: 'coordinator' | 'target' | 'plain'
   /** Printed before an error message: `[coordinator]: ` for the coordinator tools. */
   errorPrefix: string
+  /**
+   * Options of every tool in this session (`--log-format`, `--verbose`), after the tool's own; a tool
+   * that declares an option with the same long flag keeps its own.
+   */
+  options?: readonly Option[]
   environment?: readonly EnvironmentVariable[]
   exitStatuses?: readonly ExitStatus[]
-  open(input: { opts: O; io: ToolIo }): S | Promise<S>
-  /** Runs after the run function, also when it failed, before an error is printed. */
-  close?(session: S): void | Promise<void>
+  /** `tool` is the name of the tool that runs in the session. */
+  open(input: { opts: O; io: ToolIo; tool: string }): S | Promise<S>
+  /**
+   * Runs after the run function, also when it failed, with how the run ended. Returns true when it
+   * has reported the error itself (a machine-readable stream), so that the runner prints nothing.
+   */
+  close?(session: S, outcome: RunOutcome): void | boolean | Promise<void | boolean>
+}
+
+/** How a run ended: its exit status and, when it failed, the error and the text the runner prints for it. */
+export interface RunOutcome {
+  exitStatus: number
+  error?: unknown
+  /** The message (with the session's prefix and the hint) the runner prints for `error`. */
+  errorText?: string
 }
 
 /** A session that provides nothing: tools that only compute, read files or run one child. */

@@ -1,6 +1,6 @@
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
-import { DisnixError } from '@disnix-ts/libmain'
-import { errorText, stateClient, type StateContext } from './state-context.js'
+import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
+import { stateClient, type StateContext } from './state-context.js'
 
 export interface CleanTargetSnapshotsOptions extends StateContext {
   infrastructure: Infrastructure
@@ -16,6 +16,10 @@ export interface CleanTargetSnapshotsOptions extends StateContext {
  * them failed.
  */
 export async function cleanTargetSnapshots(options: CleanTargetSnapshotsOptions): Promise<void> {
+  await withPhase(options.progress, 'clean-snapshots', () => cleanAll(options))
+}
+
+async function cleanAll(options: CleanTargetSnapshotsOptions): Promise<void> {
   const { progress } = options
   const failures: string[] = []
   await Promise.all(
@@ -26,7 +30,7 @@ export async function cleanTargetSnapshots(options: CleanTargetSnapshotsOptions)
         progress({ kind: 'step', target: name, step: 'clean-snapshots', status: 'done' })
       } catch (error) {
         failures.push(name)
-        progress({ kind: 'step', target: name, step: 'clean-snapshots', status: 'failed', text: `Cannot clean the snapshots\n${errorText(error)}` })
+        progress({ kind: 'step', target: name, step: 'clean-snapshots', status: 'failed', text: 'Cannot clean the snapshots', error: progressError(error) })
       }
     }),
   )

@@ -1,5 +1,6 @@
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import type { Manifest, SnapshotMapping } from '@disnix-ts/libmanifest'
+import { withPhase } from '@disnix-ts/libmain'
 import type { StateContext } from './state-context.js'
 import { stateFailure } from './state-failure.js'
 import { resolveStateMappings } from './state-mappings.js'
@@ -19,6 +20,10 @@ export interface DeleteObsoleteStateOptions extends StateContext {
  * (deactivated), so state that is still in use is never deleted.
  */
 export async function deleteObsoleteState(options: DeleteObsoleteStateOptions): Promise<SnapshotMapping[]> {
+  return withPhase(options.progress, 'delete-state', () => deleteState(options))
+}
+
+async function deleteState(options: DeleteObsoleteStateOptions): Promise<SnapshotMapping[]> {
   options.progress({ kind: 'message', text: 'Deleting obsolete state of services...' })
   const items = resolveStateMappings(options.manifest.snapshotMappings, options.manifest, options.infrastructure ?? options.manifest.infrastructure, options)
   const failures = await runPerCore(items, (item) => runStateActivity(item, 'delete-state', options), options.signal)

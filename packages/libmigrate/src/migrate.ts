@@ -1,3 +1,4 @@
+import { withPhase } from '@disnix-ts/libmain'
 import type { StateOptions } from './state-context.js'
 import { deleteObsoleteState } from './delete-obsolete-state.js'
 import { restoreServices } from './restore-services.js'
@@ -22,6 +23,10 @@ export interface MigrateResult {
  * failure never deletes anything.
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  return withPhase(options.progress, 'migrate', () => migrateState(options))
+}
+
+async function migrateState(options: MigrateOptions): Promise<MigrateResult> {
   const snapshot = await snapshotServices(options)
   const restore = await restoreServices(options)
   let deletedState = false

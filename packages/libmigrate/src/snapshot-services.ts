@@ -1,4 +1,5 @@
-import type { SnapshotMapping } from '@disnix-ts/libmanifest'
+import { withPhase } from '@disnix-ts/libmain'
+import { snapshotMappingKey, type SnapshotMapping } from '@disnix-ts/libmanifest'
 import { type StateOptions } from './state-context.js'
 import { stateFailure } from './state-failure.js'
 import { resolveStateMappings, type StateMapping } from './state-mappings.js'
@@ -24,6 +25,10 @@ export interface StateResult {
  * Throws a DisnixError naming every mapping that failed.
  */
 export async function snapshotServices(options: StateOptions): Promise<StateResult> {
+  return withPhase(options.progress, 'snapshot', () => snapshotSelected(options))
+}
+
+async function snapshotSelected(options: StateOptions): Promise<StateResult> {
   const { progress } = options
   const selection = selectSnapshotMappings(options.manifest, options.oldManifest, options.noUpgrade ?? false)
   if (selection === undefined) {
@@ -33,6 +38,10 @@ export async function snapshotServices(options: StateOptions): Promise<StateResu
   const items = resolveStateMappings(selection.mappings, selection.services, options.manifest.infrastructure, options)
   const result: StateResult = { mappings: items.map((item) => item.mapping), transferred: [], bytes: 0 }
   if (items.length === 0) return result
+  const taken = new Set((options.snapshotted ?? []).map(snapshotMappingKey))
+  const snapshot = async (item: StateMapping) => {
+    if (!taken.has(snapshotMappingKey(item.mapping))) await runStateActivity(item, 'snapshot', options)
+  }
   const retrieve = async (item: StateMapping) => {
     const transfer = await retrieveSnapshots(item, options)
     result.transferred.push(...transfer.transferred)
@@ -44,7 +53,7 @@ export async function snapshotServices(options: StateOptions): Promise<StateResu
       items,
       options.maxConcurrentTransfers ?? 2,
       async (item) => {
-        await runStateActivity(item, 'snapshot', options)
+        await snapshot(item)
         await retrieve(item)
         await cleanMappingSnapshots(item, options.keep ?? 1, options)
       },
@@ -55,7 +64,7 @@ export async function snapshotServices(options: StateOptions): Promise<StateResu
   }
 
   if (!options.transferOnly) {
-    const failures = await runPerCore(items, (item) => runStateActivity(item, 'snapshot', options), options.signal)
+    const failures = await runPerCore(items, snapshot, options.signal)
     if (failures.length > 0) throw stateFailure('SNAPSHOT_FAILED', 'Snapshotting the state of services failed:', failures)
   }
   progress({ kind: 'message', text: 'Retrieving snapshots...' })

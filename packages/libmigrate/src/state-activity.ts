@@ -1,4 +1,5 @@
-import { errorText, type StateContext } from './state-context.js'
+import { progressError } from '@disnix-ts/libmain'
+import type { StateContext } from './state-context.js'
 import type { StateMapping } from './state-mappings.js'
 
 type Activity = 'snapshot' | 'restore' | 'delete-state'
@@ -9,16 +10,19 @@ const TEXT: Record<Activity, { start: string; failed: string }> = {
   'delete-state': { start: 'Deleting obsolete state of service', failed: 'Cannot delete obsolete state of service' },
 }
 
-/** Runs one Dysnomia state activity of a mapping on its target, reporting it as a step. */
-export async function runStateActivity(item: StateMapping, activity: Activity, context: StateContext): Promise<void> {
+/**
+ * Runs one Dysnomia state activity of a mapping on its target, reporting it as a step; `why` is added
+ * to the start line (why it runs now).
+ */
+export async function runStateActivity(item: StateMapping, activity: Activity, context: StateContext, why?: string): Promise<void> {
   const service = item.mapping.component
   const text = TEXT[activity]
-  context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'start', text: `${text.start}: ${service}` })
+  context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'start', text: `${text.start}: ${service}${why ? ` ${why}` : ''}` })
   try {
     await item.target.call({ op: activity, ...item.activity })
     context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'done' })
   } catch (error) {
-    context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'failed', text: `${text.failed}: ${service}\n${errorText(error)}` })
+    context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'failed', text: `${text.failed}: ${service}`, error: progressError(error) })
     throw error
   }
 }

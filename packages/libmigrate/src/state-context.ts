@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream'
 import { processInterfaces, targetClient, type ClientInterfaces, type TargetClient } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
 import type { ProgressSink } from '@disnix-ts/libmain'
-import type { Manifest } from '@disnix-ts/libmanifest'
+import type { Manifest, SnapshotMapping } from '@disnix-ts/libmanifest'
 
 /** What every state operation needs from its caller (the tool); a libdeploy DeployContext fits. */
 export interface StateContext {
@@ -19,6 +19,18 @@ export interface StateContext {
   /** Where the client interfaces' own stderr goes; when absent it is kept for error messages. */
   interfaceStderr?: Writable
   signal?: AbortSignal
+  /**
+   * The coordinator's snapshot store of the profile (a Dysnomia state dir, see libstatemgmt's
+   * profileSnapshotStore); absent: Dysnomia's own default of the environment.
+   */
+  snapshotStore?: string
+  /** The profile whose deployment this is, named in messages about its snapshot store. */
+  profile?: string
+}
+
+/** The environment of the coordinator's dysnomia-snapshots: the profile's store. */
+export function snapshotStoreEnv(context: StateContext): NodeJS.ProcessEnv | undefined {
+  return context.snapshotStore === undefined ? context.env : { ...context.env, DYSNOMIA_STATEDIR: context.snapshotStore }
 }
 
 /** The options shared by snapshot, restore and migrate (spec §6.3–6.5). */
@@ -39,6 +51,11 @@ export interface StateOptions extends StateContext {
   keep?: number
   /** Targets whose snapshots are transferred at once (-m, default 2). */
   maxConcurrentTransfers?: number
+  /**
+   * Snapshot mappings already snapshotted on their targets during this deployment (before their
+   * container's provider was deactivated): they are retrieved, not snapshotted again.
+   */
+  snapshotted?: readonly SnapshotMapping[]
 }
 
 /** A target reached through its own interface and key. */

@@ -1,5 +1,6 @@
 import { copySnapshotsFrom, copySnapshotsTo, type SnapshotTransferResult } from '@disnix-ts/libstatemgmt'
-import { errorText, type StateOptions } from './state-context.js'
+import { progressError } from '@disnix-ts/libmain'
+import { snapshotStoreEnv, type StateOptions } from './state-context.js'
 import type { StateMapping } from './state-mappings.js'
 
 /** Copies the snapshots of one mapping from its target into the coordinator's store, with progress. */
@@ -30,13 +31,13 @@ async function transfer(
       targetName: item.targetName,
       progress,
       tmpdir: options.tmpdir,
-      env: options.env,
+      env: snapshotStoreEnv(options),
       signal: options.signal,
     })
     progress({ kind: 'step', target: item.targetName, service, step, status: 'done' })
     return result
   } catch (error) {
-    progress({ kind: 'step', target: item.targetName, service, step, status: 'failed', text: `Cannot ${step} snapshots of component: ${service}\n${errorText(error)}` })
+    progress({ kind: 'step', target: item.targetName, service, step, status: 'failed', text: `Cannot ${step} snapshots of component: ${service}`, error: progressError(error) })
     throw error
   }
 }

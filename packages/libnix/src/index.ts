@@ -10,6 +10,7 @@ export {
   importPaths,
   realise,
   queryHash,
+  querySize,
   collectGarbage,
   runNixProcess,
   type NixProcessOptions,

@@ -82,6 +82,12 @@ export async function queryHash(path: string, options: NixProcessOptions = {}): 
   return (await runNixStore(['-q', '--hash', path], options)).trim()
 }
 
+/** The total NAR size of valid `paths` in bytes (`nix-store -q --size`); 0 for none. */
+export async function querySize(paths: readonly string[], options: NixProcessOptions = {}): Promise<number> {
+  if (paths.length === 0) return 0
+  return lines(await runNixStore(['-q', '--size', ...paths], options)).reduce((sum, line) => sum + Number(line.trim()), 0)
+}
+
 /** `nix-collect-garbage`, with `-d` also deleting the old generations of every profile. */
 export async function collectGarbage(deleteOld: boolean, options: NixProcessOptions = {}): Promise<void> {
   await runNixProcess('nix-collect-garbage', deleteOld ? ['-d'] : [], options)

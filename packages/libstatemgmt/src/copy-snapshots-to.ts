@@ -20,6 +20,7 @@ export async function copySnapshotsTo(to: TargetClient | InterfaceCall, options:
   const result: SnapshotTransferResult = { transferred: [], bytes: 0 }
   for (const snapshot of snapshots) {
     options.signal?.throwIfAborted()
+    result.latest = snapshot
     const missing = await target.call({ op: 'print-missing-snapshots', snapshots: [snapshot] })
     if (missing.length === 0) {
       // The target has it: registering it again makes it the latest generation in this order.
@@ -59,7 +60,8 @@ async function sendStaged(target: TargetClient, path: string, scope: { container
   }
 }
 
-async function linkTree(from: string, to: string): Promise<void> {
+/** Copies a directory tree as hard links (a copy where linking is not possible), keeping modes and symlinks. */
+export async function linkTree(from: string, to: string): Promise<void> {
   const info = await lstat(from)
   if (info.isDirectory()) {
     await mkdir(to, { mode: info.mode & 0o7777 })

@@ -9,3 +9,13 @@ export {
   type LocalSnapshotQuery,
 } from './coordinator-store.js'
 export { directorySize, withTmpdir, type SnapshotTransferOptions, type SnapshotTransferResult } from './snapshot-transfer.js'
+export {
+  profileSnapshotStore,
+  dysnomiaStateDir,
+  describeLocalSnapshot,
+  formatSnapshotOrigin,
+  copyBetweenStores,
+  type SnapshotStoreLocation,
+  type SnapshotOrigin,
+  type CopyBetweenStoresOptions,
+} from './profile-snapshot-store.js'

@@ -24,6 +24,8 @@ export interface SnapshotTransferResult {
   /** Relative snapshot ids (`<container>/<component>/<id>`) in the order they were processed. */
   transferred: string[]
   bytes: number
+  /** The snapshot that is the latest generation on the receiving side afterwards (sending only). */
+  latest?: string
 }
 
 /** The same target with another local directory for what the interface exports (its TMPDIR). */

@@ -1,5 +1,15 @@
 import { hostname, userInfo } from 'node:os'
-import { createProgressRenderer, plainProgress, type ProgressRenderer, type ProgressSink, type Session, type ToolIo } from '@disnix-ts/libmain'
+import {
+  createProgressReporter,
+  logFormatOption,
+  verboseOption,
+  type LogFormat,
+  type ProgressReporter,
+  type ProgressSink,
+  type RunOutcome,
+  type Session,
+  type ToolIo,
+} from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
 import { coordinatorInterfaces } from './client-interfaces.js'
 
@@ -11,16 +21,19 @@ export interface CoordinatorSession {
   user: string
   /** The local host name: the default target of mappings without one. */
   hostname: string
+  /** How progress is written (`--log-format`): what a tool passes on to the tools it runs. */
+  logFormat: LogFormat
 }
 
-/** The options a coordinator session reads. */
+/** The options a coordinator session reads; the session adds them to every tool that runs in it. */
 export interface CoordinatorOptions {
   /** Plain prefixed lines even on a terminal. */
   verbose?: boolean
+  logFormat?: LogFormat
 }
 
 interface OpenSession extends CoordinatorSession {
-  renderer: ProgressRenderer
+  reporter: ProgressReporter
   onSigint?: () => void
 }
 
@@ -28,15 +41,17 @@ const TMPDIR = { name: 'TMPDIR', meaning: 'Directory for temporary files (defaul
 
 /**
  * The session of every coordinator tool that reaches targets: progress on stderr (a live view on a
- * terminal, the original's prefixed lines otherwise or with --verbose), TMPDIR, and Ctrl-C handling:
+ * terminal, the original's prefixed lines otherwise or with --verbose, or the JSON event stream with
+ * --log-format json) ending with a summary of what changed per target, TMPDIR, and Ctrl-C handling:
  * the first interrupt lets running activities finish and then rolls back; a second one ends the process.
  */
 export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions> = {
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
+  options: [verboseOption(), logFormatOption()],
   environment: [TMPDIR],
   exitStatuses: [{ status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked', codes: ['INTERRUPTED'] }],
-  open: ({ opts, io }) => openCoordinatorSession(io, { plain: opts.verbose === true, interrupts: true }),
+  open: ({ opts, io, tool }) => openCoordinatorSession(io, tool, { format: opts.logFormat ?? 'human', plain: opts.verbose === true, interrupts: true }),
   close: closeCoordinatorSession,
 }
 
@@ -47,14 +62,12 @@ export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions>
 export const coordinatorShellSession: Session<CoordinatorSession> = {
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
-  open: ({ io }) => openCoordinatorSession(io, { plain: true, interrupts: false }),
+  open: ({ io, tool }) => openCoordinatorSession(io, tool, { format: 'human', plain: true, interrupts: false }),
   close: closeCoordinatorSession,
 }
 
-function openCoordinatorSession(io: ToolIo, options: { plain: boolean; interrupts: boolean }): OpenSession {
-  const stream = io.stderr as NodeJS.WriteStream
-  const renderer = createProgressRenderer({ stream, plain: options.plain })
-  const live = !options.plain && stream.isTTY === true
+function openCoordinatorSession(io: ToolIo, tool: string, options: { format: LogFormat; plain: boolean; interrupts: boolean }): OpenSession {
+  const reporter = createProgressReporter({ tool, stream: io.stderr as NodeJS.WriteStream, format: options.format, plain: options.plain })
   const controller = new AbortController()
   io.signal?.addEventListener('abort', () => controller.abort(), { once: true })
   let onSigint: (() => void) | undefined
@@ -63,37 +76,38 @@ function openCoordinatorSession(io: ToolIo, options: { plain: boolean; interrupt
     onSigint = () => {
       interrupts++
       if (interrupts > 1) process.exit(130)
-      renderer.sink({ kind: 'message', text: 'Interrupted: letting running activities finish, then rolling back (press Ctrl-C again to abort at once)' })
+      reporter.sink({ kind: 'message', text: 'Interrupted: letting running activities finish, then rolling back (press Ctrl-C again to abort at once)' })
       controller.abort()
     }
     process.on('SIGINT', onSigint)
   }
   return {
     context: {
-      progress: renderer.sink,
+      progress: reporter.sink,
       clientInterfaces: coordinatorInterfaces(io.env),
       tmpdir: tmpdirOf(io),
-      // On a live view the interfaces' own output would tear it apart; it is kept for error messages.
-      interfaceStderr: live ? undefined : io.stderr,
+      // A live view or a JSON stream would be torn apart by the interfaces' own output; it is kept for error messages.
+      interfaceStderr: reporter.exclusive ? undefined : io.stderr,
       signal: controller.signal,
     },
-    progress: renderer.sink,
+    progress: reporter.sink,
     user: userInfo().username,
     hostname: hostname(),
-    renderer,
+    logFormat: options.format,
+    reporter,
     onSigint,
   }
 }
 
-function closeCoordinatorSession(session: CoordinatorSession): void {
+function closeCoordinatorSession(session: CoordinatorSession, outcome: RunOutcome): boolean {
   const open = session as OpenSession
   if (open.onSigint) process.off('SIGINT', open.onSigint)
-  open.renderer.close()
+  return open.reporter.close(outcome)
 }
 
 /** What a coordinator tool that reaches no target works with. */
 export interface CoordinatorLocalSession {
-  /** The original's `[coordinator]: ` lines on stderr. */
+  /** The original's `[coordinator]: ` lines on stderr (or JSON events with --log-format json). */
   progress: ProgressSink
   /** Where temporary files go ($TMPDIR, else /tmp). */
   tmpdir: string
@@ -101,16 +115,35 @@ export interface CoordinatorLocalSession {
   user: string
   /** The local host name: the default target of mappings without one. */
   hostname: string
+  /** How progress is written (`--log-format`): what a tool passes on to the tools it runs. */
+  logFormat: LogFormat
+}
+
+/** The options the local session adds to every tool in it. */
+export interface CoordinatorLocalOptions {
+  logFormat?: LogFormat
+}
+
+interface OpenLocalSession extends CoordinatorLocalSession {
+  reporter: ProgressReporter
 }
 
 /**
  * The session of the coordinator tools that reach no target (evaluating models, reading manifests,
- * running other tools): their messages carry the coordinator's prefix, and Ctrl-C simply ends them.
+ * running other tools): their messages carry the coordinator's prefix (or are JSON events), and
+ * Ctrl-C simply ends them.
  */
 export const coordinatorLocalSession: Session<CoordinatorLocalSession> = {
   kind: 'plain',
   errorPrefix: '[coordinator]: ',
-  open: ({ io }) => ({ progress: plainProgress(io.stderr), tmpdir: tmpdirOf(io), user: userInfo().username, hostname: hostname() }),
+  options: [logFormatOption()],
+  open: ({ opts, io, tool }) => {
+    const format = (opts as CoordinatorLocalOptions).logFormat ?? 'human'
+    const reporter = createProgressReporter({ tool, stream: io.stderr, format, plain: true })
+    const session: OpenLocalSession = { progress: reporter.sink, tmpdir: tmpdirOf(io), user: userInfo().username, hostname: hostname(), logFormat: format, reporter }
+    return session
+  },
+  close: (session, outcome) => (session as OpenLocalSession).reporter.close(outcome),
 }
 
 function tmpdirOf(io: ToolIo): string {

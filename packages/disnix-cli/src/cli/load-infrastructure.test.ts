@@ -59,7 +59,8 @@ describe('normalizeInfraArgv', () => {
   ])('disnix-normalize-infra parses back what the coordinator asks for (%s)', async (_, options) => {
     const parsed = await parseToolArgv(disnixNormalizeInfra, normalizeInfraArgv('-odd/infrastructure.nix', options))
     expect(parsed).toEqual({
-      opts: { raw: true, targetProperty: options.targetProperty, interface: options.clientInterface, ...(options.showTrace ? { showTrace: true } : {}) },
+      // logFormat: the session's default (--log-format human).
+      opts: { raw: true, targetProperty: options.targetProperty, interface: options.clientInterface, logFormat: 'human', ...(options.showTrace ? { showTrace: true } : {}) },
       args: ['-odd/infrastructure.nix'],
     })
   })

@@ -1,4 +1,4 @@
-import { parseToolArgv, toolArgv, type ToolDefinition } from '@disnix-ts/libmain'
+import { parseToolArgv, toolArgv, toolOptions, type ToolDefinition } from '@disnix-ts/libmain'
 import { describe, expect, test } from 'vitest'
 import { disnixDelegate } from '../tools/disnix-delegate.js'
 import { disnixDeploy } from '../tools/disnix-deploy.js'
@@ -41,6 +41,7 @@ const everything: DisnixEnvOptions = {
   showTrace: true,
   dryRun: true,
   verbose: true,
+  logFormat: 'json',
   coordinatorProfilePath: '/var/coord',
   healthCheckTimeout: 12,
   healthChecks: false,
@@ -56,7 +57,7 @@ async function handedOver(tool: ToolDefinition, step: object, args: unknown[]): 
   const opts: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(step)) {
     if (value === undefined) continue
-    const option = tool.options.find((o) => o.attributeName() === key)!
+    const option = toolOptions(tool).find((o) => o.attributeName() === key)!
     opts[key] = option.isBoolean() && !option.negate ? seen[key] === true : seen[key]
   }
   return { opts, args: parsed.args }

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
-import { ChildProcessError, coordinatorLine, DisnixError, envFlag, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
+import { ChildProcessError, DisnixError, envFlag, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { coordinatorProfileDir } from '@disnix-ts/libmanifest'
 import { deleteAllGenerations, generationLinks, generationManifest, rollbackTarget, switchTarget } from '@disnix-ts/libdeploy'
 import { deleteGenerations, listGenerations } from '@disnix-ts/libnix'
@@ -10,6 +10,7 @@ import { disnixActivate, type DisnixActivateOptions } from '../tools/disnix-acti
 import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
 import { disnixDeploy, type DisnixDeployOptions } from '../tools/disnix-deploy.js'
 import { disnixManifest, type DisnixManifestOptions } from '../tools/disnix-manifest.js'
+import type { CoordinatorLocalSession } from './coordinator-session.js'
 import type { DisnixEnvOptions } from './env-options.js'
 
 /**
@@ -18,7 +19,7 @@ import type { DisnixEnvOptions } from './env-options.js'
  * `disnix-deploy`, each its own process, whose command lines come from their own definitions. Returns
  * the exit status: that of the step that failed.
  */
-export async function runEnv(opts: DisnixEnvOptions, io: ToolIo): Promise<number> {
+export async function runEnv(opts: DisnixEnvOptions, io: ToolIo, session: CoordinatorLocalSession): Promise<number> {
   const flags: StepFlags = { deployState: opts.deployState === true || envFlag(io.env, 'DISNIX_DEPLOY_STATE'), deleteState: opts.deleteState === true || envFlag(io.env, 'DISNIX_DELETE_STATE') }
   const dir = coordinatorProfileDir({ path: opts.coordinatorProfilePath, user: userInfo().username })
   const profilePath = resolve(dir, opts.profile)
@@ -58,7 +59,7 @@ export async function runEnv(opts: DisnixEnvOptions, io: ToolIo): Promise<number
     const delegated = await runSiblingTool(disnixDelegate, toolArgv(disnixDelegate, delegateStep(opts), []), false)
     if (delegated.exitCode !== 0) return delegated.exitCode
   }
-  io.stderr.write(`${coordinatorLine('Building manifest...')}\n`)
+  session.progress({ kind: 'message', text: 'Building manifest...' })
   const built = await runSiblingTool(disnixManifest, toolArgv(disnixManifest, manifestStep(opts, flags), []), true)
   if (built.exitCode !== 0) return built.exitCode
   const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
@@ -87,6 +88,7 @@ export function delegateStep(opts: DisnixEnvOptions): Partial<DisnixDelegateOpti
     extraParams: opts.extraParams,
     showTrace: opts.showTrace,
     verbose: opts.verbose,
+    logFormat: opts.logFormat,
   }
 }
 
@@ -100,6 +102,7 @@ export function manifestStep(opts: DisnixEnvOptions, flags: StepFlags): Partial<
     deployState: flags.deployState,
     showTrace: opts.showTrace,
     outLink: false,
+    logFormat: opts.logFormat,
   }
 }
 
@@ -134,6 +137,7 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
     verbose: opts.verbose,
     healthCheckTimeout: opts.healthCheckTimeout,
     healthChecks: opts.healthChecks,
+    logFormat: opts.logFormat,
     oldManifest,
   }
 }

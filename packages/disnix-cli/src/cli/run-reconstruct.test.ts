@@ -13,7 +13,8 @@ async function handedOver(tool: ToolDefinition, step: { opts: object; args: unkn
   const opts: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(step.opts)) {
     if (value === undefined) continue
-    const option = tool.options.find((o) => o.attributeName() === key)!
+    // The tool's own options and those of its session (--verbose, --log-format).
+    const option = [...tool.options, ...(tool.session.options ?? [])].find((o) => o.attributeName() === key)!
     opts[key] = option.isBoolean() && !option.negate ? seen[key] === true : seen[key]
   }
   return { opts, args: parsed.args }

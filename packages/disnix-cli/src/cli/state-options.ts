@@ -1,5 +1,6 @@
+import { userInfo } from 'node:os'
 import { Option } from 'commander'
-import { coordinatorProfilePathOption, keepOption, maxConcurrentTransfersOption, profileOption, type EnvironmentVariable } from '@disnix-ts/libmain'
+import { coordinatorProfilePathOption, keepOption, maxConcurrentTransfersOption, profileOption, type EnvironmentVariable, type ToolIo } from '@disnix-ts/libmain'
 import type { CoordinatorOptions } from './coordinator-session.js'
 
 /** The options disnix-snapshot, disnix-restore and disnix-migrate share (spec §6.2–6.5). */
@@ -34,13 +35,28 @@ export function stateOptions(): Option[] {
     new Option('--all', 'Transfer every snapshot generation instead of only the latest'),
     keepOption(),
     maxConcurrentTransfersOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ]
+}
+
+/**
+ * The coordinator's snapshot store of a profile: Dysnomia's state dir of this user (DYSNOMIA_STATEDIR)
+ * for `default`, its `profiles/<name>` for any other profile (docs/state.md).
+ */
+export async function snapshotStoreOf(profile: string, io: Pick<ToolIo, 'env'>): Promise<string> {
+  const { dysnomiaStateDir, profileSnapshotStore } = await import('@disnix-ts/libstatemgmt')
+  const user = userInfo()
+  return profileSnapshotStore({ profile, stateDir: dysnomiaStateDir(io.env, { uid: user.uid, home: user.homedir }) })
+}
+
+/** DYSNOMIA_STATEDIR as the coordinator tools read it. */
+export const SNAPSHOT_STORE_VARIABLE: EnvironmentVariable = {
+  name: 'DYSNOMIA_STATEDIR',
+  meaning: "Where the coordinator keeps snapshots (default: /var/state/dysnomia for root); profiles\nother than default keep theirs in its profiles/<profile>",
 }
 
 /** The environment variables the state tools read besides their options'. */
 export const STATE_ENVIRONMENT: readonly EnvironmentVariable[] = [
-  { name: 'DYSNOMIA_STATEDIR', meaning: "The coordinator's snapshot store (default: /var/state/dysnomia for root)" },
+  SNAPSHOT_STORE_VARIABLE,
   { name: 'SSH_OPTS, SSH_USER', meaning: 'Passed on to disnix-ssh-client' },
   { name: 'TMPDIR', meaning: 'Directory for temporary snapshot copies (default: /tmp)' },
 ]

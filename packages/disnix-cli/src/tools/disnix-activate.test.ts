@@ -11,7 +11,7 @@ op=$1
 for last; do :; done
 echo "$op $last" >> "$IFACE_LOG"
 case "$op $last" in
-  "--activate $FAIL_ACTIVATE"|"--deactivate $FAIL_DEACTIVATE") exit 1 ;;
+  "--activate $FAIL_ACTIVATE"|"--deactivate $FAIL_DEACTIVATE") echo "module: cannot $op" >&2; echo "module: giving up" >&2; exit 1 ;;
 esac
 `
 
@@ -48,7 +48,7 @@ ${services
 `
 }
 
-async function activate(options: { old?: readonly TestService[]; next: readonly TestService[]; failActivate?: string; failDeactivate?: string }) {
+async function activate(options: { old?: readonly TestService[]; next: readonly TestService[]; failActivate?: string; failDeactivate?: string; flags?: string[] }) {
   const dir = await testDir()
   const iface = join(dir, 'interface')
   await writeFile(iface, INTERFACE)
@@ -65,7 +65,7 @@ async function activate(options: { old?: readonly TestService[]; next: readonly 
   const log = join(dir, 'log')
   await writeFile(log, '')
   const env = { IFACE_LOG: log, FAIL_ACTIVATE: options.failActivate ? pkg(options.failActivate) : '', FAIL_DEACTIVATE: options.failDeactivate ? pkg(options.failDeactivate) : '' }
-  const result = await runBin('disnix-activate', ['--verbose', '--no-health-checks', ...args], { env })
+  const result = await runBin('disnix-activate', ['--no-health-checks', ...(options.flags ?? ['--verbose']), ...args], { env })
   const calls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.replace(/\/nix\/store\/0+-/, ''))
   return { ...result, calls, dir, next, old }
 }
@@ -102,5 +102,45 @@ describe('disnix-activate exit statuses (the TransitionStatus of the original)',
       `[coordinator]: Please inspect the targets, then try: disnix-activate --no-rollback -p default --coordinator-profile-path ${r.dir} -o ${r.next} ${r.old}\n`,
     )
     expect(r.exitCode).toBe(3)
+  })
+})
+
+describe('disnix-activate output', () => {
+  test('--dry-run prints the plan on stdout, in order, and touches nothing', async () => {
+    const r = await activate({ next: [['db'], ['web', ['db']]], flags: ['--dry-run'] })
+    expect(r.calls).toEqual([])
+    expect(r.exitCode).toBe(0)
+    const lines = r.stdout.split('\n').filter((l) => l !== '')
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toContain(`[target: box]: Dry-run activating service with key: ${key('db')} and package: ${pkg('db')} with module: echo`)
+    expect(lines[1]).toContain(`[target: box]: Dry-run activating service with key: ${key('web')} and package: ${pkg('web')} with module: echo`)
+    expect(r.stderr).not.toContain('Dry-run')
+  })
+
+  test('a failure names the service, keeps the target prefix on the module output, and the run ends with a summary', async () => {
+    const r = await activate({ next: [['db'], ['web', ['db']]], failActivate: 'web' })
+    expect(r.stderr).toContain('[target: box]: Activation failed of service: web\n[target: box]: ')
+    expect(r.stderr).toContain('[target: box]: module: cannot --activate\n[target: box]: module: giving up\n')
+    expect(r.stderr).toMatch(/\[coordinator\]: Failed after \d+\.\d s:\n\[coordinator\]: {3}box: activated db; rolled back: deactivated db; failed: activate web\n$/)
+  })
+
+  test('--log-format json: one event per line; the events add up to what happened', async () => {
+    const r = await activate({ next: [['db'], ['web', ['db']]], failActivate: 'web', flags: ['--log-format', 'json'] })
+    expect(r.exitCode).toBe(1)
+    const events = r.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(events[0]).toMatchObject({ v: 1, tool: 'disnix-activate', event: 'run-start' })
+    const ends = events.filter((e) => e.event === 'step-end')
+    expect(ends.map((e) => [e.operation, e.service, e.status, e.rollback ?? false])).toEqual([
+      ['activate', 'db', 'done', false],
+      ['activate', 'web', 'failed', false],
+      ['deactivate', 'db', 'done', true],
+    ])
+    expect(ends[1]).toMatchObject({ target: 'box', key: key('web'), container: 'echo', error: { reason: expect.stringContaining('module: giving up') } })
+    expect(events.at(-1)).toMatchObject({
+      event: 'run-end',
+      status: 'failed',
+      exitStatus: 1,
+      targets: { box: { done: { activate: ['db'] }, rolledBack: { deactivate: ['db'] }, failed: ['activate web'] } },
+    })
   })
 })

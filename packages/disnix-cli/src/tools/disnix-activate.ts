@@ -1,5 +1,5 @@
 import { Argument, Option } from 'commander'
-import { coordinatorProfilePathOption, defineTool, profileOption } from '@disnix-ts/libmain'
+import { coordinatorProfilePathOption, defineTool, plainLine, profileOption, type ProgressSink } from '@disnix-ts/libmain'
 import type { TransitionStatus } from '@disnix-ts/libdeploy'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
 import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
@@ -36,7 +36,6 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     new Option('--dry-run', 'Print the (de)activations in the order they would run, without touching any target'),
     new Option('--repair', 'Check every service of MANIFEST (the deployed configuration) and re-activate, dependencies first, exactly those whose check fails; no profile changes').conflicts(['dryRun']),
     ...healthCheckOptions(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   exitStatuses: [
     { status: EXIT_STATUS.success, meaning: 'the new configuration is active' },
@@ -44,7 +43,7 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     { status: EXIT_STATUS['obsolete-mappings-rollback-failed'], meaning: 'the transition failed and restoring the obsolete services failed' },
     { status: EXIT_STATUS['new-mappings-rollback-failed'], meaning: 'the transition failed and deactivating the new services failed' },
   ],
-  async run({ opts, args: [manifestPath], session }) {
+  async run({ opts, args: [manifestPath], session, io }) {
     const [{ readManifest }, deployLib, { loadPreviousManifest }] = await Promise.all([
       import('@disnix-ts/libmanifest'),
       import('@disnix-ts/libdeploy'),
@@ -65,7 +64,15 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     const previous = opts.upgrade
       ? await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
       : (session.progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' }), {})
-    const status = await deployLib.activateSystem({ ...session.context, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun, healthChecks })
+    // A dry run's plan is its result: on stdout, as the original prints it; it changes nothing to sum up.
+    const progress: ProgressSink = opts.dryRun
+      ? (event) => {
+          if (event.kind === 'message') return session.progress(event)
+          const line = event.kind === 'step' ? plainLine(event) : undefined
+          if (line !== undefined) io.stdout.write(`${line}\n`)
+        }
+      : session.progress
+    const status = await deployLib.activateSystem({ ...session.context, progress, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun, healthChecks })
     if (status === 'success') {
       session.progress({ kind: 'message', text: 'The new configuration has been successfully activated!' })
       return EXIT_STATUS.success

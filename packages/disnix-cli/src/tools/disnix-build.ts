@@ -11,7 +11,7 @@ export const disnixBuild = defineTool<DisnixBuildOptions, CoordinatorSession, [d
   summary: 'Build the store derivations of a distributed derivation on their targets and copy the results back',
   session: coordinatorSession,
   arguments: [new Argument('<distributed-derivation>', 'Distributed derivation file (distributedderivation.xml, as disnix-instantiate writes it)')],
-  options: [maxConcurrentTransfersOption(), new Option('--verbose', 'Plain progress lines even on a terminal')],
+  options: [maxConcurrentTransfersOption()],
   sections: {
     Description: [
       "Copies each store derivation's closure to the target it is mapped to, realises all of them there at",

@@ -19,7 +19,6 @@ export const disnixCaptureManifest = defineTool<DisnixCaptureManifestOptions, Co
     interfaceOption(),
     targetPropertyOption(),
     infrastructureXmlOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [

@@ -21,7 +21,6 @@ export const disnixCleanSnapshots = defineTool<DisnixCleanSnapshotsOptions, Coor
     interfaceOption(),
     targetPropertyOption(),
     infrastructureXmlOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [

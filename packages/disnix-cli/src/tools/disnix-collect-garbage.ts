@@ -17,7 +17,6 @@ export const disnixCollectGarbage = defineTool<DisnixCollectGarbageOptions, Coor
     interfaceOption(),
     targetPropertyOption(),
     infrastructureXmlOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [

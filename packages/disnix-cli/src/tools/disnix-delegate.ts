@@ -22,7 +22,6 @@ export const disnixDelegate = defineTool<DisnixDelegateOptions, CoordinatorSessi
     interfaceOption(),
     maxConcurrentTransfersOption(),
     showTraceOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     'Model combinations': [...MODEL_COMBINATIONS_HELP, '-B BUILD                                                      low-level build model'],

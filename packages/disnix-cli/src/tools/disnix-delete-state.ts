@@ -19,7 +19,6 @@ export const disnixDeleteState = defineTool<DisnixDeleteStateOptions, Coordinato
     new Option('-C, --component <name>', 'Only this component (service package name)'),
     profileOption(),
     coordinatorProfilePathOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [

@@ -46,7 +46,6 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     new Option('--no-target-profiles', 'Do not set the profiles on the targets'),
     new Option('--dry-run', 'Print what would be transferred, deactivated and activated per target, and change nothing'),
     ...healthCheckOptions(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
   exitStatuses: [
@@ -76,8 +75,10 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       return
     }
     try {
+      const { snapshotStoreOf } = await import('../cli/state-options.js')
       await deployLib.deploy({
         ...session.context,
+        snapshotStore: await snapshotStoreOf(opts.profile, io),
         manifest,
         manifestPath,
         oldManifest: previous.manifest,

@@ -42,10 +42,17 @@ describe('disnix-diagnose', () => {
     expect(filtered.stderr).toBe('This service has been mapped to:\n\ncontainer: echo, target: test2\n')
   })
 
+  test('a misspelled service is an error with a suggestion, also with --show-mappings', async () => {
+    const r = await runBin('disnix-diagnose', ['-S', 'testServce3', '--show-mappings', manifest])
+    expect(r).toMatchObject({ exitCode: 1, stdout: '' })
+    expect(r.stderr).toContain('[coordinator]: The deployment has no service named: testServce3 (did you mean: testService3?)\n')
+    expect(r.stderr).not.toContain('This service has been mapped to')
+  })
+
   test('an unknown service, or a filter that matches nothing, fails', async () => {
     const unknown = await runBin('disnix-diagnose', ['-S', 'nosuchservice', manifest])
     expect(unknown.exitCode).toBe(1)
-    expect(unknown.stderr).toContain('[coordinator]: No mapping found for service: nosuchservice')
+    expect(unknown.stderr).toContain('[coordinator]: The deployment has no service named: nosuchservice\nhint: its services are: testService1, testService2, testService3')
     const wrongTarget = await runBin('disnix-diagnose', ['-S', 'testService1', '-t', 'test2', manifest])
     expect(wrongTarget.exitCode).toBe(1)
     expect(wrongTarget.stderr).toContain('No mapping found for service: testService1 (target: test2)')

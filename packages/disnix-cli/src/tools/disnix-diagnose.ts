@@ -41,13 +41,14 @@ export const disnixDiagnose = defineTool<DisnixDiagnoseOptions, CoordinatorSessi
     { status: 'child', meaning: 'otherwise the exit status of the shell (the first failing --command)' },
   ],
   async run({ opts, args: [manifestPath], session, io }) {
-    const [{ diagnose, diagnoseCandidates, formatMappings }, { manifestArgumentOrLast }] = await Promise.all([
+    const [{ checkServiceName, diagnose, diagnoseCandidates, formatMappings }, { manifestArgumentOrLast }] = await Promise.all([
       import('@disnix-ts/libdeploy'),
       import('../cli/manifests.js'),
     ])
     const { manifest } = await manifestArgumentOrLast(manifestPath, { ...opts, user: session.user }, session.hostname)
     const filter = { serviceName: opts.service, container: opts.container, target: opts.target }
     if (opts.showMappings) {
+      checkServiceName(manifest, opts.service)
       const candidates = diagnoseCandidates(manifest, filter)
       io.stderr.write(`This service has been mapped to:\n\n${candidates.length > 0 ? `${formatMappings(candidates)}\n` : ''}`)
       return

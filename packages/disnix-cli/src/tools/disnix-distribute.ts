@@ -11,7 +11,7 @@ export const disnixDistribute = defineTool<DisnixDistributeOptions, CoordinatorS
   summary: "Copy the closure of every target's profile to that target, sending only missing paths",
   session: coordinatorSession,
   arguments: [new Argument('<manifest>', 'Manifest file of the deployment')],
-  options: [maxConcurrentTransfersOption(), new Option('--verbose', 'Plain progress lines even on a terminal')],
+  options: [maxConcurrentTransfersOption()],
   environment: [{ name: 'TMPDIR', meaning: 'Directory for the temporary closure files (default: /tmp)' }],
   exitStatuses: [
     { status: 0, meaning: 'every target has its closure' },

@@ -9,6 +9,7 @@ import {
   profileOption,
   showTraceOption,
   targetPropertyOption,
+  verboseOption,
 } from '@disnix-ts/libmain'
 import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import type { DisnixEnvOptions } from '../cli/env-options.js'
@@ -20,6 +21,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
   summary: 'Deploy a service-oriented system: build it from the models, distribute, activate, and keep generations',
   // The steps run as their own processes (disnix-manifest, disnix-deploy), which handle Ctrl-C.
   session: coordinatorLocalSession,
+  helpWithoutArguments: true,
   options: [
     ...modelOptions(['models', 'packages', 'architecture', 'deployment', 'undeploy']),
     new Option('--rollback', 'Deploy the previous generation of the coordinator profile again'),
@@ -46,7 +48,7 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     showTraceOption(),
     ...healthCheckOptions(),
     new Option('--dry-run', 'Build the manifest, then print per target what would be transferred, deactivated and activated; change nothing'),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
+    verboseOption(),
   ],
   sections: { 'Model combinations': MODEL_COMBINATIONS_HELP },
   environment: [
@@ -62,8 +64,8 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
     { status: 2, meaning: 'the state migration failed after the new configuration was activated' },
     { status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked' },
   ],
-  async run({ opts, io }) {
+  async run({ opts, io, session }) {
     const { runEnv } = await import('../cli/run-env.js')
-    return runEnv(opts, io)
+    return runEnv(opts, io, session)
   },
 })

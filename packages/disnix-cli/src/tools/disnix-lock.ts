@@ -17,7 +17,6 @@ export const disnixLock = defineTool<DisnixLockOptions, CoordinatorSession, [man
     new Option('-u, --unlock', 'Release the locks instead of acquiring them'),
     profileOption(),
     coordinatorProfilePathOption(),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: {
     Description: [
@@ -28,7 +27,7 @@ export const disnixLock = defineTool<DisnixLockOptions, CoordinatorSession, [man
   },
   exitStatuses: [
     { status: 0, meaning: 'all targets are locked (unlocked)' },
-    { status: 1, meaning: 'locking (unlocking) failed; with --lock no target is left locked' },
+    { status: 1, meaning: 'locking (unlocking) failed; a failed locking leaves no target locked' },
     { status: 130, meaning: 'interrupted (Ctrl-C) while locking; no target is left locked', codes: ['INTERRUPTED'] },
   ],
   async run({ opts, args: [manifestPath], session }) {

@@ -1,10 +1,10 @@
 import { Option } from 'commander'
 import { defineTool, envFlag, interfaceOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
-import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
+import { coordinatorLocalSession, type CoordinatorLocalOptions, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import { MODEL_COMBINATIONS_HELP, modelOptions } from '../models/model-options.js'
 import type { ModelOptions } from '../models/select-models.js'
 
-export interface DisnixManifestOptions extends ModelOptions {
+export interface DisnixManifestOptions extends ModelOptions, CoordinatorLocalOptions {
   extraParams?: string
   targetProperty: string
   interface: string

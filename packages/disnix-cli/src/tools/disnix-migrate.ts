@@ -1,7 +1,7 @@
 import { Argument, Option } from 'commander'
 import { defineTool, envFlag } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorSession } from '../cli/coordinator-session.js'
-import { STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
+import { snapshotStoreOf, STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
 
 export interface DisnixMigrateOptions extends StateCliOptions {
   deleteState?: boolean
@@ -37,6 +37,7 @@ export const disnixMigrate = defineTool<DisnixMigrateOptions, CoordinatorSession
     await migrate({
       ...session.context,
       ...opts,
+      snapshotStore: await snapshotStoreOf(opts.profile, io),
       manifest: loaded.manifest,
       oldManifest: loaded.oldManifest,
       noUpgrade: !opts.upgrade,

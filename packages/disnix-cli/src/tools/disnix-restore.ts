@@ -1,7 +1,7 @@
 import { Argument } from 'commander'
 import { defineTool } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorSession } from '../cli/coordinator-session.js'
-import { STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
+import { snapshotStoreOf, STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
 
 export const disnixRestore = defineTool<StateCliOptions, CoordinatorSession, [manifest?: string]>({
   name: 'disnix-restore',
@@ -23,12 +23,13 @@ export const disnixRestore = defineTool<StateCliOptions, CoordinatorSession, [ma
     { status: 0, meaning: 'the state is restored' },
     { status: 1, meaning: 'a transfer or restore failed, or a snapshot is corrupt (see the messages)' },
   ],
-  async run({ opts, args: [manifestArg], session }) {
+  async run({ opts, args: [manifestArg], session, io }) {
     const [{ restoreServices }, { loadStateManifests }] = await Promise.all([import('@disnix-ts/libmigrate'), import('../cli/state-manifests.js')])
     const loaded = await loadStateManifests(manifestArg, { ...opts, user: session.user, hostname: session.hostname, progress: session.progress })
     await restoreServices({
       ...session.context,
       ...opts,
+      snapshotStore: await snapshotStoreOf(opts.profile, io),
       manifest: loaded.manifest,
       oldManifest: loaded.oldManifest,
       noUpgrade: !opts.upgrade,

@@ -20,7 +20,6 @@ export const disnixSet = defineTool<DisnixSetOptions, CoordinatorSession, [manif
     coordinatorProfilePathOption(),
     new Option('--no-coordinator-profile', 'Do not set the coordinator profile'),
     new Option('--no-target-profiles', 'Do not set the profiles on the targets'),
-    new Option('--verbose', 'Plain progress lines even on a terminal'),
   ],
   sections: { Description: ['An unchanged configuration adds no generation, neither on the targets nor on the coordinator.'] },
   exitStatuses: [

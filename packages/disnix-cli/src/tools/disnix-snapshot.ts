@@ -1,7 +1,7 @@
 import { Argument } from 'commander'
 import { defineTool } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorSession } from '../cli/coordinator-session.js'
-import { STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
+import { snapshotStoreOf, STATE_ENVIRONMENT, stateOptions, type StateCliOptions } from '../cli/state-options.js'
 
 export const disnixSnapshot = defineTool<StateCliOptions, CoordinatorSession, [manifest?: string]>({
   name: 'disnix-snapshot',
@@ -23,12 +23,13 @@ export const disnixSnapshot = defineTool<StateCliOptions, CoordinatorSession, [m
     { status: 0, meaning: 'the state is snapshotted and stored on the coordinator' },
     { status: 1, meaning: 'a snapshot or transfer failed (see the messages)' },
   ],
-  async run({ opts, args: [manifestArg], session }) {
+  async run({ opts, args: [manifestArg], session, io }) {
     const [{ snapshotServices }, { loadStateManifests }] = await Promise.all([import('@disnix-ts/libmigrate'), import('../cli/state-manifests.js')])
     const loaded = await loadStateManifests(manifestArg, { ...opts, user: session.user, hostname: session.hostname, progress: session.progress })
     await snapshotServices({
       ...session.context,
       ...opts,
+      snapshotStore: await snapshotStoreOf(opts.profile, io),
       manifest: loaded.manifest,
       oldManifest: loaded.oldManifest,
       // Spec §6.3: without a manifest argument all state of the last deployment is snapshotted.

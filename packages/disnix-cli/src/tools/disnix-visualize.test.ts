@@ -48,7 +48,13 @@ describe('disnix-visualize', () => {
   test('falls back to the coordinator profile, and says so when there is none', async () => {
     const dir = await testDir()
     const none = await runBin('disnix-visualize', ['--coordinator-profile-path', dir])
-    expect(none).toEqual({ stdout: '', stderr: '[coordinator]: No previous manifest file exists, so no visualization will be provided!\n', exitCode: 0 })
+    expect(none).toEqual({
+      stdout: '',
+      stderr: '[coordinator]: No previous manifest file exists, so no visualization will be provided!\nhint: give a manifest file, or deploy first (disnix-env)\n',
+      exitCode: 1,
+    })
+    const png = await runBin('disnix-visualize', ['-f', 'png', '--coordinator-profile-path', dir])
+    expect(png).toMatchObject({ stdout: '', exitCode: 1 })
     await mkdir(join(dir, 'profiles'))
     await symlink(manifest, join(dir, 'profiles', 'myprofile'))
     const found = await runBin('disnix-visualize', ['-p', 'myprofile', '--coordinator-profile-path', join(dir, 'profiles')])

@@ -1,5 +1,5 @@
 import { Argument, Option } from 'commander'
-import { coordinatorProfilePathOption, defineTool, profileOption } from '@disnix-ts/libmain'
+import { coordinatorProfilePathOption, defineTool, DisnixError, profileOption } from '@disnix-ts/libmain'
 import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
 export interface DisnixVisualizeOptions {
@@ -29,15 +29,17 @@ export const disnixVisualize = defineTool<DisnixVisualizeOptions, CoordinatorLoc
   },
   environment: [{ name: 'PATH', meaning: "svg and png need Graphviz's dot on it" }],
   exitStatuses: [
-    { status: 0, meaning: 'the graph was written on stdout (or there is no deployment to show)' },
-    { status: 1, meaning: 'the manifest is invalid, or Graphviz is missing or failed' },
+    { status: 0, meaning: 'the graph was written on stdout' },
+    { status: 1, meaning: 'no manifest and no deployment to show, the manifest is invalid, or Graphviz is missing or failed' },
   ],
   async run({ opts, args: [manifest], session, io }) {
     const { manifestToDot, previousManifestPath, readManifest } = await import('@disnix-ts/libmanifest')
     const path = await previousManifestPath({ oldManifest: manifest, profile: opts.profile, path: opts.coordinatorProfilePath })
+    // As the original, which exits 1 here: `disnix-visualize -f png > x.png` must not look like it worked.
     if (path === undefined) {
-      session.progress({ kind: 'message', text: 'No previous manifest file exists, so no visualization will be provided!' })
-      return
+      throw new DisnixError('NO_MANIFEST', 'No previous manifest file exists, so no visualization will be provided!', {
+        hint: 'give a manifest file, or deploy first (disnix-env)',
+      })
     }
     const dot = manifestToDot(await readManifest(path), { noContainers: !opts.containers })
     const { renderDot } = await import('../render-dot.js')

@@ -157,4 +157,15 @@ describe('modules/lib/util', () => {
     expect(secondTime.stderr).toContain('Commmand failed, trying again in a second...\n')
     expect(secondTime.stderr).toContain('Still does not work after 3 attempts!')
   })
+
+  test('waitUntilReady runs a command until it succeeds, within a timeout, and says what it waits for', async () => {
+    const dir = await testDir()
+    const marker = join(dir, 'marker')
+    // Fails the first time (creating the marker), succeeds the second time.
+    const ready = await withUtil('waitUntilReady 5 "the server" sh -c \'test -e "$0" || { touch "$0"; exit 1; }\' "$1" && echo ready', [marker])
+    expect(ready).toMatchObject({ exitCode: 0, stdout: 'ready', stderr: 'Waiting for the server...' })
+    const never = await withUtil('waitUntilReady 2 "the server" sh -c "echo starting up; exit 1" || echo gave up')
+    expect(never.stdout).toBe('gave up')
+    expect(never.stderr).toBe('Waiting for the server...\nthe server: not ready within 2 seconds: starting up')
+  })
 })

@@ -4,6 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
+import { bundledModulesDir } from '@disnix-ts/libmain'
 import { runBin } from '@disnix-ts/test-utils'
 import {
   argvLeaks,
@@ -199,12 +200,54 @@ describe('mysql-database module', () => {
     // A socket file without a server behind it: the client's own error comes through.
     const deadSocket = join(work, 'dead.sock')
     await execa('python3', ['-c', 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])', deadSocket])
-    const down = await runModule(MODULE, 'snapshot', component, { ...props, mysqlSocket: deadSocket })
+    const down = await runModule(MODULE, 'snapshot', component, { ...props, mysqlSocket: deadSocket, timeout: '2' })
     expect(down.exitCode).not.toBe(0)
     expect(down.stderr).toMatch(/Can't connect to local server through socket/)
-    expect(down.stderr).toMatch(/^mysql-database: cannot dump database: baddb/m)
+    expect(down.stderr).toMatch(new RegExp(`^mysql-database: the MySQL server on ${deadSocket} does not answer$`, 'm'))
     expect(existsSync(join(stateDir, 'activated', MODULE, 'baddb'))).toBe(false)
     expect(existsSync(join(stateDir, 'snapshots', MODULE, 'baddb'))).toBe(false)
+  })
+
+  test('activate waits until the server answers a ping, not just until its socket exists, within the timeout property', async () => {
+    // A server that listens but does not answer, as during start-up or crash recovery: stopped
+    // (SIGSTOP); the kernel still queues connections on its socket.
+    const own = await startMariadb(SECRET)
+    const pid = Number((await readFile(join(own.dir, 'run', 'mysqld.pid'), 'utf8')).trim())
+    process.kill(pid, 'SIGSTOP')
+    onTestFinished(async () => {
+      process.kill(pid, 'SIGCONT')
+      await own.stop()
+    })
+    const env = { ...props, mysqlSocket: own.socket }
+    const component = await makeComponent(work, 'readydb', { 'mysql-databases/readydb.sql': schema })
+
+    const gaveUp = await runModule(MODULE, 'activate', component, { ...env, timeout: '2' })
+    expect(gaveUp.exitCode).toBe(1)
+    expect(gaveUp.stderr).toContain(`Waiting for the MySQL server on ${own.socket}...`)
+    expect(gaveUp.stderr).toMatch(new RegExp(`^mysql-database: the MySQL server on ${own.socket} does not answer$`, 'm'))
+    expect(gaveUp.stderr).not.toContain(SECRET)
+
+    // Within a longer timeout the server comes back (SIGCONT once the module says it waits) and
+    // activate goes on to create the database.
+    const activation = execa(join(bundledModulesDir(), MODULE), ['activate', component], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, timeout: '120' },
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+    })
+    let said = ''
+    await new Promise<void>((resolve) => {
+      activation.stderr.on('data', (chunk: Buffer) => {
+        said += chunk.toString()
+        if (said.includes('Waiting for the MySQL server')) resolve()
+      })
+      void activation.then(() => resolve())
+    })
+    process.kill(pid, 'SIGCONT')
+    const result = await activation
+    expect(said).toContain('Waiting for the MySQL server')
+    expect(result.exitCode, String(result.stderr)).toBe(0)
+    expect(await own.query('SELECT COUNT(*) FROM test', 'readydb')).toBe('1')
   })
 
   test('a broken initial schema leaves no database and no marker behind', async () => {

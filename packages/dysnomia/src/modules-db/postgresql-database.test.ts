@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
+import { bundledModulesDir } from '@disnix-ts/libmain'
 import { runBin } from '@disnix-ts/test-utils'
 import {
   argvLeaks,
@@ -237,16 +238,58 @@ describe('postgresql-database module', () => {
 
     const emptyDir = join(work, 'no-server')
     await mkdir(emptyDir, { recursive: true })
-    const down = await runModule(MODULE, 'activate', component, { ...props, postgresqlRuntimeDir: emptyDir, postgresqlPort: '' })
+    const down = await runModule(MODULE, 'activate', component, { ...props, postgresqlRuntimeDir: emptyDir, postgresqlPort: '', timeout: '1' })
     expect(down.exitCode).not.toBe(0)
-    expect(down.stderr).toMatch(/connection to server on socket ".*no-server\/\.s\.PGSQL\.5432" failed/)
-    expect(down.stderr).toMatch(/^postgresql-database: cannot query the databases/m)
+    expect(down.stderr).toContain(`the PostgreSQL server on ${emptyDir}: not ready within 1 seconds: ${emptyDir}:5432 - no response`)
+    expect(down.stderr).toMatch(/^postgresql-database: the PostgreSQL server on .*no-server does not accept connections$/m)
     expect(existsSync(join(stateDir, 'activated', MODULE, 'baddb'))).toBe(false)
 
-    const snapshotDown = await runModule(MODULE, 'snapshot', component, { ...props, postgresqlRuntimeDir: emptyDir, postgresqlPort: '' })
+    const snapshotDown = await runModule(MODULE, 'snapshot', component, { ...props, postgresqlRuntimeDir: emptyDir, postgresqlPort: '', timeout: '1' })
     expect(snapshotDown.exitCode).not.toBe(0)
-    expect(snapshotDown.stderr).toMatch(/^postgresql-database: cannot dump database: baddb/m)
+    expect(snapshotDown.stderr).toMatch(/^postgresql-database: the PostgreSQL server on .*no-server does not accept connections$/m)
     expect(existsSync(join(stateDir, 'snapshots', MODULE, 'baddb'))).toBe(false)
+  })
+
+  test('activate waits until the server accepts connections, not just until its socket exists, within the timeout property', async () => {
+    // A server that listens but does not answer, as during start-up or crash recovery: its
+    // postmaster stopped (SIGSTOP). The kernel still queues connections on its socket.
+    const own = await startPostgres()
+    const pid = Number((await readFile(join(own.dir, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0])
+    process.kill(pid, 'SIGSTOP')
+    onTestFinished(async () => {
+      process.kill(pid, 'SIGCONT')
+      await own.stop()
+    })
+    const env = { ...props, postgresqlRuntimeDir: own.socketDir, postgresqlPort: String(own.port) }
+    const component = await makeComponent(work, 'readydb', { 'postgresql-databases/readydb.sql': schema })
+
+    const gaveUp = await runModule(MODULE, 'activate', component, { ...env, timeout: '2' })
+    expect(gaveUp.exitCode).toBe(1)
+    expect(gaveUp.stderr).toContain(`Waiting for the PostgreSQL server on ${own.socketDir} port ${own.port}...`)
+    expect(gaveUp.stderr).toContain(`${own.socketDir}:${own.port} - no response`)
+    expect(gaveUp.stderr).toMatch(/^postgresql-database: the PostgreSQL server on .* does not accept connections$/m)
+
+    // Within a longer timeout the server comes back (SIGCONT once the module says it waits) and
+    // activate goes on to create the database.
+    const activation = execa(join(bundledModulesDir(), MODULE), ['activate', component], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, timeout: '120' },
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+    })
+    let said = ''
+    await new Promise<void>((resolve) => {
+      activation.stderr.on('data', (chunk: Buffer) => {
+        said += chunk.toString()
+        if (said.includes('Waiting for the PostgreSQL server')) resolve()
+      })
+      void activation.then(() => resolve())
+    })
+    process.kill(pid, 'SIGCONT')
+    const result = await activation
+    expect(said).toContain('Waiting for the PostgreSQL server')
+    expect(result.exitCode, String(result.stderr)).toBe(0)
+    expect(await own.psql('SELECT count(*) FROM test', 'readydb')).toBe('1')
   })
 
   test('a broken initial schema leaves no database and no marker behind', async () => {

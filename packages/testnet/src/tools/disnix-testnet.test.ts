@@ -25,6 +25,9 @@ describe('disnix-testnet without a network', () => {
       'disnix-testnet: invalid target name "test_1": a target name must be a host name (letters, digits and -, at most 63)\n',
     ],
     [['status', '--dir', '/nonexistent-testnet'], 'disnix-testnet: no test network in /nonexistent-testnet\nhint: disnix-testnet up\n'],
+    // a subcommand's options before its name work as after it, and a misspelled one gets a suggestion
+    [['--dir', '/nonexistent-testnet', 'status'], 'disnix-testnet: no test network in /nonexistent-testnet\nhint: disnix-testnet up\n'],
+    [['--dri', '/nonexistent-testnet', 'status'], "error: unknown option '--dri'\n(Did you mean --dir?)\n"],
     [
       ['ssh-config', '--dir', '/nonexistent-testnet'],
       'disnix-testnet: no test network in /nonexistent-testnet: /nonexistent-testnet/ssh/config does not exist\nhint: disnix-testnet up\n',

@@ -95,6 +95,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
         keep: opts.keep,
         noCoordinatorProfile: !opts.coordinatorProfile,
         noTargetProfiles: !opts.targetProfiles,
+        readPreviousManifest: opts.oldManifest ? undefined : () => loadPreviousManifest({ ...opts, user: session.user }, session.hostname, () => {}),
       })
     } catch (error) {
       session.progress({ kind: 'message', text: 'The deployment failed! Please inspect the output to diagnose any problems!' })

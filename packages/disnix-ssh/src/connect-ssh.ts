@@ -13,6 +13,7 @@ import {
   sshKeyType,
   type KnownHostEntry,
 } from './known-hosts.js'
+import { watchConnectionLoss } from './connection-loss.js'
 import type { ConnectionParams } from './resolve-connection.js'
 import { targetError, targetPrefix } from './target-error.js'
 
@@ -85,6 +86,7 @@ export async function connectSsh(params: ConnectionParams, options: ConnectSshOp
     client.once('ready', () => {
       settled = true
       client.setNoDelay(true)
+      watchConnectionLoss(client, params)
       resolve(client)
     })
     // ssh2 can report several errors for one failed connection (a time-out, then "Connection lost
@@ -103,7 +105,8 @@ export async function connectSsh(params: ConnectionParams, options: ConnectSshOp
         username: params.user,
         readyTimeout: params.connectTimeoutMs > 0 ? params.connectTimeoutMs : 0,
         keepaliveInterval: params.serverAliveIntervalMs,
-        keepaliveCountMax: params.serverAliveCountMax,
+        // ssh2 gives up after one more unanswered keep-alive than ssh does: ServerAliveCountMax means what it means for ssh.
+        keepaliveCountMax: Math.max(0, params.serverAliveCountMax - 1),
         hostVerifier: verify,
         algorithms: { serverHostKey: serverHostKey as never },
         authHandler: methods.length > 0 ? methods : [{ type: 'none', username: params.user }],
@@ -117,7 +120,7 @@ export async function connectSsh(params: ConnectionParams, options: ConnectSshOp
 function connectionError(params: ConnectionParams, error: Error & { level?: string; code?: string }, keys: LoadedIdentities): DisnixError {
   const where = `${params.hostName} port ${params.port}`
   if (error.level === 'client-timeout') {
-    return targetError(params, 'TARGET_UNREACHABLE', `cannot connect to ${where}: timed out after ${params.connectTimeoutMs / 1000} s (ConnectTimeout)`)
+    return targetError(params, 'TARGET_UNREACHABLE', `unreachable: cannot connect to ${where}: no answer within ${params.connectTimeoutMs / 1000} s (ConnectTimeout)`)
   }
   if (error.level === 'client-authentication') {
     const tried = [...(params.agentSocket && !params.identitiesOnly ? ['the ssh agent'] : []), ...keys.usedFiles]
@@ -136,7 +139,7 @@ function connectionError(params: ConnectionParams, error: Error & { level?: stri
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'ETIMEDOUT':
-      return targetError(params, 'TARGET_UNREACHABLE', `cannot connect to ${where}: ${error.code === 'ETIMEDOUT' ? 'timed out' : 'no route to host'}`)
+      return targetError(params, 'TARGET_UNREACHABLE', `unreachable: cannot connect to ${where}: ${error.code === 'ETIMEDOUT' ? 'timed out' : 'no route to host'}`)
     default:
       return targetError(params, 'SSH_CONNECT_FAILED', `ssh connection to ${where} failed: ${error.message}`)
   }

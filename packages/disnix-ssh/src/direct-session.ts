@@ -1,4 +1,5 @@
 import type { Client as SshClient } from 'ssh2'
+import { connectionLoss, markNotStarted } from './connection-loss.js'
 import { targetError } from './target-error.js'
 import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js'
 
@@ -14,7 +15,8 @@ export function directSession(client: SshClient, target: string): RemoteSession 
 /**
  * Runs one command on an ssh2 connection. The channel is opened first and only then is stdin piped in
  * (testnet.md §7: a source that ends before anyone reads it loses its data). A channel that closes
- * without an exit status means the connection was lost.
+ * without an exit status means the connection was lost; the error is then why the connection ended
+ * (connection-loss), marked as not started when the channel never opened.
  */
 export function execOnClient(client: SshClient, target: string, request: ExecRequest, openTimeoutMs = 0): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
@@ -22,13 +24,13 @@ export function execOnClient(client: SshClient, target: string, request: ExecReq
     if (openTimeoutMs > 0) {
       timer = setTimeout(() => {
         timer = undefined
-        reject(targetError({ target }, 'TARGET_UNREACHABLE', `the connection stopped responding (no answer within ${openTimeoutMs / 1000} s)`))
+        reject(targetError({ target }, 'TARGET_UNREACHABLE', `unreachable: the connection stopped responding (no answer within ${openTimeoutMs / 1000} s)`))
         client.destroy()
       }, openTimeoutMs)
     }
     const onLost = (): void => {
       if (timer) clearTimeout(timer)
-      reject(targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost'))
+      reject(markNotStarted(connectionLoss(client) ?? targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost')))
     }
     client.once('close', onLost)
     client.exec(request.command, { pty: request.pty ? { ...request.pty, width: 0, height: 0 } : false }, (error, channel) => {
@@ -51,7 +53,7 @@ export function execOnClient(client: SshClient, target: string, request: ExecReq
         client.removeListener('close', onLost)
         unwatch?.()
         if (result) resolve(result)
-        else reject(targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost while a remote command was running'))
+        else reject(connectionLoss(client) ?? targetError({ target }, 'CONNECTION_LOST', 'the ssh connection was lost while a remote command was running'))
       }
       channel.on('exit', (code: number | null, signal?: string) => {
         result = code === null || code === undefined ? { code: null, signal: signal ?? 'unknown' } : { code }

@@ -9,6 +9,8 @@ export interface MasterConnection {
   /** How many connections were opened (1 unless it reconnected). */
   readonly connects: number
   readonly connected: boolean
+  /** Forgets `client` (when it is still the current connection) and closes it: the next get() connects anew. */
+  drop(client: SshClient): void
   end(): void
 }
 
@@ -51,6 +53,10 @@ export function masterConnection(params: ConnectionParams, options: MasterConnec
         })
         .finally(() => (connecting = undefined))
       return connecting
+    },
+    drop(stale) {
+      if (client === stale) client = undefined
+      stale.destroy()
     },
     end() {
       client?.end()

@@ -39,8 +39,8 @@ describe('resolveConnection', () => {
       strictHostKeyChecking: 'yes',
       connectTimeoutMs: 10_000,
       hostKeyAlias: undefined,
-      serverAliveIntervalMs: 0,
-      serverAliveCountMax: 3,
+      serverAliveIntervalMs: 2000,
+      serverAliveCountMax: 5,
     })
   })
 

@@ -47,6 +47,13 @@ export interface ResolveConnectionInput {
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
+/**
+ * Keep-alives are on by default: a target whose link goes down is noticed after about
+ * ServerAliveInterval × ServerAliveCountMax (10 s), also on an idle shared connection or while a
+ * command runs. `ServerAliveInterval 0` (ssh config or SSH_OPTS) turns them off, as with ssh.
+ */
+export const DEFAULT_SERVER_ALIVE_INTERVAL_SECONDS = 2
+export const DEFAULT_SERVER_ALIVE_COUNT_MAX = 5
 
 /** Resolves a target plus SSH_USER/SSH_OPTS/ssh config into connection parameters, the way ssh does. */
 export function resolveConnection(input: ResolveConnectionInput): ConnectionParams {
@@ -133,8 +140,8 @@ function buildParams(
     strictHostKeyChecking: parseStrict(strict),
     connectTimeoutMs: (timeout ? parseSeconds(timeout) : DEFAULT_CONNECT_TIMEOUT_SECONDS) * 1000,
     hostKeyAlias: first('hostkeyalias')?.value,
-    serverAliveIntervalMs: alive ? parseSeconds(alive) * 1000 : 0,
-    serverAliveCountMax: aliveCount ? parseSeconds(aliveCount) : 3,
+    serverAliveIntervalMs: (alive ? parseSeconds(alive) : DEFAULT_SERVER_ALIVE_INTERVAL_SECONDS) * 1000,
+    serverAliveCountMax: aliveCount ? parseSeconds(aliveCount) : DEFAULT_SERVER_ALIVE_COUNT_MAX,
   }
 }
 

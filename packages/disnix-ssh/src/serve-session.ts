@@ -3,6 +3,7 @@ import { PassThrough, Writable } from 'node:stream'
 import { encodeJsonFrame, frameDecoder, quoteShellArgs, type Frame } from '@disnix-ts/libmain'
 import { SERVE_PROTOCOL, ServeFrameType, type InterfaceRequest } from '@disnix-ts/libinterface'
 import type { Client as SshClient } from 'ssh2'
+import { connectionLoss, isStaleConnection, markNotStarted } from './connection-loss.js'
 import { execOnClient } from './direct-session.js'
 import type { ExecResult } from './remote-session.js'
 import { targetError } from './target-error.js'
@@ -34,7 +35,7 @@ export function canServe(remoteClient: string): boolean {
  */
 export function startServeSession(client: SshClient, target: string, remoteClient: string, helloTimeoutMs: number, log: (line: string) => void): Promise<ServeSession | undefined> {
   const stdin = new PassThrough()
-  const pending = new Map<number, { command: ServedCommand; resolve: (result: ExecResult) => void; reject: (error: unknown) => void }>()
+  const pending = new Map<number, { command: ServedCommand; answered: boolean; resolve: (result: ExecResult) => void; reject: (error: unknown) => void }>()
   const decode = frameDecoder()
   let nextChannel = 1
   let alive = true
@@ -46,15 +47,16 @@ export function startServeSession(client: SshClient, target: string, remoteClien
       return alive
     },
     run(command) {
-      if (!alive) return Promise.reject(lost())
+      if (!alive) return Promise.reject(markNotStarted(lost()))
       const channel = nextChannel++
       return new Promise<ExecResult>((resolve, reject) => {
-        pending.set(channel, { command, resolve, reject })
+        pending.set(channel, { command, answered: false, resolve, reject })
         stdin.write(encodeJsonFrame(channel, ServeFrameType.Request, command.request))
       })
     },
   }
-  const lost = () => targetError({ target }, 'CONNECTION_LOST', `the ${remoteClient} --serve session ended while a command was running`)
+  // The connection's own cause (unreachable, reset) when it has one: one message, not a guess.
+  const lost = () => connectionLoss(client) ?? targetError({ target }, 'CONNECTION_LOST', `the ${remoteClient} --serve session ended while a command was running`)
 
   const onFrame = (frame: Frame): void => {
     if (frame.channel === 0 && frame.type === ServeFrameType.Hello) {
@@ -71,6 +73,7 @@ export function startServeSession(client: SshClient, target: string, remoteClien
     }
     const request = pending.get(frame.channel)
     if (!request) return
+    request.answered = true
     if (frame.type === ServeFrameType.Stdout) request.command.stdout.write(frame.payload)
     else if (frame.type === ServeFrameType.Stderr) request.command.stderr.write(frame.payload)
     else if (frame.type === ServeFrameType.Exit) {
@@ -102,7 +105,12 @@ export function startServeSession(client: SshClient, target: string, remoteClien
     clearTimeout(timer)
     alive = false
     ready(undefined)
-    for (const request of pending.values()) request.reject(lost())
+    for (const request of pending.values()) {
+      // A reset connection that never answered the request: the target did not know the connection
+      // any more (a new sshd at the same address), so the request never reached a session.
+      const error = lost()
+      request.reject(!request.answered && isStaleConnection(error) ? markNotStarted(error) : error)
+    }
     pending.clear()
   }
   const timer = setTimeout(() => {

@@ -1,5 +1,7 @@
 import { rename, rm, stat } from 'node:fs/promises'
 import { createConnection, createServer } from 'node:net'
+import type { Client as SshClient } from 'ssh2'
+import { isNotStarted } from './connection-loss.js'
 import { execOnClient } from './direct-session.js'
 import { idleShutdown } from './idle-shutdown.js'
 import { masterConnection } from './master-connection.js'
@@ -21,8 +23,6 @@ export interface RunMasterOptions {
   log: (line: string) => void
 }
 
-// Without keep-alives a silently dead link is only noticed when a command hangs.
-const DEFAULT_MASTER_KEEPALIVE_MS = 15_000
 // A remote client that can serve says hello as soon as it has started (a Node start, well under this).
 const SERVE_HELLO_TIMEOUT_MS = 30_000
 
@@ -36,7 +36,9 @@ const SERVE_HELLO_TIMEOUT_MS = 30_000
  */
 export async function runMaster(options: RunMasterOptions): Promise<void> {
   const { socketPath } = options
-  const params = { ...options.params, serverAliveIntervalMs: options.params.serverAliveIntervalMs || DEFAULT_MASTER_KEEPALIVE_MS }
+  // Keep-alives come from the connection parameters (on by default, resolve-connection): a silently
+  // dead link ends the shared connection and every command on it with "unreachable".
+  const { params } = options
   if (await socketIsLive(socketPath)) {
     options.onStartup({ status: 'existing' })
     return
@@ -51,37 +53,51 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
   const idle = idleShutdown(options.idleMs, () => void shutdown())
   const status = (): MasterStatus => ({ pid: process.pid, connects: connection.connects, ...counts, connected: connection.connected })
 
+  const runOn = async (client: SshClient, command: ChannelCommand): Promise<ExitPayload> => {
+    const { open } = command
+    const session = open.served && !open.pty ? await serveSessions.sessionFor(client, open.served.client) : undefined
+    if (session && open.served) {
+      counts.served++
+      command.stdin.resume() // the command reads no stdin; its end-of-file is all that comes
+      return await session.run({ request: open.served.request, stdout: command.stdout, stderr: command.stderr })
+    }
+    return await execOnClient(
+      client,
+      params.target,
+      {
+        command: open.command,
+        stdin: command.stdin,
+        stdout: command.stdout,
+        stderr: command.stderr,
+        signal: command.signal,
+        pty: open.pty,
+        watchResize: (apply) => {
+          const listener = (size: { rows: number; cols: number }): void => apply(size.rows, size.cols)
+          command.stdin.on('resize', listener)
+          return () => command.stdin.off('resize', listener)
+        },
+      },
+      params.connectTimeoutMs,
+    )
+  }
+
   const run = async (command: ChannelCommand): Promise<ExitPayload> => {
     counts.running++
     try {
+      const reused = connection.connected
       const client = await connection.get()
       counts.commands++
       command.opened()
-      const { open } = command
-      const session = open.served && !open.pty ? await serveSessions.sessionFor(client, open.served.client) : undefined
-      if (session && open.served) {
-        counts.served++
-        command.stdin.resume() // the command reads no stdin; its end-of-file is all that comes
-        return await session.run({ request: open.served.request, stdout: command.stdout, stderr: command.stderr })
+      try {
+        return await runOn(client, command)
+      } catch (error) {
+        // A connection kept from before that turned out stale (the target restarted: same address,
+        // new sshd) fails a command that never reached the target; it gets one fresh connection.
+        if (!reused || !isNotStarted(error)) throw error
+        options.log(`${params.target}: the shared connection was stale (${(error as Error).message}); running the command over a new connection`)
+        connection.drop(client)
+        return await runOn(await connection.get(), command)
       }
-      return await execOnClient(
-        client,
-        params.target,
-        {
-          command: open.command,
-          stdin: command.stdin,
-          stdout: command.stdout,
-          stderr: command.stderr,
-          signal: command.signal,
-          pty: open.pty,
-          watchResize: (apply) => {
-            const listener = (size: { rows: number; cols: number }): void => apply(size.rows, size.cols)
-            command.stdin.on('resize', listener)
-            return () => command.stdin.off('resize', listener)
-          },
-        },
-        params.connectTimeoutMs,
-      )
     } finally {
       counts.running--
     }

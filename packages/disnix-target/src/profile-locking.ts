@@ -1,4 +1,4 @@
-import { open, unlink } from 'node:fs/promises'
+import { open, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DisnixError, hasErrorCode, isDisnixError } from '@disnix-ts/libmain'
 import { readProfileManifest, type ProfileManifest } from '@disnix-ts/libmanifest'
@@ -26,12 +26,26 @@ export async function acquireProfileLock(ctx: TargetContext, profile: string): P
     await notifyServices(ctx, 'unlock', services, { announce: false, stopAtFailure: false })
     throw new DisnixError('LOCK_FAILED', `Cannot acquire lock on profile: ${profile}: service ${refused.service.pkg} refused the lock`)
   }
+  const file = lockFilePath(ctx.tmpdir, profile)
   try {
-    const handle = await open(lockFilePath(ctx.tmpdir, profile), 'wx', 0o600)
+    const handle = await open(file, 'wx', 0o600)
+    // Who took it, for the message of the next one that tries: when, and from where (the coordinator's address).
+    await handle.writeFile(`${JSON.stringify({ since: new Date().toISOString(), from: ctx.env.SSH_CLIENT?.split(' ')[0] })}\n`)
     await handle.close()
   } catch (error) {
-    if (hasErrorCode(error, 'EEXIST')) throw new DisnixError('LOCK_FAILED', 'Cannot exclusively open the lock file!')
-    throw error
+    if (!hasErrorCode(error, 'EEXIST')) throw error
+    throw new DisnixError('LOCK_FAILED', `Cannot exclusively open the lock file!${await lockHolder(file)}`)
+  }
+}
+
+/** ` The profile is locked since T (from ADDRESS).` from a lock file, or nothing for an older, empty one. */
+async function lockHolder(file: string): Promise<string> {
+  try {
+    const held = JSON.parse(await readFile(file, 'utf8')) as { since?: unknown; from?: unknown }
+    if (typeof held.since !== 'string') return ''
+    return ` The profile is locked since ${held.since}${typeof held.from === 'string' ? ` (by a coordinator at ${held.from})` : ''}.`
+  } catch {
+    return ''
   }
 }
 
@@ -59,6 +73,12 @@ async function lockableServices(ctx: TargetContext, profile: string): Promise<No
   try {
     manifest = await readProfileManifest(join(ctx.profileDir, profile, 'profilemanifest.xml'), { defaultTarget: ctx.hostname })
   } catch (error) {
+    // A profile that is a plain file (a store path set with nix-env, not by Disnix) has no manifest inside.
+    if (hasErrorCode(error, 'ENOTDIR')) {
+      throw new DisnixError('PROFILE_NOT_DISNIX', `The profile ${profile} in ${ctx.profileDir} is not a Disnix profile: ${join(ctx.profileDir, profile)} has no profilemanifest.xml`, {
+        hint: 'give the Disnix profile with -p, or set a Disnix profile first',
+      })
+    }
     if (!isDisnixError(error)) throw error
     throw new DisnixError('PROFILE_MANIFEST_INVALID', 'Corrupt profile manifest: cannot open profile manifest!', { cause: error })
   }

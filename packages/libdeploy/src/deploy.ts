@@ -1,11 +1,13 @@
 import { DisnixError } from '@disnix-ts/libmain'
-import type { Manifest, SnapshotMapping } from '@disnix-ts/libmanifest'
+import { coordinatorProfileDir, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
 import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers } from '@disnix-ts/libmigrate'
 import { activateSystem, transitionPlanFor, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
-import { lockTargets, unlockTargets } from './locking.js'
-import { setProfiles } from './set-profiles.js'
+import { claimDeploymentLock, describeOwner, releaseDeploymentLock } from './deployment-lock.js'
+import { lockTargets, releaseLeftLocks, unlockTargets } from './locking.js'
+import { restoreReachable } from './restore-reachable.js'
+import { setProfiles, SetProfilesError } from './set-profiles.js'
 import { TransitionError } from './transition-error.js'
 import type { HealthCheckPolicy } from './wait-until-healthy.js'
 import { mappingKey } from './transition-plan.js'
@@ -35,6 +37,12 @@ export interface DeployOptions extends DeployContext {
   healthChecks?: HealthCheckPolicy | false
   /** The coordinator's snapshot store of the profile (libstatemgmt's profileSnapshotStore). */
   snapshotStore?: string
+  /**
+   * Reads the previous configuration again (the coordinator profile's manifest; absent with -o). It is
+   * read once more under the locks: when another deployment finished while this one waited, the
+   * transition starts from what that one left, not from what was active when this one started.
+   */
+  readPreviousManifest?: () => Promise<{ manifest?: Manifest; path?: string }>
 }
 
 /**
@@ -49,39 +57,44 @@ export interface DeployOptions extends DeployContext {
  * snapshot such state during the transition, right after the stateful service is deactivated and
  * before its provider is; a failing snapshot fails the deactivation and so rolls back.
  */
-export async function deploy(options: DeployOptions): Promise<void> {
-  const { manifest, progress } = options
-  const oldManifest = options.noUpgrade ? undefined : options.oldManifest
-  const stateOptions = {
-    ...options,
-    manifest,
-    oldManifest,
-    noUpgrade: options.noUpgrade ?? false,
-    deleteState: options.deleteState ?? false,
-    transferOnly: options.transferOnly ?? false,
-    depthFirst: options.depthFirst ?? false,
-    all: options.all ?? false,
-    keep: options.keep ?? 1,
-  }
-  const providerBound = options.noMigration ? new Map() : stateInDeactivatedContainers(stateOptions, transitionPlanFor(manifest, oldManifest).deactivate)
-  const snapshotted: SnapshotMapping[] = []
+export async function deploy(given: DeployOptions): Promise<void> {
+  const { manifest, progress } = given
+  let options = given
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   await distribute(options)
 
   const lockOptions = { ...options, manifest, profile: options.profile }
+  const owner = { coordinatorProfilePath: coordinatorProfileDir({ path: options.coordinatorProfilePath, user: options.user }), profile: options.profile }
   if (options.noLock) progress({ kind: 'message', text: 'Not acquiring any locks...' })
   else {
     progress({ kind: 'message', text: 'Acquiring locks...' })
-    await lockTargets(lockOptions)
+    await lockAsOwner(lockOptions, owner)
   }
   const release = async () => {
     if (options.noLock) return
     progress({ kind: 'message', text: 'Releasing locks...' })
     await unlockTargets(lockOptions)
+    await releaseDeploymentLock(owner)
   }
 
   try {
+    if (!options.noLock && options.readPreviousManifest) options = await previousUnderLocks(options)
+    const oldManifest = options.noUpgrade ? undefined : options.oldManifest
+    const stateOptions = {
+      ...options,
+      manifest,
+      oldManifest,
+      noUpgrade: options.noUpgrade ?? false,
+      deleteState: options.deleteState ?? false,
+      transferOnly: options.transferOnly ?? false,
+      depthFirst: options.depthFirst ?? false,
+      all: options.all ?? false,
+      keep: options.keep ?? 1,
+    }
+    // State whose container's provider goes away is snapshotted during the transition (see above).
+    const providerBound = options.noMigration ? new Map() : stateInDeactivatedContainers(stateOptions, transitionPlanFor(manifest, oldManifest).deactivate)
+    const snapshotted: SnapshotMapping[] = []
     progress({ kind: 'message', text: 'Activating new configuration...' })
     if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
     const status = await activateSystem({
@@ -114,7 +127,21 @@ export async function deploy(options: DeployOptions): Promise<void> {
     }
 
     progress({ kind: 'message', text: 'Setting profiles...' })
-    await setProfiles({ ...options, manifest })
+    try {
+      await setProfiles({ ...options, manifest })
+    } catch (error) {
+      // A target lost after the transition: the others must not stay in a configuration the
+      // coordinator profile does not know (no later deployment would ever remove it).
+      if (!(error instanceof SetProfilesError) || !options.oldManifest || options.noRollback) throw error
+      await restoreReachable({
+        ...options,
+        manifest,
+        oldManifest: options.oldManifest,
+        lost: error.targets,
+        cause: error.message,
+        finishCommand: `disnix-deploy ${profileArguments(options)} ${options.manifestPath}`,
+      })
+    }
   } catch (error) {
     await release().catch(() => {})
     throw error
@@ -127,6 +154,44 @@ export async function deploy(options: DeployOptions): Promise<void> {
       text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state ${profileArguments(options)} ${options.oldManifestPath}`,
     })
   }
+}
+
+/**
+ * Locks the targets as the owner of this deployment's locks (deployment-lock): a deployment that
+ * still runs is refused naming it; the locks of one that is gone (a killed coordinator on this host)
+ * are released on its targets first and taken over, saying so.
+ */
+async function lockAsOwner(options: DeployOptions & { profile: string }, owner: { coordinatorProfilePath: string; profile: string }): Promise<void> {
+  const { manifest, progress } = options
+  const claim = await claimDeploymentLock({ ...owner, targets: Object.keys(manifest.profiles) })
+  if (claim.takenOver) {
+    const gone = claim.takenOver
+    progress({ kind: 'message', text: `Taking over the locks of a deployment that is gone: ${describeOwner(gone)}` })
+    const known = [manifest, ...(options.oldManifest ? [options.oldManifest] : [])]
+    const left = await releaseLeftLocks(options, gone.targets, known)
+    if (left.length > 0) progress({ kind: 'message', text: `The locks left on ${left.join(', ')} could not be released` })
+  }
+  try {
+    await lockTargets(options)
+  } catch (error) {
+    await releaseDeploymentLock(owner)
+    throw error
+  }
+}
+
+/**
+ * The previous configuration as the coordinator profile says now that the targets are locked: when it
+ * moved since the deployment started (another deployment finished in between), the transition is
+ * planned from the new one, so that no service of that deployment is left behind.
+ */
+async function previousUnderLocks(options: DeployOptions): Promise<DeployOptions> {
+  const now = await options.readPreviousManifest!()
+  if (now.path === options.oldManifestPath) return options
+  options.progress({
+    kind: 'message',
+    text: `The coordinator profile moved while this deployment waited for the locks (another deployment finished); planning the transition from its manifest: ${now.path ?? '(none)'}`,
+  })
+  return { ...options, oldManifest: now.manifest, oldManifestPath: now.path }
 }
 
 function hasStatefulServices(manifest: Manifest, oldManifest: Manifest | undefined): boolean {

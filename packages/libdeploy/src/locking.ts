@@ -1,10 +1,13 @@
 import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
-import { manifestClient, type DeployContext } from './deploy-context.js'
+import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface LockOptions extends DeployContext {
   manifest: Manifest
   profile: string
+  /** For the recovery command of a failure: `--coordinator-profile-path` and the manifest, when given. */
+  coordinatorProfilePath?: string
+  manifestPath?: string
 }
 
 /**
@@ -40,7 +43,7 @@ async function lockAll(options: LockOptions): Promise<void> {
   await unlockOnly(options, locked)
   if (interrupted) throw new DisnixError('INTERRUPTED', 'Locking was interrupted; no target is left locked')
   throw new DisnixError('LOCK_FAILED', `Cannot lock profile: ${profile} on: ${failed.sort().join(', ')}`, {
-    hint: `another deployment may be running; when none is, release stale locks with: disnix-lock --unlock -p ${profile}`,
+    hint: `another deployment may be running; when none is, release stale locks with: ${unlockCommand(options)}`,
   })
 }
 
@@ -50,6 +53,45 @@ export async function unlockTargets(options: LockOptions): Promise<void> {
   if (failed.length > 0) {
     throw new DisnixError('UNLOCK_FAILED', `Cannot unlock profile: ${options.profile} on: ${failed.join(', ')}`)
   }
+}
+
+/** The command that releases the locks of this same deployment (profile, coordinator profile path, manifest). */
+export function unlockCommand(options: Pick<LockOptions, 'profile' | 'coordinatorProfilePath' | 'manifestPath'>): string {
+  const path = options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''
+  return `disnix-lock --unlock -p ${options.profile}${path}${options.manifestPath ? ` ${options.manifestPath}` : ''}`
+}
+
+/**
+ * Releases the locks a deployment that is gone left on `targets` (their interfaces from whichever
+ * manifest knows them); returns the targets that could not be unlocked. A target that holds no lock
+ * any more is fine.
+ */
+export async function releaseLeftLocks(options: LockOptions, targets: readonly string[], manifests: readonly Manifest[]): Promise<string[]> {
+  const failed: string[] = []
+  await Promise.all(
+    targets.map(async (targetName) => {
+      const manifest = manifests.find((m) => m.infrastructure[targetName] !== undefined)
+      if (!manifest) {
+        failed.push(targetName)
+        return
+      }
+      options.progress({ kind: 'step', target: targetName, step: 'unlock', status: 'start', text: `Releasing the lock left on profile: ${options.profile}` })
+      try {
+        await manifestClient(manifest, targetName, options, { cancellable: false }).call({ op: 'unlock', profile: options.profile })
+        options.progress({ kind: 'step', target: targetName, step: 'unlock', status: 'done' })
+      } catch (error) {
+        // "There is no lock file!": the deployment that is gone had not locked it, or already unlocked it.
+        const text = errorText(error)
+        if (/There is no lock file/.test(text)) {
+          options.progress({ kind: 'step', target: targetName, step: 'unlock', status: 'done', text: `No lock was left on profile: ${options.profile}` })
+          return
+        }
+        failed.push(targetName)
+        options.progress({ kind: 'step', target: targetName, step: 'unlock', status: 'failed', text: `Cannot release the lock left on profile: ${options.profile}\n${text}` })
+      }
+    }),
+  )
+  return failed.sort()
 }
 
 async function unlockOnly(options: LockOptions, targets: readonly string[]): Promise<string[]> {

@@ -47,5 +47,12 @@ export async function setTargetProfiles(options: SetProfilesOptions): Promise<vo
       }
     }),
   )
-  if (failed.length > 0) throw new DisnixError('SET_PROFILE_FAILED', `Cannot set the Disnix profile on: ${failed.sort().join(', ')}`)
+  if (failed.length > 0) throw new SetProfilesError(failed.sort())
+}
+
+/** Setting the profile failed on some targets (unreachable ones, typically); the others have theirs set. */
+export class SetProfilesError extends DisnixError {
+  constructor(readonly targets: string[]) {
+    super('SET_PROFILE_FAILED', `Cannot set the Disnix profile on: ${targets.join(', ')}`)
+  }
 }

@@ -69,6 +69,10 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       oldManifestPath: previous.path,
     })
     if (keptDeployed) session.progress({ kind: 'message', text: `The new configuration is the deployed one (same manifest, same profile contents); keeping: ${manifestPath}` })
+    // The coordinator profile is read again under the locks, also when -o names what it held at the
+    // start (disnix-env passes its newest generation): another deployment may finish in between.
+    const fromProfile = () => loadPreviousManifest({ ...opts, oldManifest: undefined, user: session.user }, session.hostname, () => {})
+    const underLocks = async () => (opts.oldManifest === undefined || (await fromProfile()).path === previous.path ? fromProfile : undefined)
     if (opts.dryRun) {
       const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })
       io.stdout.write(deployLib.formatDeploymentPlan(plan))
@@ -99,6 +103,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
         noCoordinatorProfile: !opts.coordinatorProfile,
         noTargetProfiles: !opts.targetProfiles,
         healthChecks: healthCheckPolicy(opts),
+        readPreviousManifest: await underLocks(),
       })
     } catch (error) {
       session.progress({ kind: 'message', text: 'The deployment failed! Please inspect the output to diagnose any problems!' })

@@ -33,7 +33,7 @@ export const disnixLock = defineTool<DisnixLockOptions, CoordinatorSession, [man
   async run({ opts, args: [manifestPath], session }) {
     const [{ lockTargets, unlockTargets }, { manifestArgumentOrLast }] = await Promise.all([import('@disnix-ts/libdeploy'), import('../cli/manifests.js')])
     const { manifest } = await manifestArgumentOrLast(manifestPath, { ...opts, user: session.user }, session.hostname)
-    const options = { ...session.context, manifest, profile: opts.profile }
+    const options = { ...session.context, manifest, profile: opts.profile, coordinatorProfilePath: opts.coordinatorProfilePath, manifestPath }
     await (opts.unlock ? unlockTargets(options) : lockTargets(options))
   },
 })

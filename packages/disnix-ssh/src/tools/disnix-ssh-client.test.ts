@@ -422,7 +422,7 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test
         const started = Date.now()
         const r = await client(['--target', T2, '--unlock'], { SSH_OPTS: `${net.sshOpts} -o ConnectTimeout=2`, XDG_RUNTIME_DIR: await testDir() })
         expect(Date.now() - started).toBeLessThan(10_000)
-        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: cannot connect to ${net.targets[1]!.address} port 22: timed out after 2 s (ConnectTimeout)\n`, exitCode: 255 })
+        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: unreachable: cannot connect to ${net.targets[1]!.address} port 22: no answer within 2 s (ConnectTimeout)\n`, exitCode: 255 })
       } finally {
         await net.linkUp(T2)
       }
@@ -436,7 +436,7 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test
         const started = Date.now()
         const r = await client(['--target', T2, '--unlock'], env)
         expect(Date.now() - started).toBeLessThan(10_000)
-        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: the connection stopped responding (no answer within 2 s)\n`, exitCode: 255 })
+        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: unreachable: the connection stopped responding (no answer within 2 s)\n`, exitCode: 255 })
       } finally {
         await net.linkUp(T2)
       }

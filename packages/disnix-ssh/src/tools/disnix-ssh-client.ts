@@ -30,6 +30,8 @@ export const disnixSshClient = defineTool<SshClientOptions, undefined, [paths: s
         'GlobalKnownHostsFile, StrictHostKeyChecking=yes|no|accept-new, ConnectTimeout,',
         'HostKeyAlias, ServerAliveInterval, ServerAliveCountMax). ~/.ssh/config and',
         '/etc/ssh/ssh_config are read unless -F is given (-F none: no config file).',
+        'Defaults: ConnectTimeout 10, ServerAliveInterval 2, ServerAliveCountMax 5: a target',
+        'that stops answering is reported unreachable after 10 s (ServerAliveInterval 0: never).',
       ].join('\n'),
     },
     { name: 'DISNIX_REMOTE_CLIENT', meaning: 'Executable run on the target (default: disnix-run-activity; disnix-client for multi-user)' },

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { DisnixError, hasErrorCode, runCommand, toolPath } from '@disnix-ts/libmain'
+import { DisnixError, hasErrorCode, reportedToolError, runCommand, toolPath } from '@disnix-ts/libmain'
 import { parseInfrastructureNixXml } from './infrastructure-from-nix.js'
 import { parseInfrastructureXml, type Infrastructure } from './infrastructure-xml.js'
 import type { TargetDefaults } from './target.js'
@@ -27,10 +27,16 @@ export async function loadInfrastructure(file: string, options: LoadInfrastructu
   await readInfrastructureFile(file)
   const args = ['--raw', '--target-property', options.targetProperty, '--interface', options.clientInterface]
   if (options.showTrace) args.push('--show-trace')
-  const { stdout } = await runCommand(toolPath('disnix-normalize-infra'), [...args, file], {
-    env: options.env,
-    step: `evaluating the infrastructure model: ${file}`,
-  })
+  let stdout: string
+  try {
+    ;({ stdout } = await runCommand(toolPath('disnix-normalize-infra'), [...args, file], {
+      env: options.env,
+      step: `evaluating the infrastructure model: ${file}`,
+    }))
+  } catch (error) {
+    // disnix-normalize-infra names the model file and the target itself.
+    throw reportedToolError(error, 'INFRASTRUCTURE_INVALID') ?? error
+  }
   return parseInfrastructureNixXml(stdout, { ...defaults, source: file })
 }
 
@@ -39,7 +45,7 @@ async function readInfrastructureFile(file: string): Promise<string> {
     return await readFile(file, 'utf8')
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} does not exist`)
-    if (hasErrorCode(error, 'EACCES')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} cannot be read`)
+    if (hasErrorCode(error, 'EACCES')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} cannot be read: permission denied`)
     if (hasErrorCode(error, 'EISDIR')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} is a directory`)
     throw error
   }

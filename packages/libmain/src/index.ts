@@ -48,9 +48,10 @@ export {
   nonNegativeInteger,
   collect,
 } from './common-options.js'
+export { NAME_RULE, MODULE_TYPE_RULE, isValidName, isValidModuleType, invalidNameMessage, checkName, profileName, type NameKind } from './names.js'
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
-export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { runCommand, commandError, reportedToolError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
 export { redact } from './redact.js'
 export {
   silentProgress,

@@ -1,5 +1,6 @@
 import type { ExecaError, Options } from 'execa'
 import { DisnixError } from './disnix-error.js'
+import type { ErrorCode } from './error-codes.js'
 import { redact } from './redact.js'
 
 /** How many trailing lines of a failed child's stderr a message carries (as colmena does). */
@@ -79,6 +80,24 @@ export function commandError(error: unknown, file: string, args: readonly string
   const tail = lastLines(String(error.stderr ?? ''), FAILURE_CONTEXT_LINES)
   const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
   return new DisnixError('COMMAND_FAILED', redact(message, secrets), { cause: error })
+}
+
+/**
+ * The error that a sibling tool run with runCommand reported itself (`<prefix>message`, continuation
+ * lines and `hint: …` on its stderr, exit status 1), as a DisnixError of ours with the given code, so
+ * that the message is printed once instead of inside "step: failed (exit status 1)". Undefined when
+ * the failure was not such a report (a crash, a signal, another status).
+ */
+export function reportedToolError(error: unknown, code: ErrorCode, prefix = '[coordinator]: '): DisnixError | undefined {
+  if (!(error instanceof DisnixError) || error.code !== 'COMMAND_FAILED' || !isExecaError(error.cause) || error.cause.exitCode !== 1) return undefined
+  const lines = String(error.cause.stderr ?? '').replace(/\n+$/, '').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(prefix))
+  if (start === -1) return undefined
+  const report = lines.slice(start)
+  const hintAt = report.findIndex((line) => line.startsWith('hint: '))
+  const body = (hintAt === -1 ? report : report.slice(0, hintAt)).join('\n').slice(prefix.length)
+  const hint = hintAt === -1 ? undefined : report.slice(hintAt).join('\n').slice('hint: '.length)
+  return new DisnixError(code, body, { hint, cause: error })
 }
 
 /**

@@ -56,7 +56,7 @@ const program = toolCommand('disnix-reconstruct', "Rebuild the coordinator profi
   )
   .action(async (infrastructure: string, opts: Options) => {
     const { runReconstruct } = await import('../cli/run-reconstruct.js')
-    await runReconstruct({
+    process.exitCode = await runReconstruct({
       ...opts,
       infrastructure,
       deployState: opts.deployState === true || envFlag(process.env, 'DISNIX_DEPLOY_STATE'),

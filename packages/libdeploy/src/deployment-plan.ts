@@ -81,7 +81,7 @@ export function formatDeploymentPlan(plan: DeploymentPlan): string {
 
 async function narSize(paths: readonly string[], env?: NodeJS.ProcessEnv): Promise<number> {
   if (paths.length === 0) return 0
-  const { stdout } = await runCommand('nix-store', ['-q', '--size', ...paths], { env, step: '[coordinator]: query the size of the paths to transfer' })
+  const { stdout } = await runCommand('nix-store', ['-q', '--size', ...paths], { env, step: 'querying the size of the paths to transfer' })
   return stdout
     .split('\n')
     .filter((l) => l.trim() !== '')

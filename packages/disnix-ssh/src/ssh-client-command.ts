@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream'
 import { Option, type Command } from 'commander'
-import { collect, DisnixError, helpSections, nonNegativeInteger, profileName, runCommandLineInProcess, toolCommand } from '@disnix-ts/libmain'
+import { collect, DisnixError, helpSections, nonNegativeInteger, runCommandLineInProcess, toolCommand } from '@disnix-ts/libmain'
 
 const OPERATIONS: [flags: string, description: string][] = [
   ['--import', 'Import a closure (--localfile: stream the local file; --remotefile: a file on the target)'],
@@ -67,7 +67,7 @@ export function sshClientCommand(io: SshClientCommandIo, onStatus: (status: numb
     .addOption(new Option('-t, --target <address>', 'Address of the target: host, host:port or [ipv6]:port (optionally user@host)'))
     .addOption(new Option('--localfile', 'The files are on this machine (import, import-snapshots); export prints the remote path'))
     .addOption(new Option('--remotefile', 'The files are on the target (import, import-snapshots); export copies the closure here'))
-    .addOption(new Option('-p, --profile <name>', 'Profile to use (forwarded only when given; the target otherwise uses its own default)').argParser(profileName))
+    .addOption(new Option('-p, --profile <name>', 'Profile to use (forwarded only when given; the target otherwise uses its own default)'))
     .addOption(new Option('-d, --delete-old', 'With --collect-garbage: delete old profile generations'))
     .addOption(new Option('--type <type>', 'Type (Dysnomia module) of the service'))
     .addOption(new Option('-C, --container <name>', 'Container of the service (default: the type)'))

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { runCommand, silentProgress, toolPath, type ProgressSink } from '@disnix-ts/libmain'
+import { reportedToolError, runCommand, silentProgress, toolPath, type ProgressSink, type RunCommandOptions } from '@disnix-ts/libmain'
 
 export interface ConvertDeploymentOptions {
   /** The V1 manifest; default: the coordinator profile's manifest. */
@@ -36,14 +36,14 @@ export async function convertDeployment(options: ConvertDeploymentOptions): Prom
     if (options.showTrace) convertArgs.push('--show-trace')
     convertArgs.push('-i', resolve(options.infrastructure))
     if (options.manifest !== undefined) convertArgs.push(resolve(options.manifest))
-    const { stdout: model } = await runCommand(toolPath('disnix-convert-manifest'), convertArgs, { ...common, step: 'converting the old manifest' })
+    const { stdout: model } = await runStep('disnix-convert-manifest', convertArgs, { env: options.env, step: 'converting the old manifest' })
     const modelFile = join(dir, 'deployment.nix')
     await writeFile(modelFile, model)
 
     progress({ kind: 'message', text: 'Building converted deployment model...' })
     const manifestArgs = ['--no-out-link', '--target-property', options.targetProperty, '--interface', options.clientInterface]
     if (options.showTrace) manifestArgs.push('--show-trace')
-    const built = await runCommand(toolPath('disnix-manifest'), [...manifestArgs, '-D', modelFile], { ...common, step: 'building the converted deployment model' })
+    const built = await runStep('disnix-manifest', [...manifestArgs, '-D', modelFile], { env: options.env, step: 'building the converted deployment model' })
     const manifest = built.stdout.trim().split('\n').pop() ?? ''
 
     progress({ kind: 'message', text: 'Setting profiles...' })
@@ -56,5 +56,17 @@ export async function convertDeployment(options: ConvertDeploymentOptions): Prom
     return manifest
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Runs a step that prints nothing but its result and, when it fails, its own message (which names
+ * the manifest or model): that message becomes ours, so that it is printed once.
+ */
+async function runStep(tool: string, args: readonly string[], options: RunCommandOptions): Promise<{ stdout: string }> {
+  try {
+    return await runCommand(toolPath(tool), args, options)
+  } catch (error) {
+    throw reportedToolError(error, 'MANIFEST_INVALID') ?? error
   }
 }

@@ -53,14 +53,14 @@ const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\
 /** A message that starts with `text` (the coordinator prefix included by the caller). */
 const starts = (text: string): RegExp => new RegExp(`^${literal(text)}`)
 const coordinator = (text: string): RegExp => starts(`[coordinator]: ${text}`)
-const RULE = literal(NAME_RULE)
 
-/** A model file of a case, or the base model when the case has none of that kind. */
+/** A file of a case's fixture directory. */
 function model(f: Fixture, caseName: string, file: string): string {
   return join(f.models, caseName, file)
 }
 
 const BASE = (f: Fixture) => join(f.models, 'base')
+/** -s, -i and -d (and -P): the case's own models, the base ones for the rest. */
 const models = (f: Fixture, c: string, own: readonly ('services' | 'infrastructure' | 'distribution' | 'packages')[]): string[] => {
   const pick = (kind: string) => (own.includes(kind as never) ? model(f, c, `${kind}.nix`) : join(BASE(f), `${kind}.nix`))
   const args = ['-s', pick('services'), '-i', pick('infrastructure'), '-d', pick('distribution')]

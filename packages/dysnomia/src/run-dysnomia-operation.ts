@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
 import type { Writable } from 'node:stream'
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, forwardStream } from '@disnix-ts/libmain'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
 
 /**
@@ -90,10 +90,14 @@ function isStream(output: ModuleOutput | undefined): output is Writable {
   return typeof output === 'object'
 }
 
-/** A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it. */
+/**
+ * A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it, through a
+ * forwarder of its own, because execa ends the streams it pipes into and the caller's stream must stay
+ * open for what follows (the next module call, the tool's own message).
+ */
 export function streamOption(output: ModuleOutput | undefined): 'inherit' | 'ignore' | 1 | ['pipe', Writable] {
   // execa takes any open descriptor at run time; its types only name the standard ones.
   if (typeof output === 'number') return output as 1
   if (output === undefined || output === 'inherit' || output === 'ignore') return output ?? 'inherit'
-  return ['pipe', output]
+  return ['pipe', forwardStream(output)]
 }

@@ -1,10 +1,7 @@
-import type { ExecaError, Options } from 'execa'
+import type { Options } from 'execa'
+import { childProcessError, execaOutcome, isExecaError } from './child-process-error.js'
 import { DisnixError } from './disnix-error.js'
 import type { ErrorCode } from './error-codes.js'
-import { redact } from './redact.js'
-
-/** How many trailing lines of a failed child's stderr a message carries (as colmena does). */
-export const FAILURE_CONTEXT_LINES = 20
 
 export interface RunCommandOptions {
   /** What this command does, for the error message: "[target: test1]: importing closure". */
@@ -32,9 +29,9 @@ export interface CommandResult {
 }
 
 /**
- * Runs a program with an argument array (never a shell string). A failure becomes one DisnixError
- * (`COMMAND_FAILED`, or `COMMAND_NOT_FOUND`) whose message names the step and carries the last lines
- * of the child's stderr, with secrets redacted.
+ * Runs a program with an argument array (never a shell string). A failure becomes one
+ * ChildProcessError (`COMMAND_FAILED`, or `COMMAND_NOT_FOUND`) whose message names the step and
+ * carries the last lines of the child's stderr, with secrets redacted.
  */
 export async function runCommand(file: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
   const execaOptions: Options = {
@@ -62,24 +59,20 @@ export async function runCommand(file: string, args: readonly string[], options:
   }
 }
 
-/** Turns an execa failure into a DisnixError; rethrows anything else. */
+/**
+ * Turns an execa failure into the ChildProcessError of {@link childProcessError} (`<step>: failed
+ * (exit status N)` and the last lines of stderr); rethrows anything else.
+ */
 export function commandError(error: unknown, file: string, args: readonly string[], options: RunCommandOptions = {}): unknown {
   if (!isExecaError(error)) return error
-  const secrets = options.secrets ?? []
-  const step = options.step ?? `${file} ${args.join(' ')}`
-  if (error.code === 'ENOENT') {
-    return new DisnixError('COMMAND_NOT_FOUND', redact(`${step}: cannot execute ${file}: not found`, secrets), { cause: error })
-  }
-  const status = error.isTerminated
-    ? `killed by ${error.signal ?? 'a signal'}`
-    : error.timedOut
-      ? 'timed out'
-      : error.isCanceled
-        ? 'cancelled'
-        : `exit status ${error.exitCode ?? 'unknown'}`
-  const tail = lastLines(String(error.stderr ?? ''), FAILURE_CONTEXT_LINES)
-  const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
-  return new DisnixError('COMMAND_FAILED', redact(message, secrets), { cause: error })
+  const outcome = execaOutcome(error)
+  return childProcessError(outcome, {
+    step: options.step ?? `${file} ${args.join(' ')}`,
+    programKind: file,
+    colon: true,
+    secrets: options.secrets,
+    cause: error,
+  })
 }
 
 /**
@@ -89,8 +82,10 @@ export function commandError(error: unknown, file: string, args: readonly string
  * the failure was not such a report (a crash, a signal, another status).
  */
 export function reportedToolError(error: unknown, code: ErrorCode, prefix = '[coordinator]: '): DisnixError | undefined {
-  if (!(error instanceof DisnixError) || error.code !== 'COMMAND_FAILED' || !isExecaError(error.cause) || error.cause.exitCode !== 1) return undefined
-  const lines = String(error.cause.stderr ?? '').replace(/\n+$/, '').split('\n')
+  if (!(error instanceof DisnixError) || error.code !== 'COMMAND_FAILED' || !isExecaError(error.cause)) return undefined
+  const cause = error.cause as { exitCode?: number; stderr?: unknown }
+  if (cause.exitCode !== 1) return undefined
+  const lines = String(cause.stderr ?? '').replace(/\n+$/, '').split('\n')
   const start = lines.findIndex((line) => line.startsWith(prefix))
   if (start === -1) return undefined
   const report = lines.slice(start)
@@ -98,17 +93,4 @@ export function reportedToolError(error: unknown, code: ErrorCode, prefix = '[co
   const body = (hintAt === -1 ? report : report.slice(0, hintAt)).join('\n').slice(prefix.length)
   const hint = hintAt === -1 ? undefined : report.slice(hintAt).join('\n').slice('hint: '.length)
   return new DisnixError(code, body, { hint, cause: error })
-}
-
-/**
- * `error instanceof ExecaError` without loading execa: its error class (and only that class, not
- * ExecaSyncError) is named `ExecaError` on its prototype.
- */
-function isExecaError(error: unknown): error is ExecaError {
-  return error instanceof Error && error.name === 'ExecaError'
-}
-
-export function lastLines(text: string, count: number): string {
-  const lines = text.replace(/\n+$/, '').split('\n')
-  return lines.slice(-count).join('\n')
 }

@@ -40,11 +40,11 @@ function containerProblems(what: string, mapping: { container: string }): string
   return mapping.container === '' || isValidName(mapping.container) ? [] : [`${what}: ${invalidNameMessage('container', mapping.container)}`]
 }
 
-/** Throws a MANIFEST_INVALID DisnixError (exit 1) listing the problems when the manifest is invalid. */
+/** Throws a MANIFEST_INCONSISTENT DisnixError listing the problems when the manifest is invalid. */
 export function checkManifest(manifest: Manifest, source = 'manifest'): void {
   const problems = manifestProblems(manifest)
   if (problems.length > 0) {
-    throw new DisnixError('MANIFEST_INVALID', `${source} is invalid:\n${problems.join('\n')}`)
+    throw new DisnixError('MANIFEST_INCONSISTENT', `${source} is invalid:\n${problems.join('\n')}`)
   }
 }
 

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import * as iface from '@disnix-ts/libinterface'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import { exportPaths, importPaths, printInvalid, queryRequisites, type NixProcessOptions } from '@disnix-ts/libnix'
 
@@ -24,16 +23,17 @@ export interface CopyClosureResult {
  * local `nix-store -qR`, the interface's `--print-invalid`, then one export/import of the missing
  * ones through a temp file that is removed afterwards.
  */
-export async function copyClosureTo(call: InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+  const target = toTargetClient(to)
   const nix = nixOptions(options)
-  const requisites = await localRequisites(call, paths, nix)
-  const invalid = await iface.printInvalid(call, requisites)
+  const requisites = await localRequisites(target.target, paths, nix)
+  const invalid = requisites.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: requisites })
   if (invalid.length === 0) return { requisites, copied: [] }
   const dir = await mkdtemp(join(options.tmpdir, 'disnix.'))
   try {
     const file = join(dir, 'closure')
-    await exportPaths(invalid, { file }, { ...nix, step: `[target: ${call.target}]: export ${invalid.length} paths` })
-    await iface.importClosure(call, file, 'local')
+    await exportPaths(invalid, { file }, { ...nix, step: `[target: ${target.target}]: export ${invalid.length} paths` })
+    await target.call({ op: 'import', where: 'local', paths: [file] })
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -45,14 +45,15 @@ export async function copyClosureTo(call: InterfaceCall, paths: readonly string[
  * `--query-requisites`, local `--print-invalid`, then the interface's `--export --remotefile` of the
  * missing paths and a local `nix-store --import` of that file, which is removed afterwards.
  */
-export async function copyClosureFrom(call: InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+export async function copyClosureFrom(from: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+  const target = toTargetClient(from)
   const nix = nixOptions(options)
-  const requisites = await iface.queryRequisites(call, paths)
+  const requisites = await target.call({ op: 'query-requisites', paths: [...paths] })
   const invalid = await printInvalid(requisites, { ...nix, step: 'check which paths are missing locally' })
   if (invalid.length === 0) return { requisites, copied: [] }
-  const file = await iface.exportClosure(call, invalid)
+  const file = await target.call({ op: 'export', where: 'remote', paths: invalid })
   try {
-    await importPaths({ file }, { ...nix, step: `[target: ${call.target}]: import the closure exported to ${file}` })
+    await importPaths({ file }, { ...nix, step: `[target: ${target.target}]: import the closure exported to ${file}` })
   } finally {
     await rm(file, { force: true })
   }
@@ -63,13 +64,13 @@ export async function copyClosureFrom(call: InterfaceCall, paths: readonly strin
  * The closure of paths of this machine's store. A path outside the store, or one that is not valid
  * in it, is the caller's mistake: one message with Nix's reason, before the target is asked anything.
  */
-async function localRequisites(call: InterfaceCall, paths: readonly string[], nix: NixProcessOptions): Promise<string[]> {
+async function localRequisites(target: string, paths: readonly string[], nix: NixProcessOptions): Promise<string[]> {
   try {
-    return await queryRequisites(paths, { ...nix, step: `[target: ${call.target}]: query requisites of ${paths.join(' ')}` })
+    return await queryRequisites(paths, { ...nix, step: `[target: ${target}]: query requisites of ${paths.join(' ')}` })
   } catch (error) {
     const reason = error instanceof DisnixError && error.code === 'COMMAND_FAILED' ? nixReason(error.message) : undefined
     if (reason === undefined) throw error
-    throw new DisnixError('INVALID_PATH', `[target: ${call.target}]: cannot copy the closure of ${paths.join(' ')}: ${reason}`, {
+    throw new DisnixError('INVALID_PATH', `[target: ${target}]: cannot copy the closure of ${paths.join(' ')}: ${reason}`, {
       hint: 'give paths of the Nix store that exist on this machine',
       cause: error,
     })

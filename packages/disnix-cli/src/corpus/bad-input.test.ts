@@ -953,7 +953,8 @@ const targetCases: TargetCase[] = [
     name: 'disnix-ssh-client -p with a path in the profile name, refused by the target',
     tool: 'disnix-ssh-client',
     args: () => ['--target', 'test1', '--lock', '-p', '../../x'],
-    message: () => optionMessage('-p, --profile <name>', '../../x', PROFILE_EXPECTED),
+    // The target checks it with the protocol's profile field (libinterface checkProfile).
+    message: () => starts('ERROR: Invalid profile name: "../../x"\n'),
   },
   {
     name: 'disnix-copy-closure --to of a path outside the Nix store',

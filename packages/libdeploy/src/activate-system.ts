@@ -1,5 +1,6 @@
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
+import { maskArguments, secretValues, SECRET_PROPERTY_WORDS } from '@disnix-ts/libmain'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
 import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
@@ -29,6 +30,7 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
     const parameters = mappingParameters(unified, mapping)
+    const words = options.secretProperties ?? SECRET_PROPERTY_WORDS
     const verb = options.dryRun ? `Dry-run ${action === 'activate' ? 'activating' : 'deactivating'}` : action === 'activate' ? 'Activating' : 'Deactivating'
     progress({
       kind: 'step',
@@ -36,11 +38,11 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
       service: plan.services[mapping.service]?.name,
       step: action,
       status: 'start',
-      text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${parameters.arguments.map((a) => `${a} `).join('')}`,
+      text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${maskArguments(parameters.arguments, words).map((a) => `${a} `).join('')}`,
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: secretValues(parameters.arguments, words) })
     await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
   }
 

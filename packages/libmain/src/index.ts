@@ -65,6 +65,18 @@ export {
 } from './child-process-error.js'
 export { redact } from './redact.js'
 export {
+  SECRET_PROPERTY_WORDS,
+  SECRET_PROPERTIES_ENV,
+  SECRET_PROPERTIES_HELP,
+  REDACTED,
+  secretPropertyWords,
+  isSecretProperty,
+  maskArgument,
+  maskArguments,
+  maskProperties,
+  secretValues,
+} from './secret-properties.js'
+export {
   silentProgress,
   plainProgress,
   plainLine,

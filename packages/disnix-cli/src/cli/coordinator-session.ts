@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os'
-import { createProgressRenderer, plainProgress, type ProgressRenderer, type ProgressSink, type Session, type ToolIo } from '@disnix-ts/libmain'
+import { createProgressRenderer, plainProgress, SECRET_PROPERTIES_HELP, secretPropertyWords, type ProgressRenderer, type ProgressSink, type Session, type ToolIo } from '@disnix-ts/libmain'
 import type { DeployContext } from '@disnix-ts/libdeploy'
 import { coordinatorInterfaces } from './client-interfaces.js'
 
@@ -11,6 +11,8 @@ export interface CoordinatorSession {
   user: string
   /** The local host name: the default target of mappings without one. */
   hostname: string
+  /** Words that make a property secret: the built-in ones and DISNIX_SECRET_PROPERTIES. */
+  secretProperties: readonly string[]
 }
 
 /** The options a coordinator session reads. */
@@ -34,7 +36,7 @@ const TMPDIR = { name: 'TMPDIR', meaning: 'Directory for temporary files (defaul
 export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions> = {
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
-  environment: [TMPDIR],
+  environment: [TMPDIR, SECRET_PROPERTIES_HELP],
   exitStatuses: [{ status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked', codes: ['INTERRUPTED'] }],
   open: ({ opts, io }) => openCoordinatorSession(io, { plain: opts.verbose === true, interrupts: true }),
   close: closeCoordinatorSession,
@@ -47,6 +49,7 @@ export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions>
 export const coordinatorShellSession: Session<CoordinatorSession> = {
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
+  environment: [SECRET_PROPERTIES_HELP],
   open: ({ io }) => openCoordinatorSession(io, { plain: true, interrupts: false }),
   close: closeCoordinatorSession,
 }
@@ -68,9 +71,11 @@ function openCoordinatorSession(io: ToolIo, options: { plain: boolean; interrupt
     }
     process.on('SIGINT', onSigint)
   }
+  const secretProperties = secretPropertyWords(io.env)
   return {
     context: {
       progress: renderer.sink,
+      secretProperties,
       clientInterfaces: coordinatorInterfaces(io.env),
       tmpdir: tmpdirOf(io),
       // On a live view the interfaces' own output would tear it apart; it is kept for error messages.
@@ -80,6 +85,7 @@ function openCoordinatorSession(io: ToolIo, options: { plain: boolean; interrupt
     progress: renderer.sink,
     user: userInfo().username,
     hostname: hostname(),
+    secretProperties,
     renderer,
     onSigint,
   }
@@ -101,6 +107,8 @@ export interface CoordinatorLocalSession {
   user: string
   /** The local host name: the default target of mappings without one. */
   hostname: string
+  /** Words that make a property secret: the built-in ones and DISNIX_SECRET_PROPERTIES. */
+  secretProperties: readonly string[]
 }
 
 /**
@@ -110,7 +118,14 @@ export interface CoordinatorLocalSession {
 export const coordinatorLocalSession: Session<CoordinatorLocalSession> = {
   kind: 'plain',
   errorPrefix: '[coordinator]: ',
-  open: ({ io }) => ({ progress: plainProgress(io.stderr), tmpdir: tmpdirOf(io), user: userInfo().username, hostname: hostname() }),
+  environment: [SECRET_PROPERTIES_HELP],
+  open: ({ io }) => ({
+    progress: plainProgress(io.stderr),
+    tmpdir: tmpdirOf(io),
+    user: userInfo().username,
+    hostname: hostname(),
+    secretProperties: secretPropertyWords(io.env),
+  }),
 }
 
 function tmpdirOf(io: ToolIo): string {

@@ -38,16 +38,17 @@ export async function openJobLog(logDir: string, jobId: number, gid?: number): P
   return handle
 }
 
-/** The log dir readable by its owner and the service's group only. */
+/**
+ * The log dir readable by its owner and the service's group only. A dir the service does not own
+ * (EPERM) is left as its owner set it up.
+ */
 async function restrictLogDir(logDir: string, gid: number | undefined): Promise<void> {
-  if (gid !== undefined) {
-    try {
-      await chown(logDir, process.getuid?.() ?? 0, gid)
-    } catch (error) {
-      if (!hasErrorCode(error, 'EPERM')) throw error
-    }
+  try {
+    if (gid !== undefined) await chown(logDir, process.getuid?.() ?? 0, gid)
+    await chmod(logDir, 0o750)
+  } catch (error) {
+    if (!hasErrorCode(error, 'EPERM')) throw error
   }
-  await chmod(logDir, 0o750)
 }
 
 /** As C's atoi: the leading decimal digits, 0 when there are none. */

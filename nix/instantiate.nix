@@ -52,8 +52,11 @@ in
 
   generateDistributedDerivationFromBuildModel =
     { buildFile, nixpkgs ? <nixpkgs>, ... }:
-    let model = import buildFile; in
+    let
+      model = import buildFile;
+      about = "build model ${toString buildFile}";
+    in
     if !builtins.isAttrs model
-    then throw "build model ${toString buildFile}: the build model must be an attribute set { derivationMappings, interfaces }"
-    else writeDistributedDerivation (import nixpkgs { }) model;
+    then throw "${about}: the build model must be an attribute set { derivationMappings, interfaces }"
+    else writeDistributedDerivation (import nixpkgs { }) ((import ./lib/low-level-models.nix).checkBuildModel { inherit about model; });
 }

@@ -68,5 +68,8 @@ in
     in
     if !builtins.isAttrs model
     then throw "${where.infrastructure}: the deployment model must be an attribute set { profiles, services, infrastructure, serviceMappings, snapshotMappings }"
-    else writeManifest (import nixpkgs { }) (model // { inherit infrastructure; });
+    else writeManifest (import nixpkgs { }) ((import ./lib/low-level-models.nix).checkDeploymentModel {
+      about = where.infrastructure;
+      inherit model infrastructure;
+    } // { inherit infrastructure; });
 }

@@ -20,11 +20,17 @@
 
 let
   inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' functionArgs genericClosure groupBy head
-    isAttrs isBool isFunction isInt isList isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
+    isAttrs isBool isFunction isInt isList isPath isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
   util = import ./lib/util.nix;
-  inherit (util) optionalAttrs genAttrs uniqueStrings quoteList;
+  names = import ./lib/names.nix;
+  inherit (util) optionalAttrs genAttrs uniqueStrings quoteList kindOf;
 
-  architecture = architectureFun ({ pkgs = import nixpkgs { }; system = null; } // extraParams);
+  architecture =
+    let result = architectureFun ({ pkgs = import nixpkgs { }; system = null; } // extraParams); in
+    if !isAttrs result then throw "${where.services}: the architecture model must return an attribute set { services, infrastructure, targetPackages }, but it returns ${kindOf result}"
+    else if result ? services && !isAttrs result.services then throw "${where.services}: `services' must be an attribute set of services, but it is ${kindOf result.services}"
+    else if result ? targetPackages && !isAttrs result.targetPackages then throw "${where.packages}: `targetPackages' must be an attribute set of target name to a list of packages, but it is ${kindOf result.targetPackages}"
+    else result;
 
   infrastructure = import ./normalize-infrastructure.nix {
     infrastructure = architecture.infrastructure or { };
@@ -44,7 +50,10 @@ let
       key = if isAttrs target && isAttrs (target.properties or null) && target.properties ? ${targetProperty}
         then toString target.properties.${targetProperty} else null;
     in
-    if !isAttrs target then throw "${about} refers to a target that is not an attribute set of the infrastructure model (it is a ${typeOf target})"
+    if isString target then throw "${about} refers to a target by the string ${toJSON target}; refer to the target itself, e.g. infrastructure.${if names.isValidName target then target else "<name>"}"
+    else if !isAttrs target then throw "${about} refers to a target that is not an attribute set of the infrastructure model (it is ${kindOf target})"
+    # A `{ target; container; }` entry belongs in the verbose notation, not in a list of targets.
+    else if target ? target && !(target ? properties) then throw "${about}: a list of targets holds an entry { target = ...; container = ...; }; mappings to containers are written { targets = [ { target = ...; container = ...; } ]; }"
     else if key == null || !(targetAliases ? ${key}) then throw "${about} refers to a target that is not in the infrastructure model ${where.infrastructureFile}${if key == null then "" else " (its ${targetProperty} is '${key}')"}"
     else targetAliases.${key};
 
@@ -52,14 +61,21 @@ let
   # where `auto` says that the container was derived from the type.
   targetReferences = about: type: targets:
     if isList targets then
-      map (target: { target = resolveTarget about target; container = type; auto = true; }) targets
+      map (target: { target = resolveTarget about target; container = typeContainer about type; auto = true; }) targets
     else if isAttrs targets && isList (targets.targets or null) then
       map (entry:
         if !isAttrs entry || !(entry ? target) then throw "${about}: every entry of `targets' must be { target = ...; container = ...; }"
         else if entry ? container && !isString entry.container then throw "${about}: the container of a target entry must be a string"
-        else { target = resolveTarget about entry.target; container = entry.container or type; auto = !(entry ? container); })
+        else if entry ? container && !names.isValidName entry.container then throw "${about}: ${names.invalidName "container" entry.container}"
+        else { target = resolveTarget about entry.target; container = entry.container or (typeContainer about type); auto = !(entry ? container); })
         targets.targets
     else throw "${about}: targets must be a list of targets or { targets = [ { target = ...; container = ...; } ]; }";
+
+  # The container a service goes to when the mapping names none: the one named after its type. A
+  # type that is a path names no container (it would become a path on the target).
+  typeContainer = about: type:
+    if names.isValidName type then type
+    else throw "${about}: its type ${toJSON type} is a path, so no container is named after it; name the container: { targets = [ { target = ...; container = \"...\"; } ]; }";
 
   reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" "healthCheckTimeout" ];
 
@@ -67,16 +83,21 @@ let
 
   checkService = name: service:
     let about = "${where.services}: service '${name}'"; in
-    if !isAttrs service then throw "${about} must be an attribute set, but it is a ${typeOf service}"
+    if !names.isValidName name then throw "${where.services}: ${names.invalidName "service" name}"
+    else if !isAttrs service then throw "${about} must be an attribute set, but it is ${kindOf service}"
     # QUIRK §1.6: the original defines this check but never forces it; we do.
     else if !(service ? name) then throw "${about}: mandatory attribute `name' is missing"
-    else if service.name != name then throw "${about}: the name attribute should be \"${name}\", instead it is \"${toString service.name}\""
+    else if service.name != name then throw "${about}: the name attribute should be ${toJSON name}, instead it is ${toJSON service.name}"
     else if !(service ? type) then throw "${about}: mandatory attribute `type' is missing (the Dysnomia module that activates it, or \"package\")"
-    else if !isString service.type then throw "${about}: `type' must be a string"
+    else if !isString service.type then throw "${about}: `type' must be a string, but it is ${kindOf service.type}"
+    else if !names.isValidType service.type then throw "${about}: the type ${toJSON service.type} is not valid: ${names.typeRule}"
     else if service ? deployState && !isBool service.deployState then throw "${about}: `deployState' must be true or false"
     else if service ? providesContainer && !isString service.providesContainer then throw "${about}: `providesContainer' must be a string"
+    else if service ? providesContainer && !names.isValidName service.providesContainer then throw "${about}: `providesContainer': ${names.invalidName "container" service.providesContainer}"
     else if service ? providesContainers && !isAttrs service.providesContainers then throw "${about}: `providesContainers' must be an attribute set"
     else if service ? healthCheckTimeout && !(isInt service.healthCheckTimeout && service.healthCheckTimeout >= 0) then throw "${about}: `healthCheckTimeout' must be a whole number of seconds (0 or more)"
+    else if service ? providesContainers && any (c: !names.isValidName c) (attrNames service.providesContainers)
+    then throw "${about}: `providesContainers': ${names.invalidName "container" (head (filter (c: !names.isValidName c) (attrNames service.providesContainers)))}"
     else if (service ? targets) && !(isList service.targets || isAttrs service.targets) then throw "${about}: targets must be a list of targets or { targets = [ ... ]; }"
     else service;
 
@@ -188,14 +209,20 @@ let
       about = "${where.services}: service '${name}'";
     in
     if !(service ? pkg) then throw "${about}: mandatory attribute `pkg' is missing"
-    else if params == { } then service.pkg
+    else if params == { } then checkPackage about service.pkg
     else if !isFunction service.pkg then throw "${about} has inter-dependencies, so its `pkg' must be a function that takes them: { ${concatStringsSep ", " (attrNames params)} }: ..."
     else
       # A pkg function that asks for an argument the service does not declare as an inter-dependency
       # would fail inside Nix with a message about our own expressions; name the model instead.
       let missing = filter (arg: !(functionArgs service.pkg).${arg} && !(params ? ${arg})) (attrNames (functionArgs service.pkg)); in
       if missing != [ ] then throw "${about}: its `pkg' function takes the argument${if length missing > 1 then "s" else ""} ${quoteList missing}, but ${if length missing > 1 then "they are" else "it is"} not among the service's inter-dependencies (dependsOn and connectsTo give: ${quoteList (attrNames params)}); add ${if length missing > 1 then "them" else "it"} to dependsOn or connectsTo, or give ${if length missing > 1 then "them defaults" else "it a default"}"
-      else service.pkg params;
+      else checkPackage about (service.pkg params);
+
+  # A service's package must be a derivation: its store path is what the targets receive.
+  checkPackage = about: pkg:
+    if isAttrs pkg && pkg ? outPath then pkg
+    else if isFunction pkg then throw "${about}: `pkg' is a function, but the service has no inter-dependencies (dependsOn or connectsTo) to call it with"
+    else throw "${about}: `pkg' must be a derivation (a package), but it is ${kindOf pkg}";
 
   # The arguments passed to a service's pkg function: its dependsOn and connectsTo services with
   # their targets, and transitively their connectsTo (lazy, so cycles in connectsTo are fine).
@@ -248,8 +275,12 @@ let
         serviceTargets.${name}) distributedNames));
 
   targetPackages = mapAttrs (target: _:
-    let user = userTargetPackages.${target} or [ ]; in
-    if !isList user then throw "${where.packages}: the packages of target '${target}' must be a list"
+    let
+      user = userTargetPackages.${target} or [ ];
+      notPackages = filter (p: !(isAttrs p && p ? outPath) && !isPath p) user;
+    in
+    if !isList user then throw "${where.packages}: the packages of target '${target}' must be a list, but it is ${kindOf user}"
+    else if notPackages != [ ] then throw "${where.packages}: the packages of target '${target}' must be derivations (packages), but one is ${kindOf (head notPackages)}"
     else user ++ servicePackagesPerTarget.${target} or [ ]) infrastructure;
 
   checked =

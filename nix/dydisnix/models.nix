@@ -5,6 +5,7 @@
 let
   inherit (builtins) attrNames functionArgs intersectAttrs isAttrs isFunction isList isString listToAttrs
     mapAttrs removeAttrs typeOf;
+  inherit (import ../lib/models.nix) checkExtraParams;
 in
 rec {
   /* The services model evaluated as the original does for planning: distribution and
@@ -15,7 +16,7 @@ rec {
       result =
         if !isFunction fun then throw "${label}: the services model must be a function, but it is a ${typeOf fun}"
         else fun ({ distribution = { }; invDistribution = { }; system = builtins.currentSystem; inherit pkgs; }
-          // intersectAttrs (functionArgs fun) extraParams);
+          // intersectAttrs (functionArgs fun) (checkExtraParams extraParams));
     in
     if !isAttrs result then throw "${label}: the services model must return an attribute set of services, but it returns a ${typeOf result}"
     else mapAttrs (name: service:
@@ -48,7 +49,7 @@ rec {
       fun = import distributionFile;
       distribution =
         if !isFunction fun then throw "${label}: the distribution model must be a function {infrastructure}: ..., but it is a ${typeOf fun}"
-        else fun ({ inherit infrastructure; } // intersectAttrs (functionArgs fun) extraParams);
+        else fun ({ inherit infrastructure; } // intersectAttrs (functionArgs fun) (checkExtraParams extraParams));
       propertyOf = target: target.targetProperty or defaultTargetProperty;
       keyOf = target: if isAttrs target && isAttrs (target.properties or null) && target.properties ? ${propertyOf target}
         then toString target.properties.${propertyOf target} else null;

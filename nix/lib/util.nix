@@ -2,7 +2,7 @@
 # work with any nixpkgs a user puts on NIX_PATH, and a few of these must stay fast for thousands of
 # services (lib.unique is quadratic).
 let
-  inherit (builtins) attrNames concatMap concatStringsSep genericClosure listToAttrs;
+  inherit (builtins) attrNames concatMap concatStringsSep genericClosure listToAttrs typeOf;
 in
 rec {
   optionalAttrs = cond: set: if cond then set else { };
@@ -20,6 +20,14 @@ rec {
     });
 
   uniqueStrings = uniqueBy (s: s);
+
+  # What a value is, for messages: "an integer", "a list", "an attribute set", ...
+  kindOf = value:
+    let type = typeOf value; in
+    {
+      int = "an integer"; float = "a floating-point number"; bool = "a Boolean"; string = "a string"; path = "a path";
+      null = "null"; set = "an attribute set"; list = "a list"; lambda = "a function";
+    }.${type} or "a ${type}";
 
   quoteList = names: concatStringsSep ", " (map (n: "'${n}'") names);
 }

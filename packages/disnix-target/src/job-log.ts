@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises'
+import { chmod, chown, mkdir, open, readdir, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
 
@@ -18,11 +18,37 @@ export async function firstJobId(logDir: string): Promise<number> {
   return Math.max(0, ...entries.map(leadingNumber)) + 1
 }
 
-/** Creates `<logDir>/<id>` exclusively (mode 0644), creating the log dir (0755) if needed. */
-export async function openJobLog(logDir: string, jobId: number): Promise<FileHandle> {
-  await mkdir(logDir, { recursive: true, mode: 0o755 })
+/**
+ * Creates `<logDir>/<id>` exclusively with mode 0640 (owner and `gid`, the service's group, when
+ * given), in a log dir of mode 0750 (created if needed, tightened if it exists): job logs name
+ * services, containers and their properties, so other local users may not read them.
+ */
+export async function openJobLog(logDir: string, jobId: number, gid?: number): Promise<FileHandle> {
+  await mkdir(logDir, { recursive: true, mode: 0o750 })
+  await restrictLogDir(logDir, gid)
   // Append mode: the children write through the same descriptor as the service's own lines.
-  return open(join(logDir, String(jobId)), 'ax', 0o644)
+  const handle = await open(join(logDir, String(jobId)), 'ax', 0o640)
+  try {
+    if (gid !== undefined) await handle.chown(process.getuid?.() ?? 0, gid)
+    await handle.chmod(0o640)
+  } catch (error) {
+    await handle.close()
+    throw error
+  }
+  return handle
+}
+
+/**
+ * The log dir readable by its owner and the service's group only. A dir the service does not own
+ * (EPERM) is left as its owner set it up.
+ */
+async function restrictLogDir(logDir: string, gid: number | undefined): Promise<void> {
+  try {
+    if (gid !== undefined) await chown(logDir, process.getuid?.() ?? 0, gid)
+    await chmod(logDir, 0o750)
+  } catch (error) {
+    if (!hasErrorCode(error, 'EPERM')) throw error
+  }
 }
 
 /** As C's atoi: the leading decimal digits, 0 when there are none. */

@@ -2,13 +2,13 @@ import { lstat, unlink } from 'node:fs/promises'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
-import { DisnixError, hasErrorCode, isDisnixError } from '@disnix-ts/libmain'
+import { DisnixError, hasErrorCode, isDisnixError, redact, secretPropertyWords } from '@disnix-ts/libmain'
 import { executeTargetRequest, withDefaultProfile } from './execute-target-request.js'
 import { firstJobId, openJobLog } from './job-log.js'
 import { parseServiceRequest, type ServiceReply } from './service-protocol.js'
 import { restrictSocket, type SocketAccess } from './socket-access.js'
 import type { TargetContext } from './target-context.js'
-import { jobLogHeader, type TargetRequest, type TargetResult } from './target-request.js'
+import { jobLogHeader, requestSecrets, type TargetRequest, type TargetResult } from './target-request.js'
 
 export const DEFAULT_SOCKET_PATH = '/run/disnix/service.sock'
 export const DEFAULT_LOG_DIR = '/var/log/disnix'
@@ -41,6 +41,9 @@ export interface DisnixService {
 export async function startDisnixService(options: DisnixServiceOptions): Promise<DisnixService> {
   await prepareSocketPath(options.socketPath)
   let nextJobId = await firstJobId(options.logDir)
+  // Values of properties whose names look secret never reach a job log or a reply in the clear.
+  const secretWords = secretPropertyWords(options.target.env)
+  let logGid: number | undefined
   const running = new Set<Promise<void>>()
   const profileQueues = new Map<string, Promise<unknown>>()
 
@@ -60,7 +63,7 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
     const logFile = join(options.logDir, String(jobId))
     let handle
     try {
-      handle = await openJobLog(options.logDir, jobId)
+      handle = await openJobLog(options.logDir, jobId, logGid)
     } catch (error) {
       options.log(`Cannot write logfile for job id: ${jobId}`)
       reply(socket, { type: 'failure', jobId, message: `Cannot write logfile for job id: ${jobId}: ${(error as Error).message}`, logFile })
@@ -68,7 +71,8 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
     }
     try {
       const jobLog = handle
-      let writes: Promise<unknown> = jobLog.write(`${jobLogHeader(request)}\n`)
+      const secrets = requestSecrets(request, secretWords)
+      let writes: Promise<unknown> = jobLog.write(`${jobLogHeader(request, secretWords)}\n`)
       const write = (line: string) => {
         writes = writes.then(() => jobLog.write(`${line}\n`))
         return writes
@@ -79,7 +83,7 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
         ...options.target,
         stdout: jobLog.fd,
         stderr: jobLog.fd,
-        log: (line) => write(line),
+        log: (line) => write(redact(line, secrets)),
       }
       const execute = () => executeTargetRequest(request, ctx)
       const profile = 'profile' in request && (request.op === 'lock' || request.op === 'unlock' || request.op === 'set') ? request.profile : undefined
@@ -88,8 +92,9 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
         result = await (profile === undefined ? execute() : serialise(profile, execute))
       } catch (error) {
         if (!isDisnixError(error)) throw error
-        await write(error.message)
-        reply(socket, { type: 'failure', jobId, message: error.message, logFile })
+        const message = redact(error.message, secrets)
+        await write(message)
+        reply(socket, { type: 'failure', jobId, message, logFile })
         return
       }
       await writes
@@ -149,6 +154,7 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
   const server = createServer(handleConnection)
   await listen(server, options.socketPath)
   const access = await restrictSocket(options.socketPath, options.group, options.groupFile)
+  logGid = access.mode === 0o660 ? access.gid : undefined
   options.log(
     access.mode === 0o660
       ? `Listening on ${options.socketPath} (mode 0660, group ${access.group})`

@@ -1,4 +1,5 @@
 import type { InterfaceRequest, ServiceActivity } from '@disnix-ts/libinterface'
+import { maskArguments, secretValues, SECRET_PROPERTY_WORDS } from '@disnix-ts/libmain'
 
 /**
  * One operation the target side executes (spec §3.3, §4.4): a request of the client-interface
@@ -15,8 +16,11 @@ export type Activity = ServiceActivity
 /** What an operation yields: nothing, lines, a text, or the path of a temp file holding the result. */
 export type TargetResult = { kind: 'done' } | { kind: 'lines'; lines: string[] } | { kind: 'text'; text: string } | { kind: 'tempfile'; path: string }
 
-/** The first line of a job log (spec §4.4). */
-export function jobLogHeader(request: TargetRequest): string {
+/**
+ * The first line of a job log (spec §4.4), with the values of secret properties (named by `words`)
+ * shown as `***`.
+ */
+export function jobLogHeader(request: TargetRequest, words: readonly string[] = SECRET_PROPERTY_WORDS): string {
   const list = (items: readonly string[]) => items.map((item) => `${item} `).join('')
   switch (request.op) {
     case 'import':
@@ -40,9 +44,9 @@ export function jobLogHeader(request: TargetRequest): string {
     case 'snapshot':
     case 'restore':
     case 'delete-state':
-      return `${dysnomiaOperation(request.op)}: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(request.arguments)}`
+      return `${dysnomiaOperation(request.op)}: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(maskArguments(request.arguments, words))}`
     case 'check':
-      return `Check: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(request.arguments)}`
+      return `Check: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(maskArguments(request.arguments, words))}`
     case 'lock':
       return `Acquiring lock on profile: ${request.profile ?? ''}`
     case 'unlock':
@@ -69,4 +73,9 @@ export function jobLogHeader(request: TargetRequest): string {
 /** The Dysnomia operation behind an activity (`delete-state` runs `collect-garbage`). */
 export function dysnomiaOperation(op: ActivityOp): string {
   return op === 'delete-state' ? 'collect-garbage' : op
+}
+
+/** The values of a request's secret properties: what its messages must never show. */
+export function requestSecrets(request: TargetRequest, words: readonly string[] = SECRET_PROPERTY_WORDS): string[] {
+  return 'arguments' in request ? secretValues(request.arguments, words) : []
 }

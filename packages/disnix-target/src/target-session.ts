@@ -1,4 +1,4 @@
-import type { EnvironmentVariable, Session } from '@disnix-ts/libmain'
+import { SECRET_PROPERTIES_HELP, type EnvironmentVariable, type Session } from '@disnix-ts/libmain'
 import { localTargetContext } from './local-target-context.js'
 import type { TargetContext } from './target-context.js'
 
@@ -16,6 +16,7 @@ export const TARGET_ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'DYSNOMIA_PROPERTIES', meaning: 'Machine properties used by --capture-config' },
   { name: 'NIX_PATH', meaning: 'Passed to the Nix commands' },
   { name: 'NIX_CONFIG', meaning: 'Passed to the Nix commands' },
+  SECRET_PROPERTIES_HELP,
 ]
 
 /**

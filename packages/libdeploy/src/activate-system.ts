@@ -1,4 +1,4 @@
-import { progressError, withPhase } from '@disnix-ts/libmain'
+import { maskArguments, progressError, secretValues, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { clientFor, errorText, type DeployContext } from './deploy-context.js'
@@ -101,6 +101,7 @@ async function runTransition(
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
     const parameters = mappingParameters(unified, mapping)
+    const words = options.secretProperties ?? SECRET_PROPERTY_WORDS
     const verb = options.dryRun ? `Dry-run ${action === 'activate' ? 'activating' : 'deactivating'}` : action === 'activate' ? 'Activating' : 'Deactivating'
     progress({
       kind: 'step',
@@ -111,11 +112,11 @@ async function runTransition(
       ...(rollingBack.has(mappingKey(mapping)) ? { rollback: true } : {}),
       step: action,
       status: 'start',
-      text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${parameters.arguments.map((a) => `${a} `).join('')}`,
+      text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${maskArguments(parameters.arguments, words).map((a) => `${a} `).join('')}`,
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: secretValues(parameters.arguments, words) })
     const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] }
     if (restart && action === 'activate') {
       // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.

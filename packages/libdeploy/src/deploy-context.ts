@@ -22,6 +22,11 @@ export interface DeployContext {
   /** Where the client interfaces' own stderr goes; when absent it is kept for error messages. */
   interfaceStderr?: Writable
   signal?: AbortSignal
+  /**
+   * Words that make a property secret (SECRET_PROPERTY_WORDS and DISNIX_SECRET_PROPERTIES, as the
+   * session read them): their values are shown as `***` in progress lines and messages.
+   */
+  secretProperties?: readonly string[]
 }
 
 export interface CallOptions {
@@ -30,6 +35,8 @@ export interface CallOptions {
    * half-way: an interruption lets them finish and then rolls back or unlocks.
    */
   cancellable?: boolean
+  /** Values that must never appear in the call's error message or in the interface's relayed stderr. */
+  secrets?: readonly string[]
 }
 
 /** One target of a manifest, reached through its own interface with its target key. */
@@ -45,8 +52,8 @@ export function manifestClient(manifest: Manifest, targetName: string, context: 
 export function clientFor(target: Target, context: DeployContext, options: CallOptions = {}): TargetClient {
   const signal = options.cancellable === false ? undefined : context.signal
   // The interface's own messages (a target's "Notifying lock on ...") get the target's prefix.
-  const stderr = context.interfaceStderr === undefined ? undefined : prefixLines(context.interfaceStderr, `[target: ${target.name}]: `)
-  return targetClient(contextInterfaces(context)(target.clientInterface), targetKey(target), { signal, stderr })
+  const stderr = context.interfaceStderr === undefined ? undefined : prefixLines(context.interfaceStderr, `[target: ${target.name}]: `, options.secrets)
+  return targetClient(contextInterfaces(context)(target.clientInterface), targetKey(target), { signal, stderr, secrets: options.secrets })
 }
 
 /** The interfaces of a context: the injected ones, or a process per call. */

@@ -1,4 +1,6 @@
+import { realpath } from 'node:fs/promises'
 import { DisnixError } from '@disnix-ts/libmain'
+import { isValidStorePath } from '@disnix-ts/libnix'
 import { coordinatorProfileDir, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
 import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers } from '@disnix-ts/libmigrate'
 import { activateSystem, transitionPlanFor, TransitionStatus } from './activate-system.js'
@@ -60,6 +62,7 @@ export interface DeployOptions extends DeployContext {
 export async function deploy(given: DeployOptions): Promise<void> {
   const { manifest, progress } = given
   let options = given
+  if (!options.noCoordinatorProfile) await checkManifestInStore(options)
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   await distribute(options)
@@ -235,4 +238,17 @@ function transitionError(status: Exclude<TransitionStatus, 'success'>, options: 
   const hint = command === undefined ? undefined : `${problem}; inspect the targets, then retry with: ${command}`
   const state = status === TransitionStatus.Failed ? 'the previous configuration is active again' : 'the rollback failed too'
   return new TransitionError(status, `Transition phase execution failed (${state})!`, { hint })
+}
+
+/**
+ * The coordinator profile is a Nix profile, so it can only record a manifest in the Nix store. The
+ * original found out at the very end, after every service had been activated; we refuse before
+ * anything is copied.
+ */
+async function checkManifestInStore(options: DeployOptions): Promise<void> {
+  const path = await realpath(options.manifestPath)
+  if (await isValidStorePath(path, { env: options.nixEnv, signal: options.signal })) return
+  throw new DisnixError('MANIFEST_INVALID', `The manifest: ${options.manifestPath} is not in the Nix store, so the coordinator profile cannot record it`, {
+    hint: 'deploy the manifest that disnix-manifest built (its store path), or use --no-coordinator-profile',
+  })
 }

@@ -77,3 +77,12 @@ export function formatDeploymentPlan(plan: DeploymentPlan): string {
   }
   return `${lines.join('\n')}\n`
 }
+
+async function narSize(paths: readonly string[], env?: NodeJS.ProcessEnv): Promise<number> {
+  if (paths.length === 0) return 0
+  const { stdout } = await runCommand('nix-store', ['-q', '--size', ...paths], { env, step: 'querying the size of the paths to transfer' })
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .reduce((sum, l) => sum + Number(l.trim()), 0)
+}

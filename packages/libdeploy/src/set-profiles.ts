@@ -29,7 +29,7 @@ async function setAllProfiles(options: SetProfilesOptions): Promise<boolean> {
   if (options.noCoordinatorProfile) return false
   const dir = coordinatorProfileDir({ path: options.coordinatorProfilePath, user: options.user })
   await mkdir(dir, { recursive: true, mode: 0o755 })
-  return setProfile(dir, options.profile, options.manifestPath, { env: options.nixEnv, step: '[coordinator]: set the coordinator profile' })
+  return setProfile(dir, options.profile, options.manifestPath, { env: options.nixEnv, step: 'setting the coordinator profile' })
 }
 
 export async function setTargetProfiles(options: SetProfilesOptions): Promise<void> {

@@ -22,7 +22,7 @@ export interface DistributedDerivation {
 
 /** Parses a distributed derivation; the version is not checked, as in the original. */
 export function parseDistributedDerivationXml(text: string, source = 'distributed derivation'): DistributedDerivation {
-  const root = parseXml(text, { source, errorCode: 'DISTRIBUTED_DERIVATION_INVALID' })
+  const root = parseXml(text, { source, errorCode: 'DISTRIBUTED_DERIVATION_INVALID', expected: 'a distributed derivation (<distributedderivation>, as disnix-instantiate writes it)' })
   if (root.name !== 'distributedderivation') {
     throw new DisnixError('DISTRIBUTED_DERIVATION_INVALID', `${source}: expected a <distributedderivation> root element, found <${root.name}>`)
   }

@@ -14,7 +14,7 @@ describe('parseHostsList', () => {
   })
 
   test('something that is not a host name is an error naming the line', () => {
-    expect(() => parseHostsList('test1\n$(reboot)\n', defaults, 'hosts.txt')).toThrow('hosts.txt: line 2: not a host name: $(reboot)')
+    expect(() => parseHostsList('test1\n$(reboot)\n', defaults, 'hosts.txt')).toThrow('hosts.txt: line 2: not a host name: $(reboot) (it names a target: ')
   })
 
   test('uniqueCandidates keeps the first candidate of a name', () => {

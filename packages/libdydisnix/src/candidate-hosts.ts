@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, isValidName, NAME_RULE } from '@disnix-ts/libmain'
 
 /** A machine to probe: its target name, the address the client interface reaches it by, and how. */
 export interface CandidateHost {
@@ -22,7 +22,8 @@ export function parseHostsList(text: string, defaults: { clientInterface: string
     if (line === '') continue
     const fields = line.split(/\s+/)
     const name = fields.length >= 2 ? fields[1]! : fields[0]!
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(name)) throw new DisnixError('HOSTS_INVALID', `${source}: line ${index + 1}: not a host name: ${name}`)
+    // The name becomes the target's name in the discovered infrastructure model.
+    if (!isValidName(name)) throw new DisnixError('HOSTS_INVALID', `${source}: line ${index + 1}: not a host name: ${name} (it names a target: ${NAME_RULE})`)
     if (!hosts.some((h) => h.name === name)) hosts.push({ name, address: name, ...defaults })
   }
   return hosts

@@ -32,7 +32,7 @@ export interface ParseInfrastructureOptions extends Partial<TargetDefaults> {
  */
 export function parseInfrastructureXml(text: string, options: ParseInfrastructureOptions = {}): Infrastructure {
   const source = options.source ?? 'infrastructure XML'
-  const root = parseXml(text, { source, errorCode: options.errorCode ?? 'INFRASTRUCTURE_INVALID' })
+  const root = parseXml(text, { source, errorCode: options.errorCode ?? 'INFRASTRUCTURE_INVALID', expected: 'infrastructure XML (<infrastructure version="2">)' })
   if (root.name !== 'infrastructure') {
     throw new DisnixError(options.errorCode ?? 'INFRASTRUCTURE_INVALID', `${source}: expected an <infrastructure> root element, found <${root.name}>`)
   }

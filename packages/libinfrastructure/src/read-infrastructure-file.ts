@@ -7,7 +7,7 @@ export async function readInfrastructureFile(file: string): Promise<string> {
     return await readFile(file, 'utf8')
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} does not exist`)
-    if (hasErrorCode(error, 'EACCES')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} cannot be read`)
+    if (hasErrorCode(error, 'EACCES')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} cannot be read: permission denied`)
     if (hasErrorCode(error, 'EISDIR')) throw new DisnixError('INFRASTRUCTURE_NOT_FOUND', `The infrastructure model: ${file} is a directory`)
     throw error
   }

@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, invalidNameMessage, isValidName } from '@disnix-ts/libmain'
 import { nixValueToText, type NixAttrs } from '@disnix-ts/libxmlmodel'
 
 /** A machine of the (normalized) infrastructure model (spec §1.4, §2.4). */
@@ -45,6 +45,10 @@ export function findTargetKey(target: Target): string | undefined {
 /** Problems that make a target unusable (spec §2.2 validation), one message each. */
 export function checkTarget(target: Target): string[] {
   const problems: string[] = []
+  if (!isValidName(target.name)) problems.push(`Target: ${invalidNameMessage('target', target.name)}`)
+  for (const container of Object.keys(target.containers)) {
+    if (!isValidName(container)) problems.push(`Target: ${target.name}: ${invalidNameMessage('container', container)}`)
+  }
   if (!(target.numOfCores > 0)) problems.push(`Target: ${target.name} must have a numOfCores of at least 1, it has: ${target.numOfCores}`)
   if (target.targetProperty === '') problems.push(`Target: ${target.name} has no targetProperty`)
   else if (target.properties[target.targetProperty] === undefined) {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander'
+import { profileName } from './names.js'
 
 /**
  * Option factories for the options that several tools share, with their environment variables and
@@ -12,7 +13,7 @@ export const DEFAULT_TARGET_PROPERTY = 'hostname'
 export const DEFAULT_MAX_CONCURRENT_TRANSFERS = 2
 
 export function profileOption(): Option {
-  return new Option('-p, --profile <name>', 'Name of the Disnix profile').env('DISNIX_PROFILE').default(DEFAULT_PROFILE)
+  return new Option('-p, --profile <name>', 'Name of the Disnix profile').env('DISNIX_PROFILE').default(DEFAULT_PROFILE).argParser(profileName)
 }
 
 export function interfaceOption(): Option {

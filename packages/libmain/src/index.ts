@@ -44,9 +44,10 @@ export {
   nonNegativeInteger,
   collect,
 } from './common-options.js'
+export { NAME_RULE, MODULE_TYPE_RULE, isValidName, isValidModuleType, invalidNameMessage, checkName, profileName, type NameKind } from './names.js'
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
-export { runCommand, commandError, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { runCommand, commandError, reportedToolError, type RunCommandOptions, type CommandResult } from './run-command.js'
 export {
   childProcessError,
   execaOutcome,
@@ -57,6 +58,18 @@ export {
   type ChildContext,
 } from './child-process-error.js'
 export { redact } from './redact.js'
+export {
+  SECRET_PROPERTY_WORDS,
+  SECRET_PROPERTIES_ENV,
+  SECRET_PROPERTIES_HELP,
+  REDACTED,
+  secretPropertyWords,
+  isSecretProperty,
+  maskArgument,
+  maskArguments,
+  maskProperties,
+  secretValues,
+} from './secret-properties.js'
 export {
   silentProgress,
   plainProgress,

@@ -1,5 +1,7 @@
 import type { Options } from 'execa'
 import { childProcessError, execaOutcome, isExecaError } from './child-process-error.js'
+import { DisnixError } from './disnix-error.js'
+import type { ErrorCode } from './error-codes.js'
 
 export interface RunCommandOptions {
   /** What this command does, for the error message: "[target: test1]: importing closure". */
@@ -71,4 +73,24 @@ export function commandError(error: unknown, file: string, args: readonly string
     secrets: options.secrets,
     cause: error,
   })
+}
+
+/**
+ * The error that a sibling tool run with runCommand reported itself (`<prefix>message`, continuation
+ * lines and `hint: …` on its stderr, exit status 1), as a DisnixError of ours with the given code, so
+ * that the message is printed once instead of inside "step: failed (exit status 1)". Undefined when
+ * the failure was not such a report (a crash, a signal, another status).
+ */
+export function reportedToolError(error: unknown, code: ErrorCode, prefix = '[coordinator]: '): DisnixError | undefined {
+  if (!(error instanceof DisnixError) || error.code !== 'COMMAND_FAILED' || !isExecaError(error.cause)) return undefined
+  const cause = error.cause as { exitCode?: number; stderr?: unknown }
+  if (cause.exitCode !== 1) return undefined
+  const lines = String(cause.stderr ?? '').replace(/\n+$/, '').split('\n')
+  const start = lines.findIndex((line) => line.startsWith(prefix))
+  if (start === -1) return undefined
+  const report = lines.slice(start)
+  const hintAt = report.findIndex((line) => line.startsWith('hint: '))
+  const body = (hintAt === -1 ? report : report.slice(0, hintAt)).join('\n').slice(prefix.length)
+  const hint = hintAt === -1 ? undefined : report.slice(hintAt).join('\n').slice('hint: '.length)
+  return new DisnixError(code, body, { hint, cause: error })
 }

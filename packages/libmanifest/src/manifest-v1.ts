@@ -43,7 +43,7 @@ export const V1_VERSION_MESSAGE = 'Please provide a manifest file that uses the 
 
 /** Parses a version 1 manifest; any other version is a MANIFEST_VERSION error. */
 export function parseV1ManifestXml(text: string, source = 'manifest'): V1Manifest {
-  const root = parseXml(text, { source, errorCode: 'MANIFEST_INVALID' })
+  const root = parseXml(text, { source, errorCode: 'MANIFEST_INVALID', expected: 'a version 1 manifest (<manifest version="1">)' })
   if (root.name !== 'manifest' || root.attributes.version !== '1') throw new DisnixError('MANIFEST_VERSION', V1_VERSION_MESSAGE)
   const manifest: V1Manifest = {
     distribution: mappings(root, 'distribution').map((m) => ({ profile: field(m, 'profile'), target: field(m, 'target') })),

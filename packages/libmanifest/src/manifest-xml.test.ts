@@ -139,7 +139,18 @@ describe('parseManifestXml', () => {
   test('rejects malformed XML and another root element', () => {
     expect(() => parseManifestXml('<manifest version="2">', { defaultTarget: 'x', source: 'm.xml' })).toThrow(/^m\.xml: malformed XML/)
     expect(() => parseManifestXml('<profilemanifest/>', { defaultTarget: 'x', source: 'm.xml' })).toThrow(
-      'm.xml: expected a <manifest> root element, found <profilemanifest>',
+      'm.xml: the root element is <profilemanifest>; expected a deployment manifest (<manifest version="2">, as disnix-manifest writes it)',
     )
+  })
+
+  test('an empty file says so and what a manifest is', () => {
+    for (const text of ['', '\n  \n', '\uFEFF']) {
+      expect(() => parseManifestXml(text, { defaultTarget: 'x', source: 'm.xml' })).toThrow(
+        expect.objectContaining({
+          code: 'MANIFEST_INVALID',
+          message: 'm.xml: the file is empty; expected a deployment manifest (<manifest version="2">, as disnix-manifest writes it)',
+        }),
+      )
+    }
   })
 })

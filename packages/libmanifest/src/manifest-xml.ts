@@ -21,6 +21,9 @@ export interface ParseManifestOptions {
   source?: string
 }
 
+/** What a manifest file is, for messages about files that are not one. */
+export const MANIFEST_EXPECTED = 'a deployment manifest (<manifest version="2">, as disnix-manifest writes it)'
+
 export const MANIFEST_VERSION_MESSAGE = 'Disnix requires a manifest that uses the version 2 structure!'
 export const MANIFEST_VERSION_HINT = 'You can convert an old V1 version manifest file by running disnix-convert!'
 
@@ -30,8 +33,8 @@ export const MANIFEST_VERSION_HINT = 'You can convert an old V1 version manifest
  */
 export function parseManifestXml(text: string, options: ParseManifestOptions): Manifest {
   const source = options.source ?? 'manifest'
-  const root = parseXml(text, { source, errorCode: 'MANIFEST_INVALID' })
-  if (root.name !== 'manifest') throw new DisnixError('MANIFEST_INVALID', `${source}: expected a <manifest> root element, found <${root.name}>`)
+  const root = parseXml(text, { source, errorCode: 'MANIFEST_INVALID', expected: MANIFEST_EXPECTED })
+  if (root.name !== 'manifest') throw new DisnixError('MANIFEST_INVALID', `${source}: the root element is <${root.name}>; expected ${MANIFEST_EXPECTED}`)
   if (root.attributes.version !== '2') {
     throw new DisnixError('MANIFEST_VERSION', MANIFEST_VERSION_MESSAGE, { hint: MANIFEST_VERSION_HINT })
   }

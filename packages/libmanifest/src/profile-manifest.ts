@@ -18,7 +18,7 @@ export interface ProfileManifestOptions {
 export function parseProfileManifestXml(text: string, options: ProfileManifestOptions): ProfileManifest {
   if (text.trim() === '') return emptyProfileManifest()
   const source = options.source ?? 'profile manifest'
-  const root = parseXml(text, { source, errorCode: 'PROFILE_MANIFEST_INVALID' })
+  const root = parseXml(text, { source, errorCode: 'PROFILE_MANIFEST_INVALID', expected: 'a profile manifest (<profilemanifest>)' })
   if (root.name !== 'profilemanifest') {
     throw new DisnixError('PROFILE_MANIFEST_INVALID', `${source}: expected a <profilemanifest> root element, found <${root.name}>`)
   }

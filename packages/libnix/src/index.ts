@@ -6,6 +6,7 @@ export { nixEvaluationError, nixTraceLines } from './nix-error.js'
 export {
   queryRequisites,
   printInvalid,
+  isValidStorePath,
   exportPaths,
   importPaths,
   realise,

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
 import type { Readable, Writable } from 'node:stream'
 import type { Options, ResultPromise } from 'execa'
-import { commandError, forwardStream } from '@disnix-ts/libmain'
+import { commandError, DisnixError, forwardStream } from '@disnix-ts/libmain'
 
 /** Options shared by the store and profile wrappers. */
 export interface NixProcessOptions {
@@ -28,6 +28,16 @@ export async function queryRequisites(paths: readonly string[], options: NixProc
 export async function printInvalid(paths: readonly string[], options: NixProcessOptions = {}): Promise<string[]> {
   if (paths.length === 0) return []
   return lines(await runNixStore(['--check-validity', '--print-invalid', ...paths], options))
+}
+
+/** Whether `path` is a valid path of the Nix store (false also for a path outside the store). */
+export async function isValidStorePath(path: string, options: NixProcessOptions = {}): Promise<boolean> {
+  try {
+    return (await printInvalid([path], options)).length === 0
+  } catch (error) {
+    if (error instanceof DisnixError && error.code === 'COMMAND_FAILED' && /is not in the Nix store/.test(error.message)) return false
+    throw error
+  }
 }
 
 /** Where an export goes: a file (created or truncated) or a stream. */

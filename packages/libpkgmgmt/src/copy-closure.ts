@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
+import { DisnixError } from '@disnix-ts/libmain'
 import { exportPaths, importPaths, printInvalid, queryRequisites, type NixProcessOptions } from '@disnix-ts/libnix'
 
 export interface CopyClosureOptions {
@@ -25,7 +26,7 @@ export interface CopyClosureResult {
 export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
   const target = toTargetClient(to)
   const nix = nixOptions(options)
-  const requisites = await queryRequisites(paths, { ...nix, step: `[target: ${target.target}]: query requisites of ${paths.join(' ')}` })
+  const requisites = await localRequisites(target.target, paths, nix)
   const invalid = requisites.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: requisites })
   if (invalid.length === 0) return { requisites, copied: [] }
   const dir = await mkdtemp(join(options.tmpdir, 'disnix.'))
@@ -57,6 +58,29 @@ export async function copyClosureFrom(from: TargetClient | InterfaceCall, paths:
     await rm(file, { force: true })
   }
   return { requisites, copied: invalid }
+}
+
+/**
+ * The closure of paths of this machine's store. A path outside the store, or one that is not valid
+ * in it, is the caller's mistake: one message with Nix's reason, before the target is asked anything.
+ */
+async function localRequisites(target: string, paths: readonly string[], nix: NixProcessOptions): Promise<string[]> {
+  try {
+    return await queryRequisites(paths, { ...nix, step: `[target: ${target}]: query requisites of ${paths.join(' ')}` })
+  } catch (error) {
+    const reason = error instanceof DisnixError && error.code === 'COMMAND_FAILED' ? nixReason(error.message) : undefined
+    if (reason === undefined) throw error
+    throw new DisnixError('INVALID_PATH', `[target: ${target}]: cannot copy the closure of ${paths.join(' ')}: ${reason}`, {
+      hint: 'give paths of the Nix store that exist on this machine',
+      cause: error,
+    })
+  }
+}
+
+/** Nix's own reason in a failed command's message: its last `error: ...` line, without `error: `. */
+function nixReason(message: string): string | undefined {
+  const line = message.split('\n').reverse().find((l) => l.startsWith('error: '))
+  return line?.slice('error: '.length)
 }
 
 function nixOptions(options: CopyClosureOptions): NixProcessOptions {

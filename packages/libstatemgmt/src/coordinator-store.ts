@@ -32,7 +32,7 @@ export async function queryLocalSnapshots(query: LocalSnapshotQuery, options: Lo
     if (problems.length > 0) {
       throw new DisnixError(
         'SNAPSHOT_CORRUPT',
-        `[coordinator]: The snapshot store holds a corrupt snapshot of component: ${query.component} in container: ${query.container}; refusing to restore it!\n${problems.join('\n')}`,
+        `The snapshot store holds a corrupt snapshot of component: ${query.component} in container: ${query.container}; refusing to restore it!\n${problems.join('\n')}`,
         {
           hint: 'the snapshot changed after it was stored; take a new snapshot (disnix-snapshot) or fetch a good copy (disnix-copy-snapshots --from), after removing the damaged one',
         },
@@ -94,9 +94,9 @@ async function checked(args: readonly string[], step: string, options: LocalStor
 }
 
 function failed(step: string, args: readonly string[], result: SnapshotsResult): DisnixError {
-  if (result.notFound) return new DisnixError('COMMAND_NOT_FOUND', `[coordinator]: ${step}: dysnomia-snapshots not found`)
+  if (result.notFound) return new DisnixError('COMMAND_NOT_FOUND', `${step}: dysnomia-snapshots not found`)
   const tail = lastLines(result.stderr, FAILURE_CONTEXT_LINES)
-  return new DisnixError('COMMAND_FAILED', `[coordinator]: ${step} failed (dysnomia-snapshots ${args[0]}: exit status ${result.exitCode})${tail ? `\n${tail}` : ''}`)
+  return new DisnixError('COMMAND_FAILED', `${step} failed (dysnomia-snapshots ${args[0]}: exit status ${result.exitCode})${tail ? `\n${tail}` : ''}`)
 }
 
 function lines(stdout: string): string[] {

@@ -88,7 +88,22 @@ describe('typedValueNode', () => {
 
 describe('parseXml', () => {
   test('names the source and position of malformed XML', () => {
-    expect(() => parseXml('<a><b></a>', { source: 'broken.xml' })).toThrow(/^broken\.xml: malformed XML at line 1/)
+    expect(() => parseXml('<a><b></a>', { source: 'broken.xml' })).toThrow(/^broken\.xml: malformed XML at line 1, column \d+: /)
+  })
+
+  test.each([
+    ['', 'f.xml: the file is empty; expected a thing'],
+    [' \n\t\n', 'f.xml: the file is empty; expected a thing'],
+    ['<?xml version="1.0"?>\n', 'f.xml: malformed XML: no root element; expected a thing'],
+    ['<a><b>', 'f.xml: malformed XML: the document ends before <a>, <b> are closed (is the file cut off?)'],
+    ['<a>', "f.xml: malformed XML at line 1, column 1: Unclosed tag 'a'."],
+    ['<a/><b/>', 'f.xml: malformed XML: more than one root element (<a>, <b>); expected a thing'],
+  ])('%j: one message saying what is wrong and what was expected', (text, message) => {
+    expect(() => parseXml(text, { source: 'f.xml', expected: 'a thing' })).toThrow(expect.objectContaining({ code: 'XML_INVALID', message }))
+  })
+
+  test('a byte order mark before the document is allowed', () => {
+    expect(parseXml('\uFEFF<a>x</a>').text).toBe('x')
   })
 
   test('decodes numeric character references', () => {

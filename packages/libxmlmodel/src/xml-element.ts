@@ -15,6 +15,8 @@ export interface ParseXmlOptions {
   source?: string
   /** The error code for malformed input (default `XML_INVALID`). */
   errorCode?: ErrorCode
+  /** What the document should be, for messages: `a deployment manifest (<manifest version="2">)`. */
+  expected?: string
 }
 
 type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> }
@@ -33,19 +35,48 @@ const parser = new XMLParser({
   commentPropName: false,
 })
 
-/** Parses an XML document and returns its root element; malformed XML is a DisnixError naming the source. */
+/**
+ * Parses an XML document and returns its root element. Malformed XML is one DisnixError that names
+ * the source, the place and, for an empty or cut-off document, what the document should have been.
+ */
 export function parseXml(text: string, options: ParseXmlOptions = {}): XmlElement {
   const source = options.source ?? 'XML document'
   const code = options.errorCode ?? 'XML_INVALID'
-  const validation = XMLValidator.validate(text)
-  if (validation !== true) {
-    const { msg, line, col } = validation.err
-    throw new DisnixError(code, `${source}: malformed XML at line ${line}, column ${col}: ${msg}`)
-  }
-  const roots = (parser.parse(text) as OrderedNode[]).map(toElement).filter((e): e is XmlElement => e !== undefined)
+  const expected = options.expected ?? 'an XML document'
+  // A byte order mark is allowed before the document; the validator would take it for text.
+  const document = text.startsWith('\uFEFF') ? text.slice(1) : text
+  if (document.trim() === '') throw new DisnixError(code, `${source}: the file is empty; expected ${expected}`)
+  const validation = XMLValidator.validate(document)
+  if (validation !== true) throw new DisnixError(code, `${source}: ${validationMessage(validation.err, expected)}`)
+  const roots = (parser.parse(document) as OrderedNode[]).map(toElement).filter((e): e is XmlElement => e !== undefined)
   const root = roots[0]
-  if (root === undefined) throw new DisnixError(code, `${source}: the XML document has no root element`)
+  if (root === undefined) throw new DisnixError(code, `${source}: the XML document has no root element; expected ${expected}`)
+  if (roots.length > 1) {
+    throw new DisnixError(code, `${source}: malformed XML: more than one root element (${roots.map((r) => `<${r.name}>`).join(', ')}); expected ${expected}`)
+  }
   return root
+}
+
+function validationMessage(err: { code: string; msg: string; line: number; col?: number }, expected: string): string {
+  // fast-xml-parser reports elements left open at the end as "Invalid '["a","b"]' found.".
+  const unclosed = /^Invalid '(\[.*\])' found\.$/s.exec(err.msg)
+  if (unclosed !== null) {
+    const names = parseNames(unclosed[1] as string)
+    if (names !== undefined) return `malformed XML: the document ends before ${names.map((n) => `<${n}>`).join(', ')} ${names.length > 1 ? 'are' : 'is'} closed (is the file cut off?)`
+  }
+  if (err.msg === 'Start tag expected.') return `malformed XML: no root element; expected ${expected}`
+  const place = err.col === undefined ? `line ${err.line}` : `line ${err.line}, column ${err.col}`
+  return `malformed XML at ${place}: ${err.msg}`
+}
+
+function parseNames(list: string): string[] | undefined {
+  try {
+    const names: unknown = JSON.parse(list)
+    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? names : undefined
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined
+    throw error
+  }
 }
 
 /** The child elements with the given name (all children without a name). */

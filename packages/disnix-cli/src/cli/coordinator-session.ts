@@ -2,6 +2,8 @@ import { hostname, userInfo } from 'node:os'
 import {
   createProgressReporter,
   logFormatOption,
+  SECRET_PROPERTIES_HELP,
+  secretPropertyWords,
   verboseOption,
   type LogFormat,
   type ProgressReporter,
@@ -23,6 +25,8 @@ export interface CoordinatorSession {
   hostname: string
   /** How progress is written (`--log-format`): what a tool passes on to the tools it runs. */
   logFormat: LogFormat
+  /** Words that make a property secret: the built-in ones and DISNIX_SECRET_PROPERTIES. */
+  secretProperties: readonly string[]
 }
 
 /** The options a coordinator session reads; the session adds them to every tool that runs in it. */
@@ -49,7 +53,7 @@ export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions>
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
   options: [verboseOption(), logFormatOption()],
-  environment: [TMPDIR],
+  environment: [TMPDIR, SECRET_PROPERTIES_HELP],
   exitStatuses: [{ status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked', codes: ['INTERRUPTED'] }],
   open: ({ opts, io, tool }) => openCoordinatorSession(io, tool, { format: opts.logFormat ?? 'human', plain: opts.verbose === true, interrupts: true }),
   close: closeCoordinatorSession,
@@ -62,6 +66,7 @@ export const coordinatorSession: Session<CoordinatorSession, CoordinatorOptions>
 export const coordinatorShellSession: Session<CoordinatorSession> = {
   kind: 'coordinator',
   errorPrefix: '[coordinator]: ',
+  environment: [SECRET_PROPERTIES_HELP],
   open: ({ io, tool }) => openCoordinatorSession(io, tool, { format: 'human', plain: true, interrupts: false }),
   close: closeCoordinatorSession,
 }
@@ -81,9 +86,11 @@ function openCoordinatorSession(io: ToolIo, tool: string, options: { format: Log
     }
     process.on('SIGINT', onSigint)
   }
+  const secretProperties = secretPropertyWords(io.env)
   return {
     context: {
       progress: reporter.sink,
+      secretProperties,
       clientInterfaces: coordinatorInterfaces(io.env),
       tmpdir: tmpdirOf(io),
       // A live view or a JSON stream would be torn apart by the interfaces' own output; it is kept for error messages.
@@ -95,6 +102,7 @@ function openCoordinatorSession(io: ToolIo, tool: string, options: { format: Log
     hostname: hostname(),
     logFormat: options.format,
     reporter,
+    secretProperties,
     onSigint,
   }
 }
@@ -117,6 +125,8 @@ export interface CoordinatorLocalSession {
   hostname: string
   /** How progress is written (`--log-format`): what a tool passes on to the tools it runs. */
   logFormat: LogFormat
+  /** Words that make a property secret: the built-in ones and DISNIX_SECRET_PROPERTIES. */
+  secretProperties: readonly string[]
 }
 
 /** The options the local session adds to every tool in it. */
@@ -137,10 +147,11 @@ export const coordinatorLocalSession: Session<CoordinatorLocalSession> = {
   kind: 'plain',
   errorPrefix: '[coordinator]: ',
   options: [logFormatOption()],
+  environment: [SECRET_PROPERTIES_HELP],
   open: ({ opts, io, tool }) => {
     const format = (opts as CoordinatorLocalOptions).logFormat ?? 'human'
     const reporter = createProgressReporter({ tool, stream: io.stderr, format, plain: true })
-    const session: OpenLocalSession = { progress: reporter.sink, tmpdir: tmpdirOf(io), user: userInfo().username, hostname: hostname(), logFormat: format, reporter }
+    const session: OpenLocalSession = { progress: reporter.sink, tmpdir: tmpdirOf(io), user: userInfo().username, hostname: hostname(), logFormat: format, secretProperties: secretPropertyWords(io.env), reporter }
     return session
   },
   close: (session, outcome) => (session as OpenLocalSession).reporter.close(outcome),

@@ -1,5 +1,5 @@
 import { parseInfrastructureNixXml, parseInfrastructureXml, readInfrastructureFile, type Infrastructure, type TargetDefaults } from '@disnix-ts/libinfrastructure'
-import { runCommand, toolArgv, toolPath } from '@disnix-ts/libmain'
+import { reportedToolError, runCommand, toolArgv, toolPath } from '@disnix-ts/libmain'
 import { disnixNormalizeInfra } from '../tools/disnix-normalize-infra.js'
 
 export interface LoadInfrastructureOptions extends TargetDefaults {
@@ -21,10 +21,16 @@ export async function loadInfrastructure(file: string, options: LoadInfrastructu
   const defaults = { targetProperty: options.targetProperty, clientInterface: options.clientInterface }
   const text = await readInfrastructureFile(file)
   if (options.xml) return parseInfrastructureXml(text, { ...defaults, source: file })
-  const { stdout } = await runCommand(toolPath(disnixNormalizeInfra.name), normalizeInfraArgv(file, options), {
-    env: options.env,
-    step: `evaluating the infrastructure model: ${file}`,
-  })
+  let stdout: string
+  try {
+    ;({ stdout } = await runCommand(toolPath(disnixNormalizeInfra.name), normalizeInfraArgv(file, options), {
+      env: options.env,
+      step: `evaluating the infrastructure model: ${file}`,
+    }))
+  } catch (error) {
+    // disnix-normalize-infra names the model file and the target itself.
+    throw reportedToolError(error, 'INFRASTRUCTURE_INVALID') ?? error
+  }
   return parseInfrastructureNixXml(stdout, { ...defaults, source: file })
 }
 

@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { runCommand, toolArgv, toolPath, type ProgressSink, type ToolDefinition } from '@disnix-ts/libmain'
+import { reportedToolError, runCommand, toolArgv, toolPath, type ProgressSink, type ToolDefinition } from '@disnix-ts/libmain'
 import { disnixConvertManifest, type DisnixConvertManifestOptions } from '../tools/disnix-convert-manifest.js'
 import { disnixManifest, type DisnixManifestOptions } from '../tools/disnix-manifest.js'
 import { disnixSet, type DisnixSetOptions } from '../tools/disnix-set.js'
@@ -32,12 +32,12 @@ export async function runConvert(options: ConvertOptions): Promise<string> {
   const dir = await mkdtemp(join(options.tmpdir, 'disnix-convert-'))
   try {
     progress({ kind: 'message', text: 'Converting old profile manifest...' })
-    const model = await runStep(disnixConvertManifest, convertManifestStep(options), 'converting the old manifest', options.env)
+    const model = await runReportingStep(disnixConvertManifest, convertManifestStep(options), 'converting the old manifest', options.env)
     const modelFile = join(dir, 'deployment.nix')
     await writeFile(modelFile, model)
 
     progress({ kind: 'message', text: 'Building converted deployment model...' })
-    const built = await runStep(disnixManifest, buildStep(options, modelFile), 'building the converted deployment model', options.env)
+    const built = await runReportingStep(disnixManifest, buildStep(options, modelFile), 'building the converted deployment model', options.env)
     const manifest = built.trim().split('\n').pop() ?? ''
 
     progress({ kind: 'message', text: 'Setting profiles...' })
@@ -91,4 +91,17 @@ export function setStep(options: StepOptions, manifest: string): { opts: Partial
 async function runStep<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, step: { opts: Partial<O>; args: A }, what: string, env: NodeJS.ProcessEnv | undefined): Promise<string> {
   const { stdout } = await runCommand(toolPath(tool.name), toolArgv(tool, step.opts, step.args), { env, stderr: 'inherit', step: what })
   return stdout
+}
+
+/**
+ * Runs a step that prints nothing but its result and, when it fails, its own message (which names the
+ * manifest or model): that message becomes ours, so that it is printed once.
+ */
+async function runReportingStep<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, step: { opts: Partial<O>; args: A }, what: string, env: NodeJS.ProcessEnv | undefined): Promise<string> {
+  try {
+    const { stdout } = await runCommand(toolPath(tool.name), toolArgv(tool, step.opts, step.args), { env, step: what })
+    return stdout
+  } catch (error) {
+    throw reportedToolError(error, 'MANIFEST_INVALID') ?? error
+  }
 }

@@ -1,7 +1,7 @@
-import { realpath } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
-import { ChildProcessError, DisnixError, envFlag, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
+import { ChildProcessError, DisnixError, envFlag, hasErrorCode, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { coordinatorProfileDir } from '@disnix-ts/libmanifest'
 import { deleteAllGenerations, generationLinks, generationManifest, rollbackTarget, switchTarget } from '@disnix-ts/libdeploy'
 import { deleteGenerations, listGenerations } from '@disnix-ts/libnix'
@@ -24,6 +24,7 @@ export async function runEnv(opts: DisnixEnvOptions, io: ToolIo, session: Coordi
   const dir = coordinatorProfileDir({ path: opts.coordinatorProfilePath, user: userInfo().username })
   const profilePath = resolve(dir, opts.profile)
 
+  if (opts.listGenerations || opts.deleteGenerations !== undefined) await requireProfileDir(dir, opts.profile)
   if (opts.listGenerations) {
     const generations = await listGenerations(profilePath)
     for (const g of generations) io.stdout.write(`${String(g.id).padStart(4)}   ${g.date}   ${g.current ? '(current)' : ''}\n`)
@@ -182,4 +183,19 @@ function parseGenerationNumbers(spec: string): number[] {
     throw new DisnixError('USAGE', `Invalid generations: ${spec} (expected numbers, Nd or old)`)
   }
   return numbers.map(Number)
+}
+
+/**
+ * nix-env fails on a profile in a directory that does not exist with a message about its lock file;
+ * say instead that no deployment is recorded there (a wrong -p or --coordinator-profile-path).
+ */
+async function requireProfileDir(dir: string, profile: string): Promise<void> {
+  try {
+    if ((await stat(dir)).isDirectory()) return
+  } catch (error) {
+    if (!hasErrorCode(error, 'ENOENT') && !hasErrorCode(error, 'ENOTDIR')) throw error
+  }
+  throw new DisnixError('NO_PREVIOUS_DEPLOYMENT', `No deployment is recorded for profile: ${profile}: the coordinator profile directory ${dir} does not exist`, {
+    hint: 'check -p/--profile and --coordinator-profile-path',
+  })
 }

@@ -25,16 +25,21 @@ export interface ReconstructOptions {
  * disnix-reconstruct (spec §5.10) as the original composes it, each step its own process whose command
  * line comes from its own definition: disnix-capture-manifest → `disnix-manifest -D` →
  * disnix-compare-manifest → `disnix-set --no-target-profiles` (only when the captured manifest differs
- * from the coordinator's current one).
+ * from the coordinator's current one). Returns the exit status: 0, or that of the step that failed,
+ * which has already reported why on our stderr.
  */
-export async function runReconstruct(opts: ReconstructOptions): Promise<void> {
+export async function runReconstruct(opts: ReconstructOptions): Promise<number> {
   const dir = await mkdtemp(join(opts.tmpdir, 'disnix-reconstruct-'))
   try {
     const model = join(dir, 'deployment.nix')
-    await writeFile(model, await run(disnixCaptureManifest, captureStep(opts), 'capturing the deployed manifest'))
+    const captured = await run(disnixCaptureManifest, captureStep(opts))
+    if (captured.exitCode !== 0) return captured.exitCode
+    await writeFile(model, captured.stdout)
 
     opts.progress({ kind: 'message', text: 'Building captured deployment model...' })
-    const manifest = (await run(disnixManifest, buildStep(opts, model), 'building the captured deployment model')).trim().split('\n').at(-1) ?? ''
+    const built = await run(disnixManifest, buildStep(opts, model))
+    if (built.exitCode !== 0) return built.exitCode
+    const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
 
     const { execa } = await import('execa')
     const compare = compareStep(opts, manifest)
@@ -46,10 +51,10 @@ export async function runReconstruct(opts: ReconstructOptions): Promise<void> {
     })
     if (compared.exitCode === 0) {
       opts.progress({ kind: 'message', text: 'Not setting the profile as the manifest has not changed...' })
-      return
+      return 0
     }
     if (compared.exitCode !== 1) throw new DisnixError('COMMAND_FAILED', `disnix-compare-manifest failed (exit status ${compared.exitCode ?? compared.signal})`)
-    await run(disnixSet, setStep(opts, manifest), 'setting the coordinator profile')
+    return (await run(disnixSet, setStep(opts, manifest))).exitCode
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -96,12 +101,13 @@ export function setStep(opts: ReconstructOptions, manifest: string): Step<Disnix
   }
 }
 
-/** Runs a step as its own process: its stderr (progress, errors) goes to ours; returns its stdout. */
-async function run<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, step: Step<O, A>, what: string): Promise<string> {
+/**
+ * Runs a step as its own process: its stderr (progress, errors) goes to ours, so a failing step has
+ * reported why itself and its exit status is all that is left to pass on.
+ */
+async function run<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, step: Step<O, A>): Promise<{ exitCode: number; stdout: string }> {
   const { execa } = await import('execa')
   const result = await execa(toolPath(tool.name), toolArgv(tool, step.opts, step.args), { stdin: 'ignore', stdout: 'pipe', stderr: 'inherit', reject: false })
-  if (result.exitCode !== 0) {
-    throw new DisnixError('COMMAND_FAILED', `${what} failed: ${tool.name} ${result.exitCode === undefined ? `was killed (${result.signal})` : `exited with status ${result.exitCode}`}`)
-  }
-  return String(result.stdout)
+  if (result.exitCode === undefined) throw new DisnixError('COMMAND_FAILED', `${tool.name} was killed (${result.signal ?? 'unknown signal'})`)
+  return { exitCode: result.exitCode, stdout: String(result.stdout) }
 }

@@ -1,4 +1,5 @@
 import { nixBuild } from '@disnix-ts/libnix'
+import { checkExtraParams } from './check-extra-params.js'
 import { modelNixCall, type ModelNixCallOptions, type ModelOutput } from './model-nix-call.js'
 import { resolveModelFiles } from './resolve-model-files.js'
 import type { ModelSelection } from './select-models.js'
@@ -23,6 +24,7 @@ export interface BuildModelsOptions extends ModelNixCallOptions {
  */
 export async function buildModels(output: ModelOutput, options: BuildModelsOptions): Promise<string> {
   const selection = await resolveModelFiles(options.selection, options.cwd)
+  if (options.extraParams !== undefined) await checkExtraParams(options.extraParams, { cwd: options.cwd, env: options.env, signal: options.signal })
   const call = modelNixCall(selection, output, options)
   const paths = await nixBuild({
     ...call,

@@ -28,18 +28,35 @@ export async function resolveModelFiles(selection: ModelSelection, cwd: string):
 }
 
 async function readableModelFile(model: string, file: string): Promise<string> {
+  let real: string
+  let isDirectory: boolean
   try {
-    const real = await realpath(file)
-    const info = await stat(real)
-    await access(info.isDirectory() ? join(real, 'default.nix') : real, constants.R_OK)
-    return real
+    real = await realpath(file)
+    isDirectory = (await stat(real)).isDirectory()
   } catch (error) {
-    if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) {
-      throw new DisnixError('MODEL_NOT_FOUND', `The ${model} model file: ${file} does not exist`, { cause: error })
-    }
-    if (hasErrorCode(error, 'EACCES') || hasErrorCode(error, 'ELOOP')) {
-      throw new DisnixError('MODEL_UNREADABLE', `The ${model} model file: ${file} cannot be read`, { cause: error })
-    }
-    throw error
+    throw unusable(model, file, error)
   }
+  const readable = isDirectory ? join(real, 'default.nix') : real
+  try {
+    await access(readable, constants.R_OK)
+  } catch (error) {
+    if (isDirectory && hasErrorCode(error, 'ENOENT')) {
+      throw new DisnixError('MODEL_NOT_FOUND', `The ${model} model file: ${file} is a directory without a default.nix`, { cause: error })
+    }
+    throw unusable(model, readable === real ? file : readable, error)
+  }
+  return real
+}
+
+function unusable(model: string, file: string, error: unknown): DisnixError {
+  if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) {
+    return new DisnixError('MODEL_NOT_FOUND', `The ${model} model file: ${file} does not exist`, { cause: error })
+  }
+  for (const [code, reason] of [
+    ['EACCES', 'permission denied'],
+    ['ELOOP', 'too many levels of symbolic links'],
+  ] as const) {
+    if (hasErrorCode(error, code)) return new DisnixError('MODEL_UNREADABLE', `The ${model} model file: ${file} cannot be read: ${reason}`, { cause: error })
+  }
+  throw error
 }

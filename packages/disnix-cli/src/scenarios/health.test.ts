@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, targetEntries, targetLines, type Coordinator } from './scenario-helpers.js'
 
@@ -16,7 +17,7 @@ interface StatusDocument {
 }
 
 // Health-gated deployments, the status view and repair, with `process` services on two real targets.
-describe.skipIf(!support.ok)('health checks: gate, status and repair', () => {
+describe.runIf(runsHere(support, 'a test network'))('health checks: gate, status and repair', () => {
   let net: Testnet
   let coord: Coordinator
   const generations = async () => (await coord.run('disnix-env', ['--list-generations'])).stdout.trim().split('\n').filter((l) => l !== '')

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir } from '@disnix-ts/test-utils'
+import { runBin, suiteDir, runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { documentedEventSchema, eventProblems } from '../docs/event-schema.js'
 import { coordinator, fixtures, type Coordinator } from './scenario-helpers.js'
@@ -18,7 +18,7 @@ const models = (distribution = 'distribution.nix') => ['-s', join(dir, 'services
 // Whole lifecycles of a system whose stateful service lives in a container that another service
 // provides (issue #15): deploy → undeploy → deploy, with and without state migration; two profiles
 // whose state stays apart until it is moved on purpose.
-describe.skipIf(!support.ok)('lifecycle scenario', () => {
+describe.runIf(runsHere(support, 'a test network'))('lifecycle scenario', () => {
   let net: Testnet
   let coord: Coordinator
   let stateDir: string

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { deploy } from '@disnix-ts/libdeploy'
 import { readManifest } from '@disnix-ts/libmanifest'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, targetEntries, type Coordinator } from './scenario-helpers.js'
 
@@ -33,7 +34,7 @@ const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1)
 
 // Faults that are not the services' own (issue 14): a target that drops off the network, a killed
 // coordinator, overlapping deployments, a restarted target. Each ends with the state asserted on the targets.
-describe.skipIf(!support.ok)('partial failures on a real network', () => {
+describe.runIf(runsHere(support, 'a test network'))('partial failures on a real network', () => {
   let net: Testnet
   let coord: Coordinator
 

@@ -359,6 +359,6 @@ describe('disnix-manifest with bad models', () => {
     await writeFile(join(cwd, 'services.nix'), '{ }\n')
     const result = await runBin('disnix-manifest', ['-s', 'services.nix', '-i', join(FIXTURES, 'basic', 'infrastructure.nix'), '-d', join(FIXTURES, 'basic', 'distribution.nix')], { env, cwd })
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain(`services model ${join(cwd, 'services.nix')}: the services model must be a function, but it is a set`)
+    expect(result.stderr).toContain(`services model ${join(cwd, 'services.nix')}: the services model must be a function, but it is an attribute set`)
   })
 })

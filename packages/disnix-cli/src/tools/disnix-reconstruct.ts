@@ -53,11 +53,11 @@ export const disnixReconstruct = defineTool<DisnixReconstructOptions, Coordinato
   ],
   exitStatuses: [
     { status: 0, meaning: 'the coordinator profile is up to date (set, or already equal)' },
-    { status: 1, meaning: 'a step failed (it is named)' },
+    { status: 1, meaning: 'a step failed (it is named); a step that reported its own failure passes on its exit status' },
   ],
   async run({ opts, args: [infrastructure], session, io }) {
     const { runReconstruct } = await import('../cli/run-reconstruct.js')
-    await runReconstruct({
+    return await runReconstruct({
       ...opts,
       infrastructure,
       deployState: opts.deployState === true || envFlag(io.env, 'DISNIX_DEPLOY_STATE'),

@@ -150,6 +150,43 @@ describe('disnix-service and disnix-client', () => {
     expect(existsSync(join(socketDir, 'group.sock'))).toBe(false)
   })
 
+  test.runIf(runsHere(rootPrecondition(), 'root'))('job logs are 0640 with the service group in a 0750 dir, and show secret property values as ***', async () => {
+    const closure = await buildTestClosure()
+    const secret = 'K0wn-Secret-42'
+    const logDir = join(dir, 'secret-log')
+    // A log dir left world-readable by an older version is tightened (it exists: job ids start at 1).
+    await mkdir(logDir, { mode: 0o755 })
+    await chmod(logDir, 0o755)
+    const socket = join(dir, 'secret.sock')
+    const service = await startServiceProcess({ socket, logDir, env: { ...env, DISNIX_SECRET_PROPERTIES: 'pin' }, args: ['--group', 'nogroup'] })
+    try {
+      const activate = await client(socket, ['--activate', '--type', 'recorder', '--arguments', `dbPassword=${secret}`, '--arguments', 'foo=bar', '--arguments', 'simPin=1234', closure.service])
+      expect(activate.exitCode, activate.stderr).toBe(0)
+      const failed = await client(socket, ['--activate', '--type', 'failing', '--arguments', `apiToken=${secret}`, closure.service])
+      expect(failed.exitCode).toBe(1)
+      for (const output of [activate.stdout, activate.stderr, failed.stdout, failed.stderr, service.output()]) expect(output).not.toContain(secret)
+      expect((await stat(logDir)).mode & 0o777).toBe(0o750)
+      const gid = 65534
+      expect((await stat(logDir)).gid).toBe(gid)
+      for (const name of await readdir(logDir)) {
+        const info = await stat(join(logDir, name))
+        expect(info.mode & 0o777, name).toBe(0o640)
+        expect(info.gid, name).toBe(gid)
+        const text = await readFile(join(logDir, name), 'utf8')
+        expect(text).not.toContain(secret)
+        expect(text).not.toContain('1234')
+      }
+      expect((await readFile(join(logDir, '1'), 'utf8')).split('\n')[0]).toBe(
+        `activate: ${closure.service} of type: recorder in container: recorder with arguments: dbPassword=*** foo=bar simPin=*** `,
+      )
+      expect((await readFile(join(logDir, '2'), 'utf8')).split('\n')[0]).toBe(`activate: ${closure.service} of type: failing in container: failing with arguments: apiToken=*** `)
+      // The module itself still receives the value.
+      expect(await readFile(join(statedir, 'recorder.log'), 'utf8')).toContain(`activate ${closure.service} recorder foo=bar`)
+    } finally {
+      await service.stop()
+    }
+  })
+
   test('--daemon detaches, writes the PID file, refuses a second start, and SIGTERM cleans up', async () => {
     const base = join(dir, 'daemon')
     await mkdir(base)

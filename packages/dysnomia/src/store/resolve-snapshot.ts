@@ -1,10 +1,14 @@
 import { DisnixError } from '@disnix-ts/libmain'
 import { pathExists } from './path-exists.js'
 
-/** `<stateDir>/snapshots/<relative>`, for a relative snapshot path `<container>/<component>/<id>`. */
+/**
+ * `<stateDir>/snapshots/<relative>`, for a relative snapshot path `<container>/<component>/<id>`:
+ * exactly three names, none of them empty, `.` or `..`, so that it stays one snapshot of the store.
+ */
 export function resolveSnapshot(stateDir: string, relative: string): string {
-  if (relative === '' || relative.split('/').includes('..')) {
-    throw new DisnixError('SNAPSHOT_PATH_INVALID', `Invalid relative snapshot path: '${relative}'`)
+  const parts = relative.split('/')
+  if (parts.length !== 3 || parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\0'))) {
+    throw new DisnixError('SNAPSHOT_PATH_INVALID', `Invalid relative snapshot path: '${relative}' (expected <container>/<component>/<id>)`)
   }
   return `${stateDir}/snapshots/${relative}`
 }

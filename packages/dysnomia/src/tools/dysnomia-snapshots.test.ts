@@ -104,7 +104,12 @@ describe('dysnomia-snapshots', () => {
     })
     expect(await snapshots(stateDir, ['--resolve', 'a/../../etc'])).toEqual({
       stdout: '',
-      stderr: "Invalid relative snapshot path: 'a/../../etc'\n",
+      stderr: "Invalid relative snapshot path: 'a/../../etc' (expected <container>/<component>/<id>)\n",
+      exitCode: 1,
+    })
+    expect(await snapshots(stateDir, ['--print-missing', 'testdb/a'])).toEqual({
+      stdout: '',
+      stderr: "Invalid relative snapshot path: 'testdb/a' (expected <container>/<component>/<id>)\n",
       exitCode: 1,
     })
   })

@@ -51,6 +51,7 @@ export {
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
 export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
+export { runChild, childFailure, type RunChildOptions, type ChildOutcome, type ChildInput, type ChildOutput, type ChildFailureOptions } from './run-child.js'
 export { redact } from './redact.js'
 export {
   silentProgress,

@@ -7,9 +7,44 @@
 #                 </mapping></service></distribution>
 #   infrastructure the infrastructure XML of Disnix (../lib/xml.nix), after normalization
 let
-  inherit (builtins) attrNames concatStringsSep isString unsafeDiscardStringContext;
+  inherit (builtins) attrNames concatStringsSep filter isAttrs isBool isFloat isFunction isInt isList
+    isPath isString match replaceStrings toXML unsafeDiscardStringContext;
   disnixXml = import ../lib/xml.nix;
-  inherit (disnixXml) escape typedElement;
+
+  # These inputs are read by our own XML readers, not compared with the original's bytes, so they
+  # keep a readable indented layout (the manifest printers of ../lib/xml.nix follow xsltproc's).
+  escape = replaceStrings [ "&" "<" ">" "\"" "'" "\r" ] [ "&amp;" "&lt;" "&gt;" "&quot;" "&apos;" "&#13;" ];
+
+  isDerivation = v: isAttrs v && (v.type or null) == "derivation";
+  floatText = v: builtins.head (match ".*<float value=\"([^\"]*)\".*" (toXML v));
+  typeOf = v:
+    if isString v || isDerivation v then "string"
+    else if isInt v then "int"
+    else if isFloat v then "float"
+    else if isBool v then "bool"
+    else if isPath v then "path"
+    else if isList v then "list"
+    else "attrs";
+  scalarText = v:
+    if isString v then v
+    else if isDerivation v then v.outPath
+    else if isBool v then (if v then "true" else "false")
+    else if isFloat v then floatText v
+    else toString v;
+
+  # One typed value (NixXML verbose) as <tag attrs type="T">…</tag>, nested values one level deeper.
+  typedElement = indent: tag: nameAttr: v:
+    let
+      t = typeOf v;
+      open = "${indent}<${tag}${nameAttr} type=\"${t}\"";
+      children =
+        if t == "list" then map (typedElement "${indent}  " "elem" "") (filter isPrintable v)
+        else map (n: typedElement "${indent}  " "property" " name=\"${escape n}\"" v.${n})
+          (filter (n: isPrintable v.${n}) (attrNames v));
+    in
+    if t == "list" || t == "attrs" then
+      (if children == [ ] then "${open}/>\n" else "${open}>\n${concatStringsSep "" children}${indent}</${tag}>\n")
+    else "${open}>${escape (unsafeDiscardStringContext (scalarText v))}</${tag}>\n";
 
   text = value: escape (unsafeDiscardStringContext (toString value));
 
@@ -21,7 +56,7 @@ let
 
   # Every property but the two dependency lists as a typed value; values XML cannot carry (functions,
   # null) are left out by typedElement's caller, as in the Disnix printers.
-  isPrintable = v: !(v == null || builtins.isFunction v);
+  isPrintable = v: !(v == null || isFunction v);
 
   service = name: s:
     "  <service name=\"${escape name}\">\n"

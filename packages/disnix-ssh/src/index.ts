@@ -21,10 +21,11 @@ export {
   type KnownHostEntry,
   type HostKeyStatus,
 } from './known-hosts.js'
-export { SSH_FAILURE_EXIT, targetError, targetPrefix } from './target-error.js'
+export { SSH_FAILURE_EXIT, CONNECTION_FAILURES, targetError, targetPrefix } from './target-error.js'
 export type { ExecRequest, ExecResult, PtyRequest, RemoteSession } from './remote-session.js'
-export { openSession, masterSocketPath, queryMasterStatus, DEFAULT_PERSIST_SECONDS, type OpenSessionOptions } from './open-session.js'
+export { openSession, masterSocketPath, queryMasterStatus, type OpenSessionOptions } from './open-session.js'
 export type { MasterStatus } from './mux-protocol.js'
-export { SSH_CLIENT_OPERATIONS, validateRequest, forwardedArgv, type SshClientOperation, type SshClientRequest } from './ssh-client-request.js'
-export { runSshClientOperation, type SshClientIo } from './run-ssh-client-operation.js'
-export { sshClientCommand, runSshClientCommand, type SshClientCommandIo } from './ssh-client-command.js'
+export { sshClientSettings, DEFAULT_PERSIST_SECONDS, type SshClientSettings } from './ssh-client-settings.js'
+export { runSshRequest, checkSshRequest, type SshRequestIo } from './run-ssh-request.js'
+export { runRemoteRequest, forwardedArgv, type RemoteRequestIo } from './run-remote-request.js'
+export { sshClientInterface, type SshClientInterfaceOptions } from './ssh-client-interface.js'

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@disnix-ts/libmain'
+import type { ServedCall } from './remote-session.js'
 /**
  * The framed protocol (libmain's frame codec) between a disnix-ssh-client invocation and the
  * connection-sharing master, over a Unix socket. One channel per remote command; data frames carry raw bytes so closures and snapshots stream both ways, and backpressure
@@ -27,10 +28,10 @@ export interface OpenPayload {
   /** The remote command as a shell string (every argument quoted). */
   command: string
   /**
-   * The same command as an argument vector when it is a plain call of the remote client without stdin:
+   * The same command as a typed request when it is a plain call of the remote client without stdin:
    * the master may then serve it over a long-lived `--serve` session instead of starting a process.
    */
-  argv?: string[]
+  served?: ServedCall
   pty?: { rows: number; cols: number; term: string }
 }
 
@@ -43,7 +44,6 @@ export interface ErrorPayload {
   code: ErrorCode
   message: string
   hint?: string
-  exitCode: number
 }
 
 /** What a master reports about itself (tests and `--master-status` read it). */

@@ -4,16 +4,15 @@ import { existsSync, openSync, closeSync, lstatSync, mkdirSync } from 'node:fs'
 import { createConnection, type Socket } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DisnixError, encodeFrame, encodeJsonFrame, frameDecoder, hasErrorCode, type Frame } from '@disnix-ts/libmain'
-import { SSH_FAILURE_EXIT, targetError } from './target-error.js'
+import { DisnixError, encodeFrame, encodeJsonFrame, frameDecoder, hasErrorCode } from '@disnix-ts/libmain'
+import { targetError } from './target-error.js'
 import { directSession } from './direct-session.js'
+import { readMasterFrame, type MasterMessage } from './mux-frames.js'
 import { FrameType, type ErrorPayload, type MasterStatus } from './mux-protocol.js'
 import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js'
 import type { ConnectionParams } from './resolve-connection.js'
 import type { Client as SshClient } from 'ssh2'
 import type { MasterStartup } from './ssh-master.js'
-
-export const DEFAULT_PERSIST_SECONDS = 60
 
 export interface OpenSessionOptions {
   /** Idle seconds of a master (DISNIX_SSH_PERSIST); 0 = no sharing, a direct connection per invocation. */
@@ -41,7 +40,7 @@ export async function openSession(params: ConnectionParams, options: OpenSession
   const existing = await connectSocket(socketPath)
   if (existing) return muxSession(existing, params.target)
   const startup = await startMaster(params, socketPath, options.persistSeconds * 1000)
-  if (startup?.status === 'error') throw new DisnixError(startup.error.code, startup.error.message, { hint: startup.error.hint, exitCode: startup.error.exitCode })
+  if (startup?.status === 'error') throw new DisnixError(startup.error.code, startup.error.message, { hint: startup.error.hint })
   if (startup?.status === 'ready') startup.warnings.forEach(warn)
   const socket = startup ? await connectSocket(socketPath) : undefined
   if (socket) return muxSession(socket, params.target)
@@ -62,10 +61,16 @@ export async function queryMasterStatus(socketPath: string): Promise<MasterStatu
   return new Promise((resolve) => {
     const decode = frameDecoder()
     socket.on('data', (chunk: Buffer) => {
-      const reply = decode(chunk).find((f) => f.type === FrameType.StatusReply)
-      if (!reply) return
+      let reply: MasterMessage | undefined
+      try {
+        reply = decode(chunk).map(readMasterFrame).find((m) => m.type === 'status-reply')
+      } catch {
+        socket.destroy()
+        return
+      }
+      if (reply?.type !== 'status-reply') return
       socket.destroy()
-      resolve(JSON.parse(reply.payload.toString()) as MasterStatus)
+      resolve(reply.status)
     })
     socket.on('close', () => resolve(undefined))
     socket.write(encodeFrame(0, FrameType.Status))
@@ -119,24 +124,56 @@ function startMaster(params: ConnectionParams, socketPath: string, idleMs: numbe
     child.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString()
       const newline = text.indexOf('\n')
-      if (newline >= 0) finish(JSON.parse(text.slice(0, newline)) as MasterStartup)
+      if (newline >= 0) finish(masterStartup(text.slice(0, newline)))
     })
     child.stdout?.once('end', () => finish(undefined))
   })
+}
+
+/** The master's startup line; anything else counts as a master that could not start. */
+function masterStartup(line: string): MasterStartup | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return undefined
+  }
+  const startup = value as { status?: unknown; warnings?: unknown; error?: unknown }
+  if (startup.status === 'existing') return { status: 'existing' }
+  if (startup.status === 'ready' && Array.isArray(startup.warnings) && startup.warnings.every((w) => typeof w === 'string')) {
+    return { status: 'ready', warnings: startup.warnings as string[] }
+  }
+  if (startup.status === 'error') {
+    try {
+      const error = readMasterFrame({ channel: 0, type: FrameType.Error, payload: Buffer.from(JSON.stringify(startup.error)) })
+      if (error.type === 'error') return { status: 'error', error: error.error }
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
 }
 
 /** Runs remote commands over a master's socket, one mux channel per command. */
 function muxSession(socket: Socket, target: string): RemoteSession {
   socket.setMaxListeners(0)
   const decode = frameDecoder()
-  const channels = new Map<number, (frame: Frame) => void>()
+  const channels = new Map<number, (message: MasterMessage) => void>()
   let nextId = 1
   socket.on('data', (chunk: Buffer) => {
-    for (const frame of decode(chunk)) channels.get(frame.channel)?.(frame)
+    let messages: MasterMessage[]
+    try {
+      messages = decode(chunk).map(readMasterFrame)
+    } catch {
+      // Not the master's protocol: every running command gets the error of a lost master.
+      socket.destroy()
+      return
+    }
+    for (const message of messages) channels.get(message.channel)?.(message)
   })
   socket.on('error', () => {})
   socket.on('close', () => {
-    const lost: Frame = { channel: 0, type: FrameType.Error, payload: Buffer.from(JSON.stringify(lostPayload(target))) }
+    const lost: MasterMessage = { type: 'error', channel: 0, error: lostPayload(target) }
     for (const handler of [...channels.values()]) handler(lost)
   })
   return {
@@ -146,7 +183,7 @@ function muxSession(socket: Socket, target: string): RemoteSession {
   }
 }
 
-function execOnMaster(socket: Socket, id: number, channels: Map<number, (frame: Frame) => void>, request: ExecRequest): Promise<ExecResult> {
+function execOnMaster(socket: Socket, id: number, channels: Map<number, (message: MasterMessage) => void>, request: ExecRequest): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const waitDrain = (stream: NodeJS.WritableStream): void => {
       socket.pause()
@@ -159,24 +196,20 @@ function execOnMaster(socket: Socket, id: number, channels: Map<number, (frame: 
         socket.once('drain', () => request.stdin!.resume())
       }
     }
-    channels.set(id, (frame) => {
-      if (frame.type === FrameType.Stdout) {
-        if (!request.stdout.write(frame.payload)) waitDrain(request.stdout)
-      } else if (frame.type === FrameType.Stderr) {
-        if (!request.stderr.write(frame.payload)) waitDrain(request.stderr)
-      } else if (frame.type === FrameType.Exit || frame.type === FrameType.Error) {
+    channels.set(id, (message) => {
+      if (message.type === 'stdout') {
+        if (!request.stdout.write(message.data)) waitDrain(request.stdout)
+      } else if (message.type === 'stderr') {
+        if (!request.stderr.write(message.data)) waitDrain(request.stderr)
+      } else if (message.type === 'exit' || message.type === 'error') {
         channels.delete(id)
         unwatch?.()
         request.stdin?.off('data', onData)
-        const payload: unknown = JSON.parse(frame.payload.toString())
-        if (frame.type === FrameType.Exit) resolve(payload as ExecResult)
-        else {
-          const e = payload as ErrorPayload
-          reject(new DisnixError(e.code, e.message, { hint: e.hint, exitCode: e.exitCode }))
-        }
+        if (message.type === 'exit') resolve(message.exit)
+        else reject(new DisnixError(message.error.code, message.error.message, { hint: message.error.hint }))
       }
     })
-    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, argv: request.argv, pty: request.pty }))
+    socket.write(encodeJsonFrame(id, FrameType.Open, { command: request.command, served: request.served, pty: request.pty }))
     unwatch = request.watchResize?.((rows, cols) => socket.write(encodeJsonFrame(id, FrameType.Resize, { rows, cols })))
     const stdin = request.stdin
     if (!stdin) {
@@ -192,7 +225,7 @@ function execOnMaster(socket: Socket, id: number, channels: Map<number, (frame: 
 
 function lostPayload(target: string): ErrorPayload {
   const error = targetError({ target }, 'CONNECTION_LOST', 'the connection-sharing master went away while a remote command was running')
-  return { code: error.code, message: error.message, exitCode: SSH_FAILURE_EXIT }
+  return { code: error.code, message: error.message }
 }
 
 async function connectDirect(params: ConnectionParams, onWarning: (message: string) => void): Promise<SshClient> {

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream'
+import type { InterfaceRequest } from '@disnix-ts/libinterface'
 
 /** A pseudo-terminal for an interactive command (`--shell`). */
 export interface PtyRequest {
@@ -11,10 +12,10 @@ export interface PtyRequest {
 export interface ExecRequest {
   command: string
   /**
-   * The same command as an argument vector, when it is a plain call of the remote client that reads no
+   * The same command as a typed request of the remote client, when it is a plain call that reads no
    * stdin: a connection-sharing master may run it in the client's long-lived `--serve` session.
    */
-  argv?: readonly string[]
+  served?: ServedCall
   /** Streamed to the command's stdin; without it the command sees end-of-file at once (like `ssh -n`). */
   stdin?: Readable
   stdout: Writable
@@ -27,6 +28,12 @@ export interface ExecRequest {
   signal?: AbortSignal
   /** Registers a listener for terminal size changes; returns the function that removes it. */
   watchResize?: (apply: (rows: number, cols: number) => void) => () => void
+}
+
+/** A call of the remote client as a typed request: `client` is the executable, as DISNIX_REMOTE_CLIENT names it. */
+export interface ServedCall {
+  client: string
+  request: InterfaceRequest
 }
 
 /** How a remote command ended: its exit status, or the signal that killed it. */

@@ -1,20 +1,20 @@
 import { basename } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
-import { encodeJsonFrame, frameDecoder, quoteShellArgs, ServeFrameType, type Frame, type ServeExit } from '@disnix-ts/libmain'
+import { encodeJsonFrame, frameDecoder, quoteShellArgs, type Frame } from '@disnix-ts/libmain'
+import { SERVE_PROTOCOL, ServeFrameType, type InterfaceRequest } from '@disnix-ts/libinterface'
 import type { Client as SshClient } from 'ssh2'
 import { execOnClient } from './direct-session.js'
 import type { ExecResult } from './remote-session.js'
 import { targetError } from './target-error.js'
 
-/** One command line for the remote client, and where its output goes. */
+/** One request for the remote client, and where its output goes. */
 export interface ServedCommand {
-  /** Arguments without the program name. */
-  argv: string[]
+  request: InterfaceRequest
   stdout: Writable
   stderr: Writable
 }
 
-/** A long-lived `disnix-run-activity --serve` on a connection: runs command lines without a process each. */
+/** A long-lived `disnix-run-activity --serve` on a connection: runs requests without a process each. */
 export interface ServeSession {
   run(command: ServedCommand): Promise<ExecResult>
   /** False once the remote session has ended; the master then starts a new one. */
@@ -29,7 +29,8 @@ export function canServe(remoteClient: string): boolean {
 /**
  * Starts `<remoteClient> --serve` on an open connection and waits for its hello. Resolves to
  * undefined when the remote client cannot serve (an older or other implementation exits with a usage
- * error, or says nothing within `helloTimeoutMs`): the caller then runs each command as a process.
+ * error, says nothing within `helloTimeoutMs`, or speaks another version of the protocol): the caller
+ * then runs each command as a process.
  */
 export function startServeSession(client: SshClient, target: string, remoteClient: string, helloTimeoutMs: number, log: (line: string) => void): Promise<ServeSession | undefined> {
   const stdin = new PassThrough()
@@ -49,7 +50,7 @@ export function startServeSession(client: SshClient, target: string, remoteClien
       const channel = nextChannel++
       return new Promise<ExecResult>((resolve, reject) => {
         pending.set(channel, { command, resolve, reject })
-        stdin.write(encodeJsonFrame(channel, ServeFrameType.Request, { argv: command.argv }))
+        stdin.write(encodeJsonFrame(channel, ServeFrameType.Request, command.request))
       })
     },
   }
@@ -58,7 +59,14 @@ export function startServeSession(client: SshClient, target: string, remoteClien
   const onFrame = (frame: Frame): void => {
     if (frame.channel === 0 && frame.type === ServeFrameType.Hello) {
       clearTimeout(timer)
-      ready(session)
+      const protocol = (jsonOf(frame) as { protocol?: unknown } | undefined)?.protocol
+      if (protocol === SERVE_PROTOCOL) {
+        ready(session)
+        return
+      }
+      log(`${remoteClient} --serve speaks another protocol (${String(protocol ?? 'command lines')}); running a process per command`)
+      stdin.end()
+      end()
       return
     }
     const request = pending.get(frame.channel)
@@ -67,7 +75,9 @@ export function startServeSession(client: SshClient, target: string, remoteClien
     else if (frame.type === ServeFrameType.Stderr) request.command.stderr.write(frame.payload)
     else if (frame.type === ServeFrameType.Exit) {
       pending.delete(frame.channel)
-      request.resolve({ code: (JSON.parse(frame.payload.toString()) as ServeExit).code })
+      const code = (jsonOf(frame) as { code?: unknown } | undefined)?.code
+      if (typeof code === 'number' && Number.isInteger(code)) request.resolve({ code })
+      else request.reject(targetError({ target }, 'CONNECTION_LOST', `the ${remoteClient} --serve session answered with a malformed exit frame`))
     }
   }
   const stdout = new Writable({
@@ -108,4 +118,12 @@ export function startServeSession(client: SshClient, target: string, remoteClien
     () => end(),
   )
   return started
+}
+
+function jsonOf(frame: Frame): unknown {
+  try {
+    return JSON.parse(frame.payload.toString())
+  } catch {
+    return undefined
+  }
 }

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises'
 import { runMaster, type RunMasterOptions } from './ssh-master.js'
 
-const config = JSON.parse(process.argv[2] ?? '{}') as Omit<RunMasterOptions, 'onStartup'>
+const config = JSON.parse(process.argv[2] ?? '{}') as Omit<RunMasterOptions, 'onStartup' | 'log'>
 process.stdout.on('error', () => {}) // the starter closes its end after reading the startup line
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(signal, () => void rm(config.socketPath, { force: true }).finally(() => process.exit(0)))
@@ -14,5 +14,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
 await runMaster({
   ...config,
   onStartup: (startup) => process.stdout.write(`${JSON.stringify(startup)}\n`),
+  // stderr is the master's log file (<socket>.log), opened by the invocation that started it.
+  log: (line) => process.stderr.write(`${line}\n`),
 })
 process.exit(0)

@@ -1,10 +1,13 @@
 import { chmod, cp, open, readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
+import type { Writable } from 'node:stream'
+import type { Options } from 'execa'
+import { checkProfile } from '@disnix-ts/libinterface'
+import { childProcessError, DEFAULT_PROFILE, DisnixError, execaOutcome, forwardStream, hasErrorCode, isExecaError, toolPath } from '@disnix-ts/libmain'
 import type { NixProcessOptions } from '@disnix-ts/libnix'
+import { printTargetResult } from './print-target-result.js'
 import { runDysnomia } from './run-dysnomia.js'
-import { childFailure, runTargetTool } from './run-target-tool.js'
-import type { TargetContext } from './target-context.js'
+import type { TargetContext, TargetOutput } from './target-context.js'
 import { createTempDir, createTempFile } from './temp-file.js'
 import { dysnomiaOperation, type Activity, type ActivityOp, type TargetRequest, type TargetResult } from './target-request.js'
 
@@ -14,72 +17,98 @@ const libnix = () => import('@disnix-ts/libnix')
 const locking = () => import('./profile-locking.js')
 
 /**
+ * Executes one request (spec §3.3) and prints its result as disnix-run-activity does: one line per
+ * item, a temp file as its path. What the executable and a `--serve` session do with a request.
+ */
+export async function runTargetRequest(request: TargetRequest, ctx: TargetContext, stdout: Writable): Promise<void> {
+  printTargetResult(await executeTargetRequest(request, ctx), stdout)
+}
+
+/**
  * Executes one target-side operation (spec §4.4) on this machine: Nix for the store and profiles,
- * Dysnomia for services and snapshots. A failure is a DisnixError carrying the failed child's exit
+ * Dysnomia for services and snapshots. A failure of a child is a ChildProcessError carrying its exit
  * status; the child's own messages went to the context's stderr.
  */
 export async function executeTargetRequest(request: TargetRequest, ctx: TargetContext): Promise<TargetResult> {
   const nix: NixProcessOptions = { env: ctx.env, signal: ctx.signal, stderr: ctx.stderr }
-  try {
-    switch (request.op) {
-      case 'import':
-        await (await libnix()).importPaths({ file: request.closure }, { ...nix, step: `nix-store --import < ${request.closure}` })
-        return { kind: 'done' }
-      case 'export':
-        return { kind: 'tempfile', path: await exportToTempFile(ctx, request.paths, nix) }
-      case 'print-invalid':
-        return { kind: 'lines', lines: await (await libnix()).printInvalid(request.paths, { ...nix, step: 'nix-store --check-validity --print-invalid' }) }
-      case 'realise':
-        return { kind: 'lines', lines: await (await libnix()).realise(request.paths, { ...nix, step: 'nix-store --realise' }) }
-      case 'query-requisites':
-        return { kind: 'lines', lines: await (await libnix()).queryRequisites(request.paths, { ...nix, step: 'nix-store -qR' }) }
-      case 'set':
-        await (await libnix()).setProfile(ctx.profileDir, request.profile, request.path, { ...nix, step: `nix-env -p ${join(ctx.profileDir, request.profile)} --set ${request.path}` })
-        return { kind: 'done' }
-      case 'query-installed':
-        return { kind: 'text', text: await readInstalled(ctx, request.profile) }
-      case 'collect-garbage':
-        await (await libnix()).collectGarbage(request.deleteOld, { ...nix, step: `nix-collect-garbage${request.deleteOld ? ' -d' : ''}` })
-        return { kind: 'done' }
-      case 'activate':
-      case 'deactivate':
-      case 'snapshot':
-      case 'restore':
-      case 'delete-state':
-        await runActivity(ctx, request.op, request)
-        return { kind: 'done' }
-      case 'lock':
-        await (await locking()).acquireProfileLock(ctx, request.profile)
-        return { kind: 'done' }
-      case 'unlock':
-        await (await locking()).releaseProfileLock(ctx, request.profile)
-        return { kind: 'done' }
-      case 'query-all-snapshots':
-      case 'query-latest-snapshot': {
-        const flag = request.op === 'query-all-snapshots' ? '--query-all' : '--query-latest'
-        return { kind: 'lines', lines: await snapshotsQuery(ctx, [flag, ...filterArgs(request)]) }
-      }
-      case 'print-missing-snapshots':
-        return { kind: 'lines', lines: await snapshotsQuery(ctx, ['--print-missing', ...request.snapshots]) }
-      case 'resolve-snapshots':
-        return { kind: 'lines', lines: await snapshotsQuery(ctx, ['--resolve', ...request.snapshots]) }
-      case 'import-snapshots':
-        await runTargetTool(ctx, 'dysnomia-snapshots', ['--import', '--container', request.container, '--component', request.component, ...request.paths], {
-          step: 'dysnomia-snapshots --import',
-        })
-        return { kind: 'done' }
-      case 'export-snapshots':
-        return { kind: 'lines', lines: await exportSnapshots(ctx, request.paths) }
-      case 'clean-snapshots':
-        await runTargetTool(ctx, 'dysnomia-snapshots', ['--gc', '--keep', String(request.keep), ...filterArgs(request)], {
-          step: 'dysnomia-snapshots --gc',
-        })
-        return { kind: 'done' }
-      case 'capture-config':
-        return { kind: 'tempfile', path: await captureConfig(ctx) }
+  const profile = (r: { profile?: string }): string => requestProfile(r.profile, ctx.env)
+  switch (request.op) {
+    case 'import':
+      for (const file of request.paths) await (await libnix()).importPaths({ file }, { ...nix, step: `nix-store --import < ${file}` })
+      return { kind: 'done' }
+    case 'export':
+      return { kind: 'tempfile', path: await exportToTempFile(ctx, request.paths, nix) }
+    case 'print-invalid':
+      return { kind: 'lines', lines: await (await libnix()).printInvalid(request.paths, { ...nix, step: 'nix-store --check-validity --print-invalid' }) }
+    case 'realise':
+      return { kind: 'lines', lines: await (await libnix()).realise(request.paths, { ...nix, step: 'nix-store --realise' }) }
+    case 'query-requisites':
+      return { kind: 'lines', lines: await (await libnix()).queryRequisites(request.paths, { ...nix, step: 'nix-store -qR' }) }
+    case 'set':
+      await (await libnix()).setProfile(ctx.profileDir, profile(request), request.path, { ...nix, step: `nix-env -p ${join(ctx.profileDir, profile(request))} --set ${request.path}` })
+      return { kind: 'done' }
+    case 'query-installed':
+      return { kind: 'text', text: await readInstalled(ctx, profile(request)) }
+    case 'collect-garbage':
+      await (await libnix()).collectGarbage(request.deleteOld, { ...nix, step: `nix-collect-garbage${request.deleteOld ? ' -d' : ''}` })
+      return { kind: 'done' }
+    case 'activate':
+    case 'deactivate':
+    case 'snapshot':
+    case 'restore':
+    case 'delete-state':
+      await runActivity(ctx, request.op, request)
+      return { kind: 'done' }
+    case 'lock':
+      await (await locking()).acquireProfileLock(ctx, profile(request))
+      return { kind: 'done' }
+    case 'unlock':
+      await (await locking()).releaseProfileLock(ctx, profile(request))
+      return { kind: 'done' }
+    case 'query-all-snapshots':
+    case 'query-latest-snapshot': {
+      const flag = request.op === 'query-all-snapshots' ? '--query-all' : '--query-latest'
+      return { kind: 'lines', lines: await snapshotsQuery(ctx, [flag, ...filterArgs(request)]) }
     }
-  } catch (error) {
-    throw childFailure(error, request.op)
+    case 'print-missing-snapshots':
+      return { kind: 'lines', lines: await snapshotsQuery(ctx, ['--print-missing', ...request.snapshots]) }
+    case 'resolve-snapshots':
+      return { kind: 'lines', lines: await snapshotsQuery(ctx, ['--resolve', ...request.snapshots]) }
+    case 'import-snapshots':
+      await runSiblingTool(ctx, 'dysnomia-snapshots', ['--import', '--container', request.container ?? '', '--component', request.component ?? '', ...request.paths], {
+        step: 'dysnomia-snapshots --import',
+      })
+      return { kind: 'done' }
+    case 'export-snapshots':
+      return { kind: 'lines', lines: await exportSnapshots(ctx, request.paths) }
+    case 'clean-snapshots':
+      await runSiblingTool(ctx, 'dysnomia-snapshots', ['--gc', '--keep', String(request.keep), ...filterArgs(request)], {
+        step: 'dysnomia-snapshots --gc',
+      })
+      return { kind: 'done' }
+    case 'capture-config':
+      return { kind: 'tempfile', path: await captureConfig(ctx) }
+  }
+}
+
+/**
+ * The profile a request works on: the given one, else DISNIX_PROFILE of the executing side, else
+ * `default` (what disnix-run-activity's --profile defaults to). Profile names become file names.
+ */
+export function requestProfile(profile: string | undefined, env: NodeJS.ProcessEnv): string {
+  return checkProfile(profile ?? env.DISNIX_PROFILE ?? DEFAULT_PROFILE)
+}
+
+/** The request with the profile it works on filled in (for the job log's header). */
+export function withDefaultProfile(request: TargetRequest, env: NodeJS.ProcessEnv): TargetRequest {
+  switch (request.op) {
+    case 'set':
+    case 'query-installed':
+    case 'lock':
+    case 'unlock':
+      return { ...request, profile: requestProfile(request.profile, env) }
+    default:
+      return request
   }
 }
 
@@ -142,7 +171,7 @@ async function readInstalled(ctx: TargetContext, profile: string): Promise<strin
 }
 
 async function snapshotsQuery(ctx: TargetContext, args: readonly string[]): Promise<string[]> {
-  const stdout = await runTargetTool(ctx, 'dysnomia-snapshots', args, { capture: true, step: `dysnomia-snapshots ${args[0]}` })
+  const stdout = await runSiblingTool(ctx, 'dysnomia-snapshots', args, { capture: true, step: `dysnomia-snapshots ${args[0]}` })
   return stdout.split('\n').filter((line) => line !== '')
 }
 
@@ -171,7 +200,7 @@ async function captureConfig(ctx: TargetContext): Promise<string> {
   const file = await createTempFile(ctx.tmpdir)
   const handle = await open(file, 'w')
   try {
-    await runTargetTool(ctx, 'dysnomia-containers', ['--generate-expr'], { stdoutFd: handle.fd, step: 'dysnomia-containers --generate-expr' })
+    await runSiblingTool(ctx, 'dysnomia-containers', ['--generate-expr'], { stdoutFd: handle.fd, step: 'dysnomia-containers --generate-expr' })
     await handle.close()
     await chmod(file, 0o644)
     return file
@@ -203,4 +232,43 @@ export async function runShell(ctx: TargetContext, activity: Activity, command?:
   })
   if (result.exitCode === undefined) throw new DisnixError('COMMAND_FAILED', `dysnomia --shell failed (${result.signal ?? result.shortMessage})`)
   return result.exitCode
+}
+
+interface SiblingToolOptions {
+  /** Capture stdout (the result) instead of sending it to the context's stdout. */
+  capture?: boolean
+  /** Send stdout to this descriptor (a temp file). */
+  stdoutFd?: number
+  step: string
+}
+
+/**
+ * Runs one of our sibling tools (dysnomia-snapshots, dysnomia-containers) with the context's stdio
+ * and returns what it printed when `capture` is set. A failure is the ChildProcessError of
+ * libmain's childProcessError, carrying the child's exit status (disnix-run-activity ends with it).
+ */
+async function runSiblingTool(ctx: TargetContext, tool: string, args: readonly string[], options: SiblingToolOptions): Promise<string> {
+  try {
+    const { execa } = await import('execa')
+    const result = await execa(toolPath(tool), [...args], {
+      env: ctx.env,
+      extendEnv: false,
+      cancelSignal: ctx.signal,
+      stdin: 'ignore',
+      stdout: options.stdoutFd ?? (options.capture ? 'pipe' : execaOutput(ctx.stdout)),
+      stderr: execaOutput(ctx.stderr),
+      stripFinalNewline: false,
+      encoding: 'utf8',
+    } as Options)
+    return typeof result.stdout === 'string' ? result.stdout : ''
+  } catch (error) {
+    // The child's stderr went to the context's stderr, not into the message.
+    if (isExecaError(error)) throw childProcessError({ ...execaOutcome(error), stderr: undefined }, { step: options.step, programKind: tool, cause: error })
+    throw error
+  }
+}
+
+/** A context's output as execa takes it: a stream is piped into (and left open). */
+function execaOutput(output: TargetOutput): 'inherit' | number | ['pipe', NodeJS.WritableStream] {
+  return typeof output === 'object' ? ['pipe', forwardStream(output)] : output
 }

@@ -145,7 +145,7 @@ describe('notifyServices', () => {
       onFailure: (service) => log.ctx.log(`refused by ${service.pkg}`),
     })
     await log.close()
-    expect(outcomes[2]?.failed).toMatchObject({ code: 'COMMAND_FAILED', exitCode: 2 })
+    expect(outcomes[2]?.failed).toMatchObject({ code: 'COMMAND_FAILED', exitStatus: 2 })
     // The three already running alongside the refusing one finish; nothing is started after it.
     expect(outcomes.map((o) => o.service)).toEqual(services.slice(0, outcomes.length))
     expect(outcomes.length).toBeLessThanOrEqual(2 + 4)

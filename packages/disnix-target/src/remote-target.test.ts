@@ -5,6 +5,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildTestClosure, buildTestProfile, nixTestEnv, suiteDir, writeSshTestInterface, type TestClosure } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
+import { valueOptions } from '@disnix-ts/libinterface'
 
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping the remote target tests: ${support.reason}`)
@@ -23,7 +24,7 @@ describe.skipIf(!support.ok)('client-interface operations on a test network', ()
   beforeAll(async () => {
     net = await startTestnet({ targets: 2 })
     dir = await suiteDir('disnix-remote-')
-    iface = await writeSshTestInterface(dir, net.sshConfig)
+    iface = await writeSshTestInterface(dir, net.sshConfig, valueOptions())
     closure = await buildTestClosure()
     for (const target of net.targets) {
       const started = await net.exec(target.name, ['disnix-service', '--daemon'])

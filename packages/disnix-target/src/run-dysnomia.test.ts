@@ -2,7 +2,7 @@ import { chmod, mkdir, open, readFile, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { isDisnixError } from '@disnix-ts/libmain'
+import { ChildProcessError, isDisnixError } from '@disnix-ts/libmain'
 import { runBin, testDir } from '@disnix-ts/libmain/testing'
 import { argumentsEnv } from './execute-target-request.js'
 import { runDysnomia, type DysnomiaCall } from './run-dysnomia.js'
@@ -47,9 +47,11 @@ async function inProcess(dir: string, env: NodeJS.ProcessEnv, call: DysnomiaCall
     await runDysnomia(ctx, { ...call, env: argumentsEnv(args) })
   } catch (error) {
     if (!isDisnixError(error)) throw error
-    expect(error.code).toBe('COMMAND_FAILED')
-    expect(error.message).toBe(`${call.step} failed (exit status ${error.exitCode})`)
-    status = error.exitCode ?? 1
+    expect(error).toBeInstanceOf(ChildProcessError)
+    const failed = error as ChildProcessError
+    expect(failed.code).toBe('COMMAND_FAILED')
+    expect(failed.message).toBe(`${call.step} failed (exit status ${failed.exitStatus})`)
+    status = failed.exitStatus ?? 1
   } finally {
     await out.close()
     await err.close()

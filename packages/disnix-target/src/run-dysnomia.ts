@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { DisnixError, isDisnixError } from '@disnix-ts/libmain'
+import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
 /** One `dysnomia --type T --operation OP --component C --container N --environment` call. */
@@ -26,8 +26,8 @@ export interface DysnomiaOutput {
  * the same arguments and environment, without starting a Node process per call (ARCHITECTURE.md §5).
  * The observable contract is the executable's: the module gets the same environment (the caller's plus
  * `env`, PATH and DYSNOMIA_STATEDIR computed from the same HOME and uid), the same stdio, and a problem
- * prints the same message on stderr. A failure is the DisnixError a failed `dysnomia` child gives:
- * `<step> failed (exit status N)` carrying N.
+ * prints the same message on stderr. A failure is the ChildProcessError a failed `dysnomia` child
+ * gives: `<step> failed (exit status N)` carrying N.
  */
 export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output: DysnomiaOutput = ctx): Promise<void> {
   const { dysnomiaSettings, prepareDysnomiaInvocation, runModule } = await import('@disnix-ts/dysnomia')
@@ -58,12 +58,12 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
     }
   } catch (error) {
     if (!isDisnixError(error)) throw error
-    // As the dysnomia executable reports a usage or resolution problem (runTool, no prefix).
+    // As the dysnomia executable reports a usage or resolution problem (no prefix, exit status 1).
     writeTo(output.stderr, `${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`)
-    status = error.exitCode ?? 1
+    status = 1
   }
-  if (ctx.signal?.aborted) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (killed by SIGTERM)`, { exitCode: 1 })
-  if (status !== 0) throw new DisnixError('COMMAND_FAILED', `${call.step} failed (exit status ${status})`, { exitCode: status })
+  if (ctx.signal?.aborted) throw childProcessError({ signal: 'SIGTERM' }, { step: call.step })
+  if (status !== 0) throw childProcessError({ exitStatus: status }, { step: call.step })
 }
 
 /**

@@ -3,7 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { dirname, join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { DisnixError, hasErrorCode, isDisnixError } from '@disnix-ts/libmain'
-import { executeTargetRequest } from './execute-target-request.js'
+import { executeTargetRequest, withDefaultProfile } from './execute-target-request.js'
 import { firstJobId, openJobLog } from './job-log.js'
 import { parseServiceRequest, type ServiceReply } from './service-protocol.js'
 import { restrictSocket, type SocketAccess } from './socket-access.js'
@@ -129,6 +129,13 @@ export async function startDisnixService(options: DisnixServiceOptions): Promise
     }
     if (request.op === 'get-logdir') {
       reply(socket, { type: 'logdir', logDir: options.logDir })
+      return
+    }
+    try {
+      request = withDefaultProfile(request, options.target.env)
+    } catch (error) {
+      if (!isDisnixError(error)) throw error
+      reply(socket, { type: 'error', message: error.message })
       return
     }
     try {

@@ -190,7 +190,7 @@ function captureModule(invocation: DysnomiaInvocation, options: CheckRunOptions)
 }
 
 function cancelled(): DisnixError {
-  return new DisnixError('CANCELLED', 'The check was cancelled', { exitCode: 130 })
+  return new DisnixError('CANCELLED', 'The check was cancelled')
 }
 
 /** Collects a stream's bytes, keeping only the last KEEP_BYTES. */

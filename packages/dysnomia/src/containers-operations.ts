@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { DisnixError, type ProgressSink } from '@disnix-ts/libmain'
+import { ChildProcessError, DisnixError, type ProgressSink } from '@disnix-ts/libmain'
 import { assertDysnomiaOperation } from './dysnomia-operations.js'
 import { queryActivatedComponents, queryAvailableComponents, queryGarbageComponents, type ContainerComponent } from './query-components.js'
 import { streamOption, type ModuleStdio } from './run-dysnomia-operation.js'
@@ -79,9 +79,9 @@ async function runDysnomia(options: ContainersOperationOptions, operation: strin
   })
   if (result.exitCode === 0) return
   const status = result.exitCode !== undefined ? `exit status ${result.exitCode}` : (result.signal ?? result.shortMessage)
-  throw new DisnixError(
+  throw new ChildProcessError(
     'OPERATION_FAILED',
     `Cannot execute operation: ${operation} on component: ${item.component} in container: ${item.container} (${status})`,
-    { exitCode: result.exitCode !== undefined && result.exitCode !== 0 ? result.exitCode : 1 },
+    { exitStatus: result.exitCode, signal: result.signal },
   )
 }

@@ -61,6 +61,13 @@ export { generateExpr, containerFiles, nixString, type GenerateExprOptions } fro
 export { generateDot, type GenerateDotOptions } from './generate-dot.js'
 export { addUsers, delUsers, addGroups, delGroups, useraddArgs, specificationFiles, type UserManagementOptions } from './user-management.js'
 export { bareProgress } from './bare-progress.js'
+export {
+  runSnapshotsOperation,
+  SNAPSHOTS_OPERATIONS,
+  type SnapshotsOperation,
+  type RunSnapshotsOperationOptions,
+  type SnapshotsOutcome,
+} from './run-snapshots-operation.js'
 
 // snapshot store
 export { composeStorePaths, assertStoreName, type StoreContext, type StorePaths } from './store/store-paths.js'

@@ -87,10 +87,14 @@ function deliver(source: Readable | null, output: ModuleOutput | undefined): Pro
   return finished(forwarder).catch(() => {})
 }
 
-/** A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it. */
+/**
+ * A caller's stream may have no file descriptor (a PassThrough); execa then pipes into it, through a
+ * forwarder of its own, because execa ends the streams it pipes into and the caller's stream must stay
+ * open for what follows (the next module call, the tool's own message).
+ */
 export function streamOption(output: ModuleOutput | undefined): 'inherit' | 'ignore' | 1 | ['pipe', Writable] {
   // execa takes any open descriptor at run time; its types only name the standard ones.
   if (typeof output === 'number') return output as 1
   if (output === undefined || output === 'inherit' || output === 'ignore') return output ?? 'inherit'
-  return ['pipe', output]
+  return ['pipe', forwardStream(output)]
 }

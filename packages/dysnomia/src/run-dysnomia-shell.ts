@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DisnixError, quoteShellArg } from '@disnix-ts/libmain'
+import { ChildProcessError, DisnixError, quoteShellArg } from '@disnix-ts/libmain'
 import { propertyValueString } from './config-file.js'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
 import { runModule, streamOption, type ModuleStdio } from './run-dysnomia-operation.js'
@@ -25,8 +25,8 @@ export async function runDysnomiaShell(options: RunDysnomiaShellOptions): Promis
   const invocation = await prepareDysnomiaInvocation({ ...options, operation: 'shell' })
   const moduleStatus = await runModule(invocation, { ...options, stdin: 'ignore' })
   if (moduleStatus !== 0) {
-    throw new DisnixError('MODULE_FAILED', `Module: ${invocation.module} failed to start a shell session (exit status ${moduleStatus})`, {
-      exitCode: moduleStatus,
+    throw new ChildProcessError('MODULE_FAILED', `Module: ${invocation.module} failed to start a shell session (exit status ${moduleStatus})`, {
+      exitStatus: moduleStatus,
     })
   }
   const dir = await mkdtemp(join(tmpdir(), 'dysnomia-shell-'))

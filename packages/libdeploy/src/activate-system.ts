@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
 import { planTransition, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 
@@ -17,7 +16,7 @@ export interface ActivateSystemOptions extends DeployContext {
 /**
  * The transition of spec §5.5: deactivates obsolete service mappings (dependants first), activates new
  * ones (dependencies first), with at most numOfCores activities per target and all targets at once,
- * and rolls back on failure or interruption. Returns disnix-activate's exit status (0–3).
+ * and rolls back on failure or interruption. Returns how the transition ended.
  */
 export async function activateSystem(options: ActivateSystemOptions): Promise<TransitionStatus> {
   const { manifest, oldManifest, progress } = options
@@ -41,9 +40,8 @@ export async function activateSystem(options: ActivateSystemOptions): Promise<Tr
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const call = callFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
-    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: parameters.arguments }
-    await (action === 'activate' ? iface.activate(call, activity) : iface.deactivate(call, activity))
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false })
+    await target.call({ op: action, component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] })
   }
 
   return executeTransition(plan, {

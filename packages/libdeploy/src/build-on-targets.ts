@@ -1,9 +1,8 @@
 import pLimit from 'p-limit'
-import * as iface from '@disnix-ts/libinterface'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { targetClient, type TargetClient } from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import { copyClosureFrom, copyClosureTo } from '@disnix-ts/libpkgmgmt'
-import { errorText, type DeployContext } from './deploy-context.js'
+import { contextInterfaces, errorText, type DeployContext } from './deploy-context.js'
 
 /** A distributed derivation (spec §2.5), as libdistderivation parses it. */
 export interface BuildOnTargetsOptions extends DeployContext {
@@ -26,13 +25,13 @@ export async function buildOnTargets(options: BuildOnTargetsOptions): Promise<Bu
   const { progress } = options
   const limit = pLimit(options.maxConcurrentTransfers)
   const copyOptions = { tmpdir: options.tmpdir, nixEnv: options.nixEnv, signal: options.signal }
-  const mappings = options.derivationMappings.map((m) => ({ ...m, call: interfaceCall(options, m.interface) }))
+  const mappings = options.derivationMappings.map((m) => ({ ...m, target: interfaceCall(options, m.interface) }))
 
   progress({ kind: 'message', text: 'Distributing store derivation files...' })
   await eachMapping(options, 'distribute derivation', mappings, (m) =>
     limit(async () => {
       progress({ kind: 'step', target: m.interface, step: 'distribute derivation', status: 'start', text: `Receiving intra-dependency closure of store derivation: ${m.derivation}` })
-      await copyClosureTo(m.call, [m.derivation], copyOptions)
+      await copyClosureTo(m.target, [m.derivation], copyOptions)
       progress({ kind: 'step', target: m.interface, step: 'distribute derivation', status: 'done' })
     }),
   )
@@ -41,7 +40,7 @@ export async function buildOnTargets(options: BuildOnTargetsOptions): Promise<Bu
   const results: BuildResults = {}
   await eachMapping(options, 'realise', mappings, async (m) => {
     progress({ kind: 'step', target: m.interface, step: 'realise', status: 'start', text: `Realising derivation: ${m.derivation}` })
-    results[m.derivation] = await iface.realise(m.call, [m.derivation])
+    results[m.derivation] = await m.target.call({ op: 'realise', paths: [m.derivation] })
     progress({ kind: 'step', target: m.interface, step: 'realise', status: 'done' })
   })
 
@@ -50,17 +49,17 @@ export async function buildOnTargets(options: BuildOnTargetsOptions): Promise<Bu
     limit(async () => {
       const outputs = results[m.derivation] ?? []
       progress({ kind: 'step', target: m.interface, step: 'retrieve results', status: 'start', text: `Sending intra-dependency closure of: ${outputs.join(' ')}` })
-      await copyClosureFrom(m.call, outputs, copyOptions)
+      await copyClosureFrom(m.target, outputs, copyOptions)
       progress({ kind: 'step', target: m.interface, step: 'retrieve results', status: 'done' })
     }),
   )
   return results
 }
 
-function interfaceCall(options: BuildOnTargetsOptions, name: string): InterfaceCall {
+function interfaceCall(options: BuildOnTargetsOptions, name: string): TargetClient {
   const target = options.interfaces[name]
   if (target === undefined) throw new DisnixError('DISTRIBUTED_DERIVATION_INVALID', `The distributed derivation refers to an unknown interface: ${name}`)
-  return { interface: target.clientInterface, target: target.targetAddress, env: options.env, signal: options.signal, stderr: options.interfaceStderr }
+  return targetClient(contextInterfaces(options)(target.clientInterface), target.targetAddress, { signal: options.signal, stderr: options.interfaceStderr })
 }
 
 /** Runs `fn` for every mapping; afterwards fails naming each target that failed, with its first error. */

@@ -1,8 +1,6 @@
-import { readFile, rm } from 'node:fs/promises'
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
-import { hasErrorCode } from '@disnix-ts/libmain'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { capturedExpression } from '@disnix-ts/libinterface'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 export interface CaptureInfrastructureOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -27,7 +25,7 @@ export async function captureInfrastructure(options: CaptureInfrastructureOption
   const captured = await Promise.all(
     names.map(async (target) => {
       try {
-        return { target, expression: await capturedExpression(await iface.captureConfig(callFor(infrastructure[target]!, options))) }
+        return { target, expression: await capturedExpression(await clientFor(infrastructure[target]!, options).call({ op: 'capture-config' })) }
       } catch (error) {
         failed.push(target)
         progress({ kind: 'step', target, step: 'capture config', status: 'failed', text: `Cannot capture the infrastructure configuration!\n${errorText(error)}` })
@@ -41,24 +39,6 @@ export async function captureInfrastructure(options: CaptureInfrastructureOption
   }
   lines.push('}')
   return { expression: `${lines.join('\n')}\n`, failed: failed.sort() }
-}
-
-/**
- * The SSH client prints the expression; `disnix-run-activity` (used directly on this machine) prints
- * the path of a temp file holding it, which we read and remove.
- */
-async function capturedExpression(output: string): Promise<string> {
-  const text = output.replace(/\n+$/, '')
-  if (/^\/[^\s{]*$/.test(text)) {
-    try {
-      const content = await readFile(text, 'utf8')
-      await rm(text, { force: true })
-      return content.replace(/\n+$/, '')
-    } catch (error) {
-      if (!hasErrorCode(error, 'ENOENT')) throw error
-    }
-  }
-  return text
 }
 
 function nixString(text: string): string {

@@ -1,10 +1,9 @@
 import { join } from 'node:path'
 import pLimit from 'p-limit'
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { emptyManifest, readProfileManifest, type Manifest } from '@disnix-ts/libmanifest'
 import { copyClosureFrom } from '@disnix-ts/libpkgmgmt'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 export interface CaptureManifestOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -45,7 +44,7 @@ export async function captureManifest(options: CaptureManifestOptions): Promise<
   const profiles = await Promise.all(
     names.map(async (target) => {
       try {
-        const closure = await iface.queryRequisites(callFor(infrastructure[target]!, options), [`${TARGET_PROFILES}/${profile}`])
+        const closure = await clientFor(infrastructure[target]!, options).call({ op: 'query-requisites', paths: [`${TARGET_PROFILES}/${profile}`] })
         const path = closure.at(-1)
         if (path === undefined) throw new Error('the target returned no paths')
         return { target, path }
@@ -65,7 +64,7 @@ export async function captureManifest(options: CaptureManifestOptions): Promise<
         : limit(async () => {
             try {
               progress({ kind: 'step', target: entry.target, step: 'retrieve profile', status: 'start', text: `Sending intra-dependency closure of profile: ${entry.path}` })
-              await copyClosureFrom(callFor(infrastructure[entry.target]!, options), [entry.path], { tmpdir: options.tmpdir, nixEnv: options.nixEnv, signal: options.signal })
+              await copyClosureFrom(clientFor(infrastructure[entry.target]!, options), [entry.path], { tmpdir: options.tmpdir, nixEnv: options.nixEnv, signal: options.signal })
               const profileManifest = await readProfileManifest(join(entry.path, 'profilemanifest.xml'), { defaultTarget: entry.target })
               progress({ kind: 'step', target: entry.target, step: 'retrieve profile', status: 'done' })
               return { ...entry, profileManifest }

@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { DisnixError } from '@disnix-ts/libmain'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 export interface CollectGarbageOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -22,7 +21,7 @@ export async function collectGarbageOnTargets(options: CollectGarbageOptions): P
       .map(async (target) => {
         progress({ kind: 'step', target, step: 'collect garbage', status: 'start', text: 'Running garbage collector' })
         try {
-          await iface.collectGarbage(callFor(infrastructure[target]!, options), options.deleteOld)
+          await clientFor(infrastructure[target]!, options).call({ op: 'collect-garbage', deleteOld: options.deleteOld === true })
           progress({ kind: 'step', target, step: 'collect garbage', status: 'done' })
         } catch (error) {
           failed.push(target)

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { processInterfaces, targetClient, type ClientInterfaces, type TargetClient } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
 import { DisnixError, prefixLines, type ProgressSink } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
@@ -7,7 +7,13 @@ import type { Manifest } from '@disnix-ts/libmanifest'
 /** What every deployment step needs from its caller (the tool): environment, output and cancellation. */
 export interface DeployContext {
   progress: ProgressSink
-  /** Extra environment for the client interfaces (SSH_OPTS, DISNIX_REMOTE_CLIENT, ...). */
+  /**
+   * The client interface of each name a target's `clientInterface` gives, as the tool chose them (the
+   * coordinator session runs disnix-ssh-client in this process). Without it every interface is
+   * started as a process, with `env`.
+   */
+  clientInterfaces?: ClientInterfaces
+  /** Extra environment for client interfaces started as processes (SSH_OPTS, DISNIX_REMOTE_CLIENT, ...). */
   env?: NodeJS.ProcessEnv
   /** Environment for local Nix commands (NIX_PATH, NIX_CONFIG, ...). */
   nixEnv?: NodeJS.ProcessEnv
@@ -26,20 +32,26 @@ export interface CallOptions {
   cancellable?: boolean
 }
 
-/** The client-interface call for one target of a manifest: its own interface and its target key. */
-export function targetCall(manifest: Manifest, targetName: string, context: DeployContext, options: CallOptions = {}): InterfaceCall {
+/** One target of a manifest, reached through its own interface with its target key. */
+export function manifestClient(manifest: Manifest, targetName: string, context: DeployContext, options: CallOptions = {}): TargetClient {
   const target = manifest.infrastructure[targetName]
   if (target === undefined) {
     throw new DisnixError('MANIFEST_INVALID', `[target: ${targetName}]: the target is not in the manifest's infrastructure`)
   }
-  return callFor(target, context, options)
+  return clientFor(target, context, options)
 }
 
-export function callFor(target: Target, context: DeployContext, options: CallOptions = {}): InterfaceCall {
+/** A target reached through its own interface with its target key, with the context's call options. */
+export function clientFor(target: Target, context: DeployContext, options: CallOptions = {}): TargetClient {
   const signal = options.cancellable === false ? undefined : context.signal
   // The interface's own messages (a target's "Notifying lock on ...") get the target's prefix.
   const stderr = context.interfaceStderr === undefined ? undefined : prefixLines(context.interfaceStderr, `[target: ${target.name}]: `)
-  return { interface: target.clientInterface, target: targetKey(target), env: context.env, signal, stderr }
+  return targetClient(contextInterfaces(context)(target.clientInterface), targetKey(target), { signal, stderr })
+}
+
+/** The interfaces of a context: the injected ones, or a process per call. */
+export function contextInterfaces(context: Pick<DeployContext, 'clientInterfaces' | 'env'>): ClientInterfaces {
+  return context.clientInterfaces ?? processInterfaces(context.env)
 }
 
 /** The message of an error for a progress line: one line per problem, no stack. */

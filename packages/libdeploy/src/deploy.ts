@@ -6,6 +6,7 @@ import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
 import { lockTargets, unlockTargets } from './locking.js'
 import { setProfiles } from './set-profiles.js'
+import { TransitionError } from './transition-error.js'
 
 export interface DeployOptions extends DeployContext {
   manifest: Manifest
@@ -155,11 +156,11 @@ export function transitionRecoveryCommand(status: TransitionStatus, options: Rec
   return undefined
 }
 
-function transitionError(status: TransitionStatus, options: DeployOptions): DisnixError {
+function transitionError(status: Exclude<TransitionStatus, 'success'>, options: DeployOptions): TransitionError {
   const command = transitionRecoveryCommand(status, options)
   const problem =
     status === TransitionStatus.ObsoleteMappingsRollbackFailed ? 'the previous configuration could not be restored' : 'new services could not be deactivated'
   const hint = command === undefined ? undefined : `${problem}; inspect the targets, then retry with: ${command}`
   const state = status === TransitionStatus.Failed ? 'the previous configuration is active again' : 'the rollback failed too'
-  return new DisnixError('TRANSITION_FAILED', `Transition phase execution failed (${state})!`, { hint })
+  return new TransitionError(status, `Transition phase execution failed (${state})!`, { hint })
 }

@@ -1,9 +1,8 @@
-import * as iface from '@disnix-ts/libinterface'
 import { formatBytes, runCommand } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { queryRequisites } from '@disnix-ts/libnix'
 import { transitionPlanFor } from './activate-system.js'
-import { targetCall, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 import { executeTransition, type MappingAction } from './execute-transition.js'
 
 export interface PlannedActivity {
@@ -47,7 +46,7 @@ export async function planDeployment(options: PlanDeploymentOptions): Promise<De
   await Promise.all(
     Object.entries(manifest.profiles).map(async ([name, profile]) => {
       const requisites = await queryRequisites([profile], { env: options.nixEnv, step: `[target: ${name}]: query requisites of ${profile}` })
-      const missing = await iface.printInvalid(targetCall(manifest, name, options), requisites)
+      const missing = requisites.length === 0 ? [] : await manifestClient(manifest, name, options).call({ op: 'print-invalid', paths: requisites })
       const plan = targets.get(name)
       if (plan) {
         plan.transferPaths = missing.length

@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import { mappingParameters, sortServiceMappings, type Manifest, type ServiceMapping } from '@disnix-ts/libmanifest'
-import { targetCall, type DeployContext } from './deploy-context.js'
+import { manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface DiagnoseFilter {
   /** The service's `name` in the services model (-S). */
@@ -59,11 +58,14 @@ export async function diagnose(options: DiagnoseOptions): Promise<number> {
   for (const candidate of candidates) {
     const parameters = mappingParameters(manifest, candidate.mapping)
     progress({ kind: 'message', target: candidate.target, text: `Connecting to service: ${candidate.pkg} deployed to container: ${candidate.container}` })
-    const status = await iface.shell(
-      targetCall(manifest, candidate.target, options),
-      { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: parameters.arguments },
-      options.command,
-    )
+    const status = await manifestClient(manifest, candidate.target, options).call({
+      op: 'shell',
+      component: parameters.pkg,
+      container: parameters.container,
+      type: parameters.type,
+      arguments: [...parameters.arguments],
+      ...(options.command === undefined ? {} : { command: options.command }),
+    })
     if (status !== 0) return status
   }
   return 0

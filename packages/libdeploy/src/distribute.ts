@@ -2,7 +2,7 @@ import pLimit from 'p-limit'
 import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { copyClosureTo } from '@disnix-ts/libpkgmgmt'
-import { errorText, targetCall, type DeployContext } from './deploy-context.js'
+import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface DistributeOptions extends DeployContext {
   manifest: Manifest
@@ -29,7 +29,7 @@ export async function distribute(options: DistributeOptions): Promise<Distribute
       limit(async () => {
         progress({ kind: 'step', target: targetName, step: 'distribute', status: 'start', text: `Receiving intra-dependency closure of profile: ${profile}` })
         try {
-          const result = await copyClosureTo(targetCall(manifest, targetName, options), [profile], {
+          const result = await copyClosureTo(manifestClient(manifest, targetName, options), [profile], {
             tmpdir: options.tmpdir,
             nixEnv: options.nixEnv,
             signal: options.signal,

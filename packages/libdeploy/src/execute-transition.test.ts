@@ -59,7 +59,7 @@ describe('executeTransition', () => {
   test('an unchanged configuration does nothing', async () => {
     const r = recorder()
     const plan = planTransition({ newMappings: v1.mappings, newServices: v1.services, oldMappings: v1.mappings, oldServices: v1.services })
-    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 1, t2: 1 }) })).toBe(0)
+    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 1, t2: 1 }) })).toBe(TransitionStatus.Success)
     expect(r.log).toEqual([])
   })
 
@@ -70,7 +70,7 @@ describe('executeTransition', () => {
     const r = recorder()
     const plan = planTransition({ newMappings: v2mappings, newServices: v2services, oldMappings: v1.mappings, oldServices: v1.services })
     expect(plan.unchanged).toEqual([m('cache', 't2')])
-    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 1, t2: 1 }) })).toBe(0)
+    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 1, t2: 1 }) })).toBe(TransitionStatus.Success)
     expect(r.log).toEqual([
       'deactivate web@t1',
       'deactivate api@t2',
@@ -86,7 +86,7 @@ describe('executeTransition', () => {
     const mappings = Array.from({ length: 12 }, (_, i) => m(`s${i}`, i % 2 === 0 ? 't1' : 't2'))
     const r = recorder(() => false, 15)
     const plan = planTransition({ newMappings: mappings, newServices: services })
-    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 3, t2: 1 }) })).toBe(0)
+    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t1: 3, t2: 1 }) })).toBe(TransitionStatus.Success)
     expect(r.maxParallel.get('t1')).toBe(3)
     expect(r.maxParallel.get('t2')).toBe(1)
   })
@@ -153,7 +153,7 @@ describe('executeTransition', () => {
     const plan = planTransition({ newMappings: [m('cache', 't2')], newServices: { cache: v1.services.cache }, oldMappings: v1.mappings, oldServices: v1.services })
     const events: TransitionEvent[] = []
     const r = recorder()
-    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t2: 1 }), onEvent: (e) => events.push(e) })).toBe(0)
+    expect(await executeTransition(plan, { run: r.run, coresOf: cores({ t2: 1 }), onEvent: (e) => events.push(e) })).toBe(TransitionStatus.Success)
     expect(events.filter((e) => e.kind === 'skip').map((e) => (e.kind === 'skip' ? e.mapping.service : ''))).toEqual(['web', 'db'])
     expect(r.log).toEqual(['deactivate api@t2'])
   })

@@ -1,11 +1,15 @@
 import { mappingKey, type MappingRef, type TransitionMapping, type TransitionPlan, type TransitionService } from './transition-plan.js'
 
-/** Exit statuses of `disnix-activate` (spec §5.5), kept from the original. */
+/**
+ * How a transition ended (spec §5.5, the original's TransitionStatus): it succeeded; it failed and the
+ * previous configuration is active again (or --no-rollback); or it failed and so did the rollback,
+ * either of the obsolete mappings or of the new ones. disnix-activate turns it into its exit status.
+ */
 export const TransitionStatus = {
-  Success: 0,
-  Failed: 1,
-  ObsoleteMappingsRollbackFailed: 2,
-  NewMappingsRollbackFailed: 3,
+  Success: 'success',
+  Failed: 'failed',
+  ObsoleteMappingsRollbackFailed: 'obsolete-mappings-rollback-failed',
+  NewMappingsRollbackFailed: 'new-mappings-rollback-failed',
 } as const
 export type TransitionStatus = (typeof TransitionStatus)[keyof typeof TransitionStatus]
 
@@ -35,7 +39,7 @@ type Status = 'activated' | 'deactivated' | 'in-progress' | 'error'
 /**
  * Executes a transition plan: deactivation of obsolete mappings (dependants first), then activation of
  * new ones (dependencies first), at most numOfCores activities per target and every target at once,
- * with the rollback rules of spec §5.5. Returns the exit status of disnix-activate.
+ * with the rollback rules of spec §5.5. Returns how it ended.
  */
 export async function executeTransition(plan: TransitionPlan, options: ExecuteTransitionOptions): Promise<TransitionStatus> {
   const emit = options.onEvent ?? (() => {})

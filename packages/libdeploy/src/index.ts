@@ -1,6 +1,7 @@
 export { planTransition, sortMappings, mappingKey, type MappingRef, type TransitionMapping, type TransitionService, type TransitionInput, type TransitionPlan } from './transition-plan.js'
 export { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent, type ExecuteTransitionOptions } from './execute-transition.js'
-export { targetCall, callFor, errorText, type DeployContext, type CallOptions } from './deploy-context.js'
+export { TransitionError } from './transition-error.js'
+export { manifestClient, clientFor, contextInterfaces, errorText, type DeployContext, type CallOptions } from './deploy-context.js'
 export { distribute, type DistributeOptions, type DistributeResult } from './distribute.js'
 export { lockTargets, unlockTargets, type LockOptions } from './locking.js'
 export { activateSystem, transitionPlanFor, type ActivateSystemOptions } from './activate-system.js'

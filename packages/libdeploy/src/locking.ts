@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
-import { errorText, targetCall, type DeployContext } from './deploy-context.js'
+import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface LockOptions extends DeployContext {
   manifest: Manifest
@@ -22,7 +21,7 @@ export async function lockTargets(options: LockOptions): Promise<void> {
       progress({ kind: 'step', target: targetName, step: 'lock', status: 'start', text: `Acquiring a lock on profile: ${profile}` })
       try {
         // The lock itself is never cancelled half-way: an interruption is handled below by unlocking.
-        await iface.lock(targetCall(manifest, targetName, options, { cancellable: false }), profile)
+        await manifestClient(manifest, targetName, options, { cancellable: false }).call({ op: 'lock', profile })
         locked.push(targetName)
         progress({ kind: 'step', target: targetName, step: 'lock', status: 'done' })
       } catch (error) {
@@ -56,7 +55,7 @@ async function unlockOnly(options: LockOptions, targets: readonly string[]): Pro
     targets.map(async (targetName) => {
       progress({ kind: 'step', target: targetName, step: 'unlock', status: 'start', text: `Releasing a lock on profile: ${profile}` })
       try {
-        await iface.unlock(targetCall(manifest, targetName, options, { cancellable: false }), profile)
+        await manifestClient(manifest, targetName, options, { cancellable: false }).call({ op: 'unlock', profile })
         progress({ kind: 'step', target: targetName, step: 'unlock', status: 'done' })
       } catch (error) {
         failed.push(targetName)

@@ -1,8 +1,7 @@
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { DisnixError } from '@disnix-ts/libmain'
 import { parseProfileManifestXml, type ProfileManifest } from '@disnix-ts/libmanifest'
-import { callFor, errorText, type DeployContext } from './deploy-context.js'
+import { clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 export interface QueryInstalledOptions extends DeployContext {
   infrastructure: Infrastructure
@@ -26,7 +25,7 @@ export async function queryInstalled(options: QueryInstalledOptions): Promise<In
   const results = await Promise.all(
     names.map(async (target) => {
       try {
-        const text = await iface.queryInstalled(callFor(infrastructure[target]!, options), profile)
+        const text = await clientFor(infrastructure[target]!, options).call({ op: 'query-installed', profile })
         return { target, profileManifest: parseProfileManifestXml(text, { defaultTarget: target, source: `profile manifest of ${target}` }) }
       } catch (error) {
         failed.push(target)

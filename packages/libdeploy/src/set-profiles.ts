@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises'
-import * as iface from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import { coordinatorProfileDir, type Manifest } from '@disnix-ts/libmanifest'
 import { setProfile } from '@disnix-ts/libnix'
-import { errorText, targetCall, type DeployContext } from './deploy-context.js'
+import { errorText, manifestClient, type DeployContext } from './deploy-context.js'
 
 export interface SetProfilesOptions extends DeployContext {
   manifest: Manifest
@@ -36,7 +35,7 @@ export async function setTargetProfiles(options: SetProfilesOptions): Promise<vo
     Object.entries(manifest.profiles).map(async ([targetName, path]) => {
       progress({ kind: 'step', target: targetName, step: 'set profile', status: 'start', text: `Setting Disnix profile: ${path}` })
       try {
-        await iface.setProfile(targetCall(manifest, targetName, options, { cancellable: false }), options.profile, path)
+        await manifestClient(manifest, targetName, options, { cancellable: false }).call({ op: 'set', profile: options.profile, path })
         progress({ kind: 'step', target: targetName, step: 'set profile', status: 'done' })
       } catch (error) {
         failed.push(targetName)

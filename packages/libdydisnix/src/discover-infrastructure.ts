@@ -1,6 +1,5 @@
-import { readFile, rm } from 'node:fs/promises'
-import { captureConfig } from '@disnix-ts/libinterface'
-import { hasErrorCode, type ProgressSink } from '@disnix-ts/libmain'
+import { capturedExpression, processInterface } from '@disnix-ts/libinterface'
+import { type ProgressSink } from '@disnix-ts/libmain'
 import { quoteNixString } from '@disnix-ts/libxmlmodel'
 import type { CandidateHost } from './candidate-hosts.js'
 
@@ -37,7 +36,7 @@ export async function discoverInfrastructure(options: DiscoverOptions): Promise<
     candidates.map(async (candidate): Promise<Probe> => {
       const signals = [AbortSignal.timeout(options.timeoutMs), ...(options.signal ? [options.signal] : [])]
       try {
-        const output = await captureConfig({ interface: candidate.clientInterface, target: candidate.address, env: options.env, signal: AbortSignal.any(signals) })
+        const output = await processInterface(candidate.clientInterface, { env: options.env }).call(candidate.address, { op: 'capture-config' }, { signal: AbortSignal.any(signals) })
         progress({ kind: 'step', target: candidate.name, step: 'discover', status: 'done', text: 'Answered: capturing its configuration' })
         return { candidate, expression: await capturedExpression(output) }
       } catch (error) {
@@ -69,23 +68,6 @@ function targetExpression(candidate: CandidateHost, captured: string): string {
   return `let captured = ${captured}; in\ncaptured // {\n  properties = (captured.properties or { }) // { ${property} = ${quoteNixString(candidate.address)}; };${extra}\n}`
 }
 
-/**
- * The SSH client prints the expression; `disnix-run-activity` (used directly on this machine) prints
- * the path of a temp file holding it, which we read and remove.
- */
-async function capturedExpression(output: string): Promise<string> {
-  const text = output.replace(/\n+$/, '')
-  if (/^\/[^\s{]*$/.test(text)) {
-    try {
-      const content = await readFile(text, 'utf8')
-      await rm(text, { force: true })
-      return content.replace(/\n+$/, '')
-    } catch (error) {
-      if (!hasErrorCode(error, 'ENOENT')) throw error
-    }
-  }
-  return text
-}
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)

@@ -8,4 +8,4 @@ export {
   type ParseInfrastructureOptions,
 } from './infrastructure-xml.js'
 export { parseInfrastructureNixXml, infrastructureFromNixValue, type InfrastructureFromNixOptions } from './infrastructure-from-nix.js'
-export { loadInfrastructure, type LoadInfrastructureOptions } from './load-infrastructure.js'
+export { readInfrastructureFile } from './read-infrastructure-file.js'

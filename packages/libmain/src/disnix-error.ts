@@ -35,6 +35,12 @@ export interface ChildProcessErrorOptions extends DisnixErrorOptions {
   exitStatus?: number
   /** The signal that killed it. */
   signal?: string
+  /** The target it worked for. */
+  target?: string
+  /** What it was doing. */
+  step?: string
+  /** The last lines of its stderr, when they were kept (they are also in the message). */
+  stderrTail?: string
 }
 
 /**
@@ -45,12 +51,18 @@ export interface ChildProcessErrorOptions extends DisnixErrorOptions {
 export class ChildProcessError extends DisnixError {
   readonly exitStatus?: number
   readonly signal?: string
+  readonly target?: string
+  readonly step?: string
+  readonly stderrTail?: string
 
   constructor(code: ErrorCode, message: string, options: ChildProcessErrorOptions = {}) {
     super(code, message, options)
     this.name = 'ChildProcessError'
     this.exitStatus = options.exitStatus
     this.signal = options.signal
+    this.target = options.target
+    this.step = options.step
+    this.stderrTail = options.stderrTail
   }
 }
 

@@ -10,6 +10,7 @@ export {
 } from './disnix-error.js'
 export {
   defineTool,
+  defineSubcommand,
   plainSession,
   type ToolDefinition,
   type ToolRun,
@@ -17,8 +18,9 @@ export {
   type ExitStatus,
   type EnvironmentVariable,
   type Session,
+  type SubcommandDefinition,
 } from './tool-definition.js'
-export { commandFor, toolEnvironment, toolExitStatuses } from './tool-command.js'
+export { commandFor, toolEnvironment, toolExitStatuses, type ParsedCommandLine } from './tool-command.js'
 export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
 export { toolArgv, parseToolArgv } from './tool-argv.js'
 export {
@@ -50,8 +52,17 @@ export {
 } from './common-options.js'
 export { installRoot, toolPath, bundledModulesDir, nixExprDir, binDir } from './install-paths.js'
 export { quoteShellArg, quoteShellArgs } from './shell-quote.js'
-export { runCommand, commandError, lastLines, FAILURE_CONTEXT_LINES, type RunCommandOptions, type CommandResult } from './run-command.js'
-export { runChild, childFailure, type RunChildOptions, type ChildOutcome, type ChildInput, type ChildOutput, type ChildFailureOptions } from './run-child.js'
+export { runCommand, commandError, type RunCommandOptions, type CommandResult } from './run-command.js'
+export {
+  childProcessError,
+  execaOutcome,
+  isExecaError,
+  lastLines,
+  FAILURE_CONTEXT_LINES,
+  type ChildOutcome,
+  type ChildContext,
+} from './child-process-error.js'
+export { runChild, childFailure, type RunChildOptions, type ChildRun, type ChildInput, type ChildOutput, type ChildFailureOptions } from './run-child.js'
 export { redact } from './redact.js'
 export {
   silentProgress,
@@ -68,4 +79,3 @@ export { createProgressRenderer, type ProgressRenderer, type ProgressRendererOpt
 export { prefixLines } from './prefix-lines.js'
 export { encodeFrame, encodeJsonFrame, frameDecoder, frameWriter, MAX_FRAME_PAYLOAD, type Frame } from './frame-codec.js'
 export { forwardStream } from './forward-stream.js'
-export { ServeFrameType, type ServeHello, type ServeRequest, type ServeExit } from './serve-protocol.js'

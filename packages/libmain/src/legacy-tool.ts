@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander'
-import { ChildProcessError, DisnixError } from './disnix-error.js'
+import { DisnixError } from './disnix-error.js'
 import { VERSION } from './version.js'
 
 // The command-line shape of the tools before `defineTool`; removed once every tool is defined.
@@ -76,7 +76,8 @@ export async function runCommandLineInProcess(
 export function legacyErrorReport(error: unknown, prefix: string): { text: string; exitCode: number } {
   if (error instanceof CommanderError) return { text: '', exitCode: error.exitCode }
   if (error instanceof DisnixError) {
-    const exitCode = error.exitCode ?? (error instanceof ChildProcessError && error.exitStatus ? error.exitStatus : 1)
+    // A failed child's own status counts only where a tool's definition says so (`'child'`).
+    const exitCode = error.exitCode ?? 1
     return { text: `${prefix}${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`, exitCode }
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)

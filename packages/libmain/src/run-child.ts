@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Writable } from 'node:stream'
-import { ChildProcessError, DisnixError } from './disnix-error.js'
+import { childProcessError } from './child-process-error.js'
+import { ChildProcessError } from './disnix-error.js'
 import { redact } from './redact.js'
 import { forwardStream } from './forward-stream.js'
-import { FAILURE_CONTEXT_LINES, lastLines } from './run-command.js'
 
 /** Where a child's stdin comes from: nothing, ours, a pipe the caller fills (`attach`), or an open descriptor. */
 export type ChildInput = 'ignore' | 'inherit' | 'pipe' | number
@@ -29,7 +29,7 @@ export interface RunChildOptions {
 }
 
 /** How a child ended; collected output as UTF-8 ('' for output that was not collected). */
-export interface ChildOutcome {
+export interface ChildRun {
   stdout: string
   stderr: string
   /** Its exit status, when it exited. */
@@ -49,7 +49,7 @@ export interface ChildOutcome {
  * every process that loads it 60-200 ms: the tools on the path of every deployment (disnix-env,
  * disnix-manifest, the Nix calls of disnix-deploy and of the targets) start children only through here.
  */
-export function runChild(file: string, args: readonly string[], options: RunChildOptions = {}): Promise<ChildOutcome> {
+export function runChild(file: string, args: readonly string[], options: RunChildOptions = {}): Promise<ChildRun> {
   return new Promise((resolve) => {
     const stdout = options.stdout ?? 'pipe'
     const stderr = options.stderr ?? 'pipe'
@@ -92,27 +92,22 @@ export interface ChildFailureOptions {
 }
 
 /**
- * The DisnixError of a child that did not exit with status 0 (undefined when it did), worded as
- * runCommand words an execa failure: `<step>: failed (exit status N)` with the last lines of its
- * collected stderr, or COMMAND_NOT_FOUND when the program does not exist.
+ * The ChildProcessError of a child that did not exit with status 0 (undefined when it did), worded as
+ * runCommand words an execa failure (childProcessError): `<step>: failed (exit status N)` with the
+ * last lines of its collected stderr, or COMMAND_NOT_FOUND when the program does not exist.
  */
-export function childFailure(outcome: ChildOutcome, file: string, args: readonly string[], options: ChildFailureOptions = {}): DisnixError | undefined {
-  if (outcome.exitCode === 0) return undefined
-  const secrets = options.secrets ?? []
+export function childFailure(run: ChildRun, file: string, args: readonly string[], options: ChildFailureOptions = {}): ChildProcessError | undefined {
+  if (run.exitCode === 0) return undefined
   const step = options.step ?? `${file} ${args.join(' ')}`
-  if (outcome.spawnError?.code === 'ENOENT') {
-    return new DisnixError('COMMAND_NOT_FOUND', redact(`${step}: cannot execute ${file}: not found`, secrets), { cause: outcome.spawnError })
+  if (run.spawnError !== undefined && run.spawnError.code !== 'ENOENT') {
+    // Started but not executable (EACCES, ...): the reason is the status.
+    const message = redact(`${step}: failed (cannot execute ${file}: ${run.spawnError.message})`, options.secrets ?? [])
+    return new ChildProcessError('COMMAND_FAILED', message, { step, cause: run.spawnError })
   }
-  const status = outcome.cancelled
-    ? 'cancelled'
-    : outcome.spawnError !== undefined
-      ? `cannot execute ${file}: ${outcome.spawnError.message}`
-      : outcome.signal !== undefined
-        ? `killed by ${outcome.signal}`
-        : `exit status ${outcome.exitCode ?? 'unknown'}`
-  const tail = lastLines(outcome.stderr, FAILURE_CONTEXT_LINES)
-  const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
-  return new ChildProcessError('COMMAND_FAILED', redact(message, secrets), { exitStatus: outcome.exitCode, signal: outcome.signal, cause: outcome.spawnError })
+  return childProcessError(
+    { exitStatus: run.exitCode, signal: run.signal, cancelled: run.cancelled, notFound: run.spawnError?.code === 'ENOENT', stderr: run.stderr },
+    { step, programKind: file, colon: true, secrets: options.secrets, cause: run.spawnError },
+  )
 }
 
 function stdioOf(output: ChildOutput | 'stream'): 'pipe' | 'inherit' | 'ignore' | number {

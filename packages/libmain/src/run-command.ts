@@ -1,9 +1,5 @@
-import type { ExecaError, Options } from 'execa'
-import { DisnixError } from './disnix-error.js'
-import { redact } from './redact.js'
-
-/** How many trailing lines of a failed child's stderr a message carries (as colmena does). */
-export const FAILURE_CONTEXT_LINES = 20
+import type { Options } from 'execa'
+import { childProcessError, execaOutcome, isExecaError } from './child-process-error.js'
 
 export interface RunCommandOptions {
   /** What this command does, for the error message: "[target: test1]: importing closure". */
@@ -31,9 +27,9 @@ export interface CommandResult {
 }
 
 /**
- * Runs a program with an argument array (never a shell string). A failure becomes one DisnixError
- * (`COMMAND_FAILED`, or `COMMAND_NOT_FOUND`) whose message names the step and carries the last lines
- * of the child's stderr, with secrets redacted.
+ * Runs a program with an argument array (never a shell string). A failure becomes one
+ * ChildProcessError (`COMMAND_FAILED`, or `COMMAND_NOT_FOUND`) whose message names the step and
+ * carries the last lines of the child's stderr, with secrets redacted.
  */
 export async function runCommand(file: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
   const execaOptions: Options = {
@@ -61,35 +57,18 @@ export async function runCommand(file: string, args: readonly string[], options:
   }
 }
 
-/** Turns an execa failure into a DisnixError; rethrows anything else. */
+/**
+ * Turns an execa failure into the ChildProcessError of {@link childProcessError} (`<step>: failed
+ * (exit status N)` and the last lines of stderr); rethrows anything else.
+ */
 export function commandError(error: unknown, file: string, args: readonly string[], options: RunCommandOptions = {}): unknown {
   if (!isExecaError(error)) return error
-  const secrets = options.secrets ?? []
-  const step = options.step ?? `${file} ${args.join(' ')}`
-  if (error.code === 'ENOENT') {
-    return new DisnixError('COMMAND_NOT_FOUND', redact(`${step}: cannot execute ${file}: not found`, secrets), { cause: error })
-  }
-  const status = error.isTerminated
-    ? `killed by ${error.signal ?? 'a signal'}`
-    : error.timedOut
-      ? 'timed out'
-      : error.isCanceled
-        ? 'cancelled'
-        : `exit status ${error.exitCode ?? 'unknown'}`
-  const tail = lastLines(String(error.stderr ?? ''), FAILURE_CONTEXT_LINES)
-  const message = `${step}: failed (${status})${tail ? `\n${tail}` : ''}`
-  return new DisnixError('COMMAND_FAILED', redact(message, secrets), { cause: error })
-}
-
-/**
- * `error instanceof ExecaError` without loading execa: its error class (and only that class, not
- * ExecaSyncError) is named `ExecaError` on its prototype.
- */
-function isExecaError(error: unknown): error is ExecaError {
-  return error instanceof Error && error.name === 'ExecaError'
-}
-
-export function lastLines(text: string, count: number): string {
-  const lines = text.replace(/\n+$/, '').split('\n')
-  return lines.slice(-count).join('\n')
+  const outcome = execaOutcome(error)
+  return childProcessError(outcome, {
+    step: options.step ?? `${file} ${args.join(' ')}`,
+    programKind: file,
+    colon: true,
+    secrets: options.secrets,
+    cause: error,
+  })
 }

@@ -3,7 +3,7 @@ import { Argument, Option } from 'commander'
 import { describe, expect, test } from 'vitest'
 import { ChildProcessError, DisnixError } from './disnix-error.js'
 import { errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, runToolInProcess } from './run-tool.js'
-import { defineTool, plainSession, type Session } from './tool-definition.js'
+import { defineSubcommand, defineTool, plainSession, type Session } from './tool-definition.js'
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = []
@@ -120,5 +120,58 @@ describe('exitStatusOf', () => {
   test('errorReport of a plain tool has no prefix', () => {
     const plain = { ...tool, session: plainSession }
     expect(errorReport(plain, new DisnixError('USAGE', 'ERROR: No operation specified!'))).toEqual({ text: 'ERROR: No operation specified!\n', exitStatus: 1 })
+  })
+})
+
+const greet = defineSubcommand<{ name: string; loud?: boolean }, { name: string }, [times?: string]>({
+  name: 'greet',
+  summary: 'Greets someone',
+  arguments: [new Argument('[times]', 'how often')],
+  options: [new Option('--name <name>', 'whom to greet').env('SAMPLE_NAME').default('world'), new Option('--loud', 'shout')],
+  async run({ opts, args: [times], session, io, isDefault }) {
+    events.push(`greet in ${session.name}`)
+    io.stdout.write(`hello ${opts.name} x${times ?? 1}${isDefault('name') ? ' (default name)' : ''}\n`)
+    return opts.loud ? 4 : 0
+  },
+})
+
+const multi = defineTool<Record<string, never>, { name: string }, []>({
+  name: 'multi-tool',
+  summary: 'Does things in subcommands',
+  session: recordingSession,
+  options: [],
+  commands: [greet],
+  exitStatuses: [{ status: 0, meaning: 'done' }],
+})
+
+async function runMulti(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  events.length = 0
+  const stdout = capture()
+  const stderr = capture()
+  const status = await runToolInProcess(multi, argv, { stdout, stderr, env })
+  return { status, stdout: stdout.text(), stderr: stderr.text() }
+}
+
+describe('runToolInProcess of a tool with subcommands', () => {
+  test('runs the chosen subcommand in the tool\'s session, with its own options and arguments', async () => {
+    expect(await runMulti(['greet', '--loud', '3'])).toEqual({ status: 4, stdout: 'hello world x3 (default name)\n', stderr: '' })
+    expect(events).toEqual(['open verbose=false', 'greet in session', 'close'])
+    expect((await runMulti(['greet', '--name', 'you'])).stdout).toBe('hello you x1\n')
+  })
+
+  test('without a subcommand it shows its help and fails, as commander does', async () => {
+    const result = await runMulti([])
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain('Commands:\n  greet [options] [times]')
+    expect(events).toEqual([])
+  })
+
+  test('the help of the tool and of each subcommand lists the environment variables of the subcommands\' options', async () => {
+    const root = await runMulti(['--help'])
+    expect(root.stdout).toContain('Environment:\n  SAMPLE_NAME  default for --name (default: world)\n  TMPDIR       temp files\n')
+    const sub = await runMulti(['greet', '--help'])
+    expect(sub.status).toBe(0)
+    expect(sub.stdout).toContain('Options:\n  --name <name>')
+    expect(sub.stdout).toContain('Environment:\n  SAMPLE_NAME  default for --name (default: world)')
   })
 })

@@ -33,10 +33,12 @@ export async function runToolInProcess(tool: ToolDefinition, argv: readonly stri
 
 async function runTool(tool: ToolDefinition, argv: readonly string[], io: ToolIo): Promise<number> {
   let status = 0
-  const command = commandFor(tool, io, async (opts, args) => {
+  const command = commandFor(tool, io, async ({ opts, args, subcommand, isDefault }) => {
+    const run = subcommand?.run ?? tool.run
+    if (run === undefined) throw new Error(`${tool.name} defines neither run nor commands`)
     const session = await tool.session.open({ opts, io })
     try {
-      status = (await tool.run({ opts, args, session, io })) ?? 0
+      status = (await run({ opts, args, session, io, isDefault })) ?? 0
     } finally {
       await tool.session.close?.(session)
     }

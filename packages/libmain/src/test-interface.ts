@@ -7,8 +7,13 @@ import { join } from 'node:path'
  * through `$REMOTE_CLIENT` (default disnix-run-activity), every argument quoted for the remote
  * shell. Closures travel through ssh's stdin/stdout. When `$IFACE_LOG` is set, each call appends
  * `<operation> <stdout lines…>` to it. Returns the interface's path.
+ *
+ * `valueOptions` are the options of the contract that take a value (libinterface's `valueOptions()`,
+ * from the protocol's table): the script skips them when it looks for the operation.
  */
-export async function writeSshTestInterface(dir: string, sshConfig: string): Promise<string> {
+export async function writeSshTestInterface(dir: string, sshConfig: string, valueOptions: readonly string[]): Promise<string> {
+  const skipped = valueOptions.filter((option) => option !== '--target')
+  if (skipped.some((option) => !/^--[a-z][a-z-]*$/.test(option))) throw new Error(`not an option: ${skipped.join(' ')}`)
   const path = join(dir, 'ssh-test-interface')
   await writeFile(
     path,
@@ -22,7 +27,7 @@ for ((i = 0; i < \${#args[@]}; i++)); do
         --target) target="\${args[i+1]}" ;;
         --target=*) target="\${args[i]#--target=}" ;;
         --localfile|--remotefile) ;;
-        --*) [ -z "$op" ] && case "\${args[i]}" in --profile|--container|--type|--arguments|--component|--keep|--command) ;; *) op="\${args[i]#--}" ;; esac ;;
+        --*) [ -z "$op" ] && case "\${args[i]}" in ${skipped.join('|')}) ;; *) op="\${args[i]#--}" ;; esac ;;
     esac
 done
 if [ -z "$target" ]; then echo "ERROR: A target address must be specified!" >&2; exit 1; fi

@@ -37,7 +37,7 @@ function optionArgv(option: Option, value: unknown): string[] {
 export async function parseToolArgv<O, A extends unknown[]>(tool: ToolDefinition<O, unknown, A>, argv: readonly string[]): Promise<{ opts: O; args: A }> {
   let parsed: { opts: O; args: A } | undefined
   const sink = { write: () => true } as unknown as NodeJS.WritableStream & import('node:stream').Writable
-  const command = commandFor(tool, { stdout: sink, stderr: sink, main: false }, async (opts, args) => {
+  const command = commandFor(tool, { stdout: sink, stderr: sink, main: false }, async ({ opts, args }) => {
     parsed = { opts: opts as O, args: args as A }
   })
   await command.parseAsync([...argv], { from: 'user' })

@@ -1,14 +1,23 @@
 import { Command, type Option } from 'commander'
-import type { EnvironmentVariable, ExitStatus, ToolDefinition, ToolIo } from './tool-definition.js'
+import type { EnvironmentVariable, ExitStatus, SubcommandDefinition, ToolDefinition, ToolIo } from './tool-definition.js'
 import { VERSION } from './version.js'
+
+/** What the command line chose: the options, the positional arguments, and the subcommand if any. */
+export interface ParsedCommandLine {
+  opts: unknown
+  args: unknown[]
+  /** The subcommand that runs (`commands`); undefined for the tool itself. */
+  subcommand?: SubcommandDefinition
+  isDefault(option: string): boolean
+}
 
 /**
  * The commander Command of a tool definition, with the conventions every tool shares: `-h/--help`,
  * `-v/--version` printing `<tool> (disnix-ts <suite>) VERSION`, errors with suggestions for unknown
  * options and excess arguments (exit 1), and the help sections generated from the definition.
- * `action` receives the parsed options and the positional arguments.
+ * `action` receives what the command line chose.
  */
-export function commandFor(tool: ToolDefinition, io: Pick<ToolIo, 'stdout' | 'stderr' | 'main'>, action: (opts: unknown, args: unknown[]) => Promise<void>): Command {
+export function commandFor(tool: ToolDefinition, io: Pick<ToolIo, 'stdout' | 'stderr' | 'main'>, action: (parsed: ParsedCommandLine) => Promise<void>): Command {
   const command = new Command(tool.name)
     .description(tool.summary)
     .version(`${tool.name} (disnix-ts ${tool.suite ?? 'disnix'}) ${VERSION}`, '-v, --version', 'Show the version of this tool')
@@ -23,23 +32,40 @@ export function commandFor(tool: ToolDefinition, io: Pick<ToolIo, 'stdout' | 'st
   if (!io.main) command.configureOutput({ writeOut: (text) => void io.stdout.write(text), writeErr: (text) => void io.stderr.write(text) })
   tool.configure?.(command)
   command.addHelpText('after', helpSections({ ...tool.sections, ...generatedSections(tool) }))
+  if (tool.run !== undefined) onAction(command, tool.arguments, undefined, action)
+  // Subcommands inherit the settings above (output, help option, exit override) from their parent.
+  for (const subcommand of tool.commands ?? []) {
+    const sub = command.command(subcommand.name).description(subcommand.summary)
+    for (const argument of subcommand.arguments ?? []) sub.addArgument(argument)
+    for (const option of subcommand.options) sub.addOption(option)
+    subcommand.configure?.(sub)
+    sub.addHelpText('after', helpSections(environmentSection(optionEnvironment(subcommand.options))))
+    onAction(sub, subcommand.arguments, subcommand, action)
+  }
+  return command
+}
+
+function onAction(command: Command, declared: readonly unknown[] | undefined, subcommand: SubcommandDefinition | undefined, action: (parsed: ParsedCommandLine) => Promise<void>): void {
   command.action(async (...params: unknown[]) => {
     // commander passes each declared argument, then the options and the command itself.
-    const args = params.slice(0, (tool.arguments ?? []).length)
-    await action(command.opts(), args)
+    const args = params.slice(0, (declared ?? []).length)
+    await action({ opts: command.opts(), args, subcommand, isDefault: (option) => command.getOptionValueSource(option) === 'default' })
   })
-  return command
 }
 
 /** Every environment variable a tool reads: those of its options, its own, and its session's. */
 export function toolEnvironment(tool: ToolDefinition): EnvironmentVariable[] {
+  const options = [...tool.options, ...(tool.commands ?? []).flatMap((subcommand) => subcommand.options)]
+  return uniqueVariables([...optionEnvironment(options), ...(tool.environment ?? []), ...(tool.session.environment ?? [])])
+}
+
+function optionEnvironment(options: readonly Option[]): EnvironmentVariable[] {
+  return uniqueVariables(options.flatMap((option) => (option.envVar === undefined ? [] : [{ name: option.envVar, meaning: optionEnvMeaning(option) }])))
+}
+
+function uniqueVariables(variables: readonly EnvironmentVariable[]): EnvironmentVariable[] {
   const seen = new Map<string, EnvironmentVariable>()
-  for (const option of tool.options) {
-    if (option.envVar !== undefined && !seen.has(option.envVar)) seen.set(option.envVar, { name: option.envVar, meaning: optionEnvMeaning(option) })
-  }
-  for (const variable of [...(tool.environment ?? []), ...(tool.session.environment ?? [])]) {
-    if (!seen.has(variable.name)) seen.set(variable.name, variable)
-  }
+  for (const variable of variables) if (!seen.has(variable.name)) seen.set(variable.name, variable)
   return [...seen.values()]
 }
 
@@ -53,12 +79,7 @@ export function toolExitStatuses(tool: ToolDefinition): ExitStatus[] {
 }
 
 function generatedSections(tool: ToolDefinition): Record<string, readonly string[]> {
-  const sections: Record<string, readonly string[]> = {}
-  const environment = toolEnvironment(tool)
-  if (environment.length > 0) {
-    const width = Math.max(...environment.map((v) => v.name.length)) + 2
-    sections.Environment = environment.flatMap((v) => indentContinuation(`${v.name.padEnd(width)}${v.meaning}`, width))
-  }
+  const sections: Record<string, readonly string[]> = environmentSection(toolEnvironment(tool))
   const statuses = toolExitStatuses(tool)
   if (statuses.length > 0) {
     const label = (s: ExitStatus) => (s.status === 'child' ? 'N' : String(s.status))
@@ -66,6 +87,12 @@ function generatedSections(tool: ToolDefinition): Record<string, readonly string
     sections['Exit status'] = statuses.flatMap((s) => indentContinuation(`${label(s).padEnd(width)}${s.meaning}`, width))
   }
   return sections
+}
+
+function environmentSection(environment: readonly EnvironmentVariable[]): Record<string, readonly string[]> {
+  if (environment.length === 0) return {}
+  const width = Math.max(...environment.map((v) => v.name.length)) + 2
+  return { Environment: environment.flatMap((v) => indentContinuation(`${v.name.padEnd(width)}${v.meaning}`, width)) }
 }
 
 function optionEnvMeaning(option: Option): string {

@@ -28,7 +28,22 @@ export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
   sections?: Readonly<Record<string, string | readonly string[]>>
   /** Commander settings that the fields above cannot express (option events, ...). */
   configure?: (command: Command) => void
-  /** Does the work; returns the exit status when it is not 0 without being an error. */
+  /**
+   * Subcommands (`disnix-testnet up`), each with its own arguments, options and run, in the tool's
+   * session. Without a subcommand such a tool shows its help and fails, as commander does.
+   */
+  commands?: readonly SubcommandDefinition<S>[]
+  /** Does the work; returns the exit status when it is not 0 without being an error. Tools with `commands` have none. */
+  run?(input: ToolRun<O, S, A>): Promise<number | void>
+}
+
+/** One subcommand of a tool: its help line, arguments, options and run; the tool provides the rest. */
+export interface SubcommandDefinition<S = any, O = any, A extends unknown[] = any[]> {
+  name: string
+  summary: string
+  arguments?: readonly Argument[]
+  options: readonly Option[]
+  configure?: (command: Command) => void
   run(input: ToolRun<O, S, A>): Promise<number | void>
 }
 
@@ -38,6 +53,8 @@ export interface ToolRun<O, S, A extends unknown[]> {
   args: A
   session: S
   io: ToolIo
+  /** True when an option has its default value: neither the command line nor its environment variable set it. */
+  isDefault(option: keyof O & string): boolean
 }
 
 /** Where one run of a tool reads its environment and writes its output. */
@@ -91,6 +108,11 @@ export const plainSession: Session<undefined> = {
   kind: 'plain',
   errorPrefix: '',
   open: () => undefined,
+}
+
+/** A subcommand of a tool's `commands`, typed as `defineTool` types a tool. */
+export function defineSubcommand<O, S, A extends unknown[] = string[]>(definition: SubcommandDefinition<S, O, A>): SubcommandDefinition<S, O, A> {
+  return definition
 }
 
 /** Identity with type inference, so that a definition reads as one object literal. */

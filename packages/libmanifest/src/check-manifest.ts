@@ -23,11 +23,11 @@ export function manifestProblems(manifest: Manifest): string[] {
   return problems
 }
 
-/** Throws a MANIFEST_INVALID DisnixError (exit 1) listing the problems when the manifest is invalid. */
+/** Throws a MANIFEST_INCONSISTENT DisnixError listing the problems when the manifest is invalid. */
 export function checkManifest(manifest: Manifest, source = 'manifest'): void {
   const problems = manifestProblems(manifest)
   if (problems.length > 0) {
-    throw new DisnixError('MANIFEST_INVALID', `${source} is invalid:\n${problems.join('\n')}`)
+    throw new DisnixError('MANIFEST_INCONSISTENT', `${source} is invalid:\n${problems.join('\n')}`)
   }
 }
 

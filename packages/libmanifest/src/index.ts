@@ -61,6 +61,5 @@ export {
   type V1SnapshotMapping,
 } from './manifest-v1.js'
 export { manifestToDot, type ManifestDotOptions } from './manifest-dot.js'
-export { compareWithPreviousManifest, COMPARE_EQUAL, COMPARE_DIFFERENT, COMPARE_INVALID, type CompareWithPreviousOptions } from './compare-with-previous.js'
-export { convertManifestFile, type ConvertManifestFileOptions } from './convert-manifest-file.js'
-export { convertDeployment, type ConvertDeploymentOptions } from './convert-deployment.js'
+export { compareWithPreviousManifest, type CompareWithPreviousOptions } from './compare-with-previous.js'
+export { readV1Manifest, type ReadV1ManifestOptions } from './read-v1-manifest.js'

@@ -6,7 +6,7 @@ import type { Manifest } from './manifest.js'
 import { parseManifestXml, type ParseManifestOptions } from './manifest-xml.js'
 
 export interface ReadManifestOptions extends Partial<ParseManifestOptions> {
-  /** Validate the manifest (spec §2.2) and fail with MANIFEST_INVALID (default true). */
+  /** Validate the manifest (spec §2.2) and fail with MANIFEST_INCONSISTENT (default true). */
   check?: boolean
 }
 

@@ -1,7 +1,6 @@
-import * as iface from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { DisnixError } from '@disnix-ts/libmain'
-import { errorText, stateCall, type StateContext } from './state-context.js'
+import { errorText, stateClient, type StateContext } from './state-context.js'
 
 export interface CleanTargetSnapshotsOptions extends StateContext {
   infrastructure: Infrastructure
@@ -23,7 +22,7 @@ export async function cleanTargetSnapshots(options: CleanTargetSnapshotsOptions)
     Object.entries(options.infrastructure).map(async ([name, target]) => {
       progress({ kind: 'step', target: name, step: 'clean-snapshots', status: 'start', text: 'Running snapshot garbage collector!' })
       try {
-        await iface.cleanSnapshots(stateCall(target, options), options.keep, { container: options.container, component: options.component })
+        await stateClient(target, options).call({ op: 'clean-snapshots', keep: options.keep, container: options.container, component: options.component })
         progress({ kind: 'step', target: name, step: 'clean-snapshots', status: 'done' })
       } catch (error) {
         failures.push(name)

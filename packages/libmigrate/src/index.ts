@@ -7,4 +7,4 @@ export { selectSnapshotMappings, selectRestoreMappings, type StateSelection } fr
 export { resolveStateMappings, type StateMapping } from './state-mappings.js'
 export { runPerCore } from './run-per-core.js'
 export { runPerTarget } from './run-per-target.js'
-export { stateCall, type StateContext, type StateOptions } from './state-context.js'
+export { stateClient, type StateContext, type StateOptions } from './state-context.js'

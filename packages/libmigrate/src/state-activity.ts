@@ -1,4 +1,3 @@
-import * as iface from '@disnix-ts/libinterface'
 import { errorText, type StateContext } from './state-context.js'
 import type { StateMapping } from './state-mappings.js'
 
@@ -16,7 +15,7 @@ export async function runStateActivity(item: StateMapping, activity: Activity, c
   const text = TEXT[activity]
   context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'start', text: `${text.start}: ${service}` })
   try {
-    await iface.runActivity(item.call, activity, item.activity)
+    await item.target.call({ op: activity, ...item.activity })
     context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'done' })
   } catch (error) {
     context.progress({ kind: 'step', target: item.targetName, service, step: activity, status: 'failed', text: `${text.failed}: ${service}\n${errorText(error)}` })
@@ -28,6 +27,6 @@ export async function runStateActivity(item: StateMapping, activity: Activity, c
 export async function cleanMappingSnapshots(item: StateMapping, keep: number, context: StateContext): Promise<void> {
   const service = item.mapping.component
   context.progress({ kind: 'step', target: item.targetName, service, step: 'clean-snapshots', status: 'start', text: `Removing old snapshots of component: ${service}, keeping ${keep}` })
-  await iface.cleanSnapshots(item.call, keep, { container: item.mapping.container, component: item.mapping.component })
+  await item.target.call({ op: 'clean-snapshots', keep, container: item.mapping.container, component: item.mapping.component })
   context.progress({ kind: 'step', target: item.targetName, service, step: 'clean-snapshots', status: 'done' })
 }

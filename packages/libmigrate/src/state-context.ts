@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { processInterfaces, targetClient, type ClientInterfaces, type TargetClient } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
 import type { ProgressSink } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
@@ -7,9 +7,11 @@ import type { Manifest } from '@disnix-ts/libmanifest'
 /** What every state operation needs from its caller (the tool); a libdeploy DeployContext fits. */
 export interface StateContext {
   progress: ProgressSink
+  /** The client interface of each name, as the tool chose them (a process per call without it). */
+  clientInterfaces?: ClientInterfaces
   /**
-   * Extra environment for the client interfaces and for the coordinator's `dysnomia-snapshots`
-   * (SSH_OPTS, DYSNOMIA_STATEDIR, ...), merged over the parent's.
+   * Extra environment for client interfaces started as processes and for the coordinator's
+   * `dysnomia-snapshots` (SSH_OPTS, DYSNOMIA_STATEDIR, ...), merged over the parent's.
    */
   env?: NodeJS.ProcessEnv
   /** Where temporary snapshot copies go on this machine ($TMPDIR). */
@@ -39,9 +41,10 @@ export interface StateOptions extends StateContext {
   maxConcurrentTransfers?: number
 }
 
-/** The client-interface call of a target: its own interface and key. */
-export function stateCall(target: Target, context: StateContext): InterfaceCall {
-  return { interface: target.clientInterface, target: targetKey(target), env: context.env, signal: context.signal, stderr: context.interfaceStderr }
+/** A target reached through its own interface and key. */
+export function stateClient(target: Target, context: StateContext): TargetClient {
+  const interfaces = context.clientInterfaces ?? processInterfaces(context.env)
+  return targetClient(interfaces(target.clientInterface), targetKey(target), { signal: context.signal, stderr: context.interfaceStderr })
 }
 
 /** The message of an error for a progress line: no stack. */

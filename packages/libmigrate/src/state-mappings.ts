@@ -1,7 +1,7 @@
-import type { InterfaceCall, ServiceActivity } from '@disnix-ts/libinterface'
+import type { ServiceActivity, TargetClient } from '@disnix-ts/libinterface'
 import type { Infrastructure } from '@disnix-ts/libinfrastructure'
 import { mappingParameters, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
-import { stateCall, type StateContext } from './state-context.js'
+import { stateClient, type StateContext } from './state-context.js'
 
 /** A snapshot mapping with everything needed to act on it. */
 export interface StateMapping {
@@ -9,7 +9,7 @@ export interface StateMapping {
   /** The target's name in the infrastructure model. */
   targetName: string
   numOfCores: number
-  call: InterfaceCall
+  target: TargetClient
   activity: ServiceActivity
 }
 
@@ -46,8 +46,8 @@ export function resolveStateMappings(
       mapping,
       targetName: mapping.target,
       numOfCores: Math.max(1, target.numOfCores),
-      call: stateCall(target, context),
-      activity: { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: parameters.arguments },
+      target: stateClient(target, context),
+      activity: { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] },
     })
   }
   return resolved

@@ -23,7 +23,7 @@ async function transfer(
   const service = item.mapping.component
   progress({ kind: 'step', target: item.targetName, service, step, status: 'start', text })
   try {
-    const result = await copy(item.call, {
+    const result = await copy(item.target, {
       container: item.mapping.container,
       component: item.mapping.component,
       all: options.all ?? false,

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import * as iface from '@disnix-ts/libinterface'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
 import { exportPaths, importPaths, printInvalid, queryRequisites, type NixProcessOptions } from '@disnix-ts/libnix'
 
 export interface CopyClosureOptions {
@@ -23,16 +22,17 @@ export interface CopyClosureResult {
  * local `nix-store -qR`, the interface's `--print-invalid`, then one export/import of the missing
  * ones through a temp file that is removed afterwards.
  */
-export async function copyClosureTo(call: InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+  const target = toTargetClient(to)
   const nix = nixOptions(options)
-  const requisites = await queryRequisites(paths, { ...nix, step: `[target: ${call.target}]: query requisites of ${paths.join(' ')}` })
-  const invalid = await iface.printInvalid(call, requisites)
+  const requisites = await queryRequisites(paths, { ...nix, step: `[target: ${target.target}]: query requisites of ${paths.join(' ')}` })
+  const invalid = requisites.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: requisites })
   if (invalid.length === 0) return { requisites, copied: [] }
   const dir = await mkdtemp(join(options.tmpdir, 'disnix.'))
   try {
     const file = join(dir, 'closure')
-    await exportPaths(invalid, { file }, { ...nix, step: `[target: ${call.target}]: export ${invalid.length} paths` })
-    await iface.importClosure(call, file, 'local')
+    await exportPaths(invalid, { file }, { ...nix, step: `[target: ${target.target}]: export ${invalid.length} paths` })
+    await target.call({ op: 'import', where: 'local', paths: [file] })
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -44,14 +44,15 @@ export async function copyClosureTo(call: InterfaceCall, paths: readonly string[
  * `--query-requisites`, local `--print-invalid`, then the interface's `--export --remotefile` of the
  * missing paths and a local `nix-store --import` of that file, which is removed afterwards.
  */
-export async function copyClosureFrom(call: InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+export async function copyClosureFrom(from: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
+  const target = toTargetClient(from)
   const nix = nixOptions(options)
-  const requisites = await iface.queryRequisites(call, paths)
+  const requisites = await target.call({ op: 'query-requisites', paths: [...paths] })
   const invalid = await printInvalid(requisites, { ...nix, step: 'check which paths are missing locally' })
   if (invalid.length === 0) return { requisites, copied: [] }
-  const file = await iface.exportClosure(call, invalid)
+  const file = await target.call({ op: 'export', where: 'remote', paths: invalid })
   try {
-    await importPaths({ file }, { ...nix, step: `[target: ${call.target}]: import the closure exported to ${file}` })
+    await importPaths({ file }, { ...nix, step: `[target: ${target.target}]: import the closure exported to ${file}` })
   } finally {
     await rm(file, { force: true })
   }

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import * as iface from '@disnix-ts/libinterface'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import { importLocal, printMissingLocal, resolveLocal } from './coordinator-store.js'
 import { directorySize, withTmpdir, type SnapshotTransferOptions, type SnapshotTransferResult } from './snapshot-transfer.js'
@@ -14,18 +13,19 @@ import { directorySize, withTmpdir, type SnapshotTransferOptions, type SnapshotT
  * moved into the store with one rename: a transfer that breaks leaves nothing in the store, and the
  * next run transfers it again.
  */
-export async function copySnapshotsFrom(call: InterfaceCall, options: SnapshotTransferOptions): Promise<SnapshotTransferResult> {
+export async function copySnapshotsFrom(from: TargetClient | InterfaceCall, options: SnapshotTransferOptions): Promise<SnapshotTransferResult> {
+  const target = toTargetClient(from)
   const { container, component } = options
   const local = { env: options.env, signal: options.signal }
   const filter = { container, component }
-  const remote = options.all ? await iface.queryAllSnapshots(call, filter) : await iface.queryLatestSnapshot(call, filter)
+  const remote = await target.call({ op: options.all ? 'query-all-snapshots' : 'query-latest-snapshot', ...filter })
   const missing = new Set(await printMissingLocal(remote, local))
   const result: SnapshotTransferResult = { transferred: [], bytes: 0 }
   if (remote.length === 0) return result
 
   const tmp = await mkdtemp(join(options.tmpdir, 'disnix-snapshots.'))
   try {
-    const exporting = withTmpdir(call, tmp)
+    const exporting = withTmpdir(target, tmp)
     for (const snapshot of remote) {
       options.signal?.throwIfAborted()
       if (!missing.has(snapshot)) {
@@ -35,9 +35,9 @@ export async function copySnapshotsFrom(call: InterfaceCall, options: SnapshotTr
       }
       const what = `snapshot ${snapshot}`
       options.progress({ kind: 'transfer', target: options.targetName, what, bytes: 0 })
-      const [path] = await iface.resolveSnapshots(call, [snapshot])
+      const [path] = await target.call({ op: 'resolve-snapshots', snapshots: [snapshot] })
       if (path === undefined) throw new DisnixError('SNAPSHOT_NOT_FOUND', `[target: ${options.targetName}]: cannot resolve snapshot: ${snapshot}`)
-      const [dir] = await iface.exportSnapshots(exporting, [path])
+      const [dir] = await exporting.call({ op: 'export-snapshots', paths: [path] })
       if (dir === undefined) throw new DisnixError('SNAPSHOT_NOT_FOUND', `[target: ${options.targetName}]: the export of snapshot: ${snapshot} printed no directory`)
       const received = join(dir, basename(path))
       const bytes = await directorySize(received)

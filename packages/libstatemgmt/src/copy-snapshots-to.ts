@@ -1,7 +1,6 @@
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readlink, rm, symlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import * as iface from '@disnix-ts/libinterface'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
 import { hasErrorCode } from '@disnix-ts/libmain'
 import { queryLocalSnapshots, resolveLocal } from './coordinator-store.js'
 import { directorySize, type SnapshotTransferOptions, type SnapshotTransferResult } from './snapshot-transfer.js'
@@ -13,18 +12,19 @@ import { directorySize, type SnapshotTransferOptions, type SnapshotTransferResul
  * A snapshot the target already holds is only re-registered there. The target side receives into a
  * temp dir and imports with one rename, so a broken transfer leaves no partial snapshot there either.
  */
-export async function copySnapshotsTo(call: InterfaceCall, options: SnapshotTransferOptions): Promise<SnapshotTransferResult> {
+export async function copySnapshotsTo(to: TargetClient | InterfaceCall, options: SnapshotTransferOptions): Promise<SnapshotTransferResult> {
+  const target = toTargetClient(to)
   const { container, component } = options
   const local = { env: options.env, signal: options.signal }
   const snapshots = await queryLocalSnapshots({ container, component, all: options.all }, local)
   const result: SnapshotTransferResult = { transferred: [], bytes: 0 }
   for (const snapshot of snapshots) {
     options.signal?.throwIfAborted()
-    const missing = await iface.printMissingSnapshots(call, [snapshot])
+    const missing = await target.call({ op: 'print-missing-snapshots', snapshots: [snapshot] })
     if (missing.length === 0) {
       // The target has it: registering it again makes it the latest generation in this order.
-      const paths = await iface.resolveSnapshots(call, [snapshot])
-      await iface.importSnapshots(call, { container, component, paths, where: 'remote' })
+      const paths = await target.call({ op: 'resolve-snapshots', snapshots: [snapshot] })
+      await target.call({ op: 'import-snapshots', where: 'remote', container, component, paths })
       continue
     }
     const [path] = await resolveLocal([snapshot], local)
@@ -32,7 +32,7 @@ export async function copySnapshotsTo(call: InterfaceCall, options: SnapshotTran
     const bytes = await directorySize(path)
     const what = `snapshot ${snapshot}`
     options.progress({ kind: 'transfer', target: options.targetName, what, bytes: 0, totalBytes: bytes })
-    await sendStaged(call, path, { container, component })
+    await sendStaged(target, path, { container, component })
     result.transferred.push(snapshot)
     result.bytes += bytes
     options.progress({ kind: 'transfer', target: options.targetName, what, bytes, totalBytes: bytes, done: true })
@@ -45,7 +45,7 @@ export async function copySnapshotsTo(call: InterfaceCall, options: SnapshotTran
  * interface imports with `dysnomia-snapshots --import`, which moves its operand, and the coordinator
  * must keep its copy. The copy lies next to the store (Dysnomia's own tmp dir) so that linking works.
  */
-async function sendStaged(call: InterfaceCall, path: string, scope: { container: string; component: string }): Promise<void> {
+async function sendStaged(target: TargetClient, path: string, scope: { container: string; component: string }): Promise<void> {
   const stateDir = dirname(dirname(dirname(dirname(path))))
   const tmp = join(stateDir, 'tmp')
   await mkdir(tmp, { recursive: true })
@@ -53,7 +53,7 @@ async function sendStaged(call: InterfaceCall, path: string, scope: { container:
   try {
     const staged = join(staging, basename(path))
     await linkTree(path, staged)
-    await iface.importSnapshots(call, { ...scope, paths: [staged], where: 'local' })
+    await target.call({ op: 'import-snapshots', where: 'local', ...scope, paths: [staged] })
   } finally {
     await rm(staging, { recursive: true, force: true })
   }

@@ -1,6 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { InterfaceCall } from '@disnix-ts/libinterface'
+import { withCallOptions, type TargetClient } from '@disnix-ts/libinterface'
 import type { ProgressSink } from '@disnix-ts/libmain'
 
 /** What a snapshot transfer of one component between the coordinator and one target needs. */
@@ -26,9 +26,9 @@ export interface SnapshotTransferResult {
   bytes: number
 }
 
-/** The same call with another TMPDIR for the interface (where it puts exported snapshots). */
-export function withTmpdir(call: InterfaceCall, tmpdir: string): InterfaceCall {
-  return { ...call, env: { ...call.env, TMPDIR: tmpdir } }
+/** The same target with another local directory for what the interface exports (its TMPDIR). */
+export function withTmpdir(target: TargetClient, tmpdir: string): TargetClient {
+  return withCallOptions(target, { tmpdir })
 }
 
 /** Bytes of the regular files under a path (symlinks are not followed). */

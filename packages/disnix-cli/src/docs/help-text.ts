@@ -4,7 +4,7 @@ export interface HelpFacts {
   environment: string[]
 }
 
-// Every tool has these (libmain's toolCommand); their pages need not repeat them.
+// Every tool has these (libmain's commandFor); their pages need not repeat them.
 const COMMON_OPTIONS = new Set(['--help', '--version'])
 
 /**

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import { Option } from 'commander'
 import type { ModelKind } from './select-models.js'
 
 /**
@@ -18,12 +18,6 @@ export function modelOptions(accepts: readonly ModelKind[]): Option[] {
   if (accepts.includes('undeploy')) options.push(new Option('--undeploy', 'Generate a manifest that removes every service from the targets of the infrastructure model'))
   options.push(new Option('--extra-params <expr>', 'Nix attribute set passed to the models; each model receives the attributes it declares as arguments'))
   return options
-}
-
-/** @deprecated for the tools not yet defined with defineTool */
-export function addModelOptions(program: Command, accepts: readonly ModelKind[]): Command {
-  for (const option of modelOptions(accepts)) program.addOption(option)
-  return program
 }
 
 export const MODEL_COMBINATIONS_HELP = [

@@ -1,31 +1,37 @@
-import { Option } from 'commander'
-import { coordinatorProfilePathOption, helpSections, plainProgress, profileOption, runTool, toolCommand } from '@disnix-ts/libmain'
+import { Argument, Option } from 'commander'
+import { coordinatorProfilePathOption, defineTool, profileOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-const program = toolCommand('disnix-compare-manifest', 'Compare a manifest with the previously deployed one (semantically: order and layout do not matter)')
-  .addOption(new Option('-o, --old-manifest <file>', 'Manifest to compare with (default: the last deployed manifest of the coordinator profile)'))
-  .addOption(profileOption())
-  .addOption(coordinatorProfilePathOption())
-  .argument('<manifest>', 'The new manifest file')
-  .addHelpText(
-    'after',
-    helpSections({
-      Environment: ['DISNIX_PROFILE  Name of the Disnix profile (default: default)'],
-      'Exit status': [
-        '0  the manifests are equal',
-        '1  the manifests differ, there is no previous manifest, or a manifest cannot be read',
-        '2  a manifest is invalid',
-      ],
-    }),
-  )
-  .action(async (manifest: string, opts: { oldManifest?: string; profile: string; coordinatorProfilePath?: string }) => {
+export interface DisnixCompareManifestOptions {
+  oldManifest?: string
+  profile: string
+  coordinatorProfilePath?: string
+}
+
+export const disnixCompareManifest = defineTool<DisnixCompareManifestOptions, CoordinatorLocalSession, [manifest: string]>({
+  name: 'disnix-compare-manifest',
+  summary: 'Compare a manifest with the previously deployed one (semantically: order and layout do not matter)',
+  session: coordinatorLocalSession,
+  arguments: [new Argument('<manifest>', 'The new manifest file')],
+  options: [
+    new Option('-o, --old-manifest <file>', 'Manifest to compare with (default: the last deployed manifest of the coordinator profile)'),
+    profileOption(),
+    coordinatorProfilePathOption(),
+  ],
+  exitStatuses: [
+    { status: 0, meaning: 'the manifests are equal' },
+    { status: 1, meaning: 'the manifests differ, there is no previous manifest, or a manifest cannot be read' },
+    { status: 2, meaning: 'a manifest is invalid', codes: ['MANIFEST_INCONSISTENT'] },
+  ],
+  async run({ opts, args: [manifest], session }) {
     const { compareWithPreviousManifest } = await import('@disnix-ts/libmanifest')
-    process.exitCode = await compareWithPreviousManifest({
+    const comparison = await compareWithPreviousManifest({
       manifest,
       oldManifest: opts.oldManifest,
       profile: opts.profile,
       path: opts.coordinatorProfilePath,
-      progress: plainProgress(process.stderr),
+      progress: session.progress,
     })
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    return comparison === 'equal' ? 0 : 1
+  },
+})

@@ -1,16 +1,8 @@
-import { Option } from 'commander'
-import {
-  coordinatorProfilePathOption,
-  helpSections,
-  interfaceOption,
-  profileOption,
-  runTool,
-  showTraceOption,
-  targetPropertyOption,
-  toolCommand,
-} from '@disnix-ts/libmain'
+import { Argument, Option } from 'commander'
+import { coordinatorProfilePathOption, defineTool, interfaceOption, profileOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-interface Options {
+export interface DisnixConvertManifestOptions {
   infrastructure: string
   profile: string
   coordinatorProfilePath?: string
@@ -20,41 +12,38 @@ interface Options {
   showTrace?: boolean
 }
 
-const program = toolCommand('disnix-convert-manifest', 'Convert a version 1 manifest into a Nix deployment model (for disnix-manifest -D)')
-  .addOption(new Option('-i, --infrastructure <file>', 'Infrastructure model that maps the target addresses of the manifest to machine names').makeOptionMandatory())
-  .addOption(profileOption())
-  .addOption(coordinatorProfilePathOption())
-  .addOption(interfaceOption())
-  .addOption(targetPropertyOption())
-  .addOption(new Option('--xml', 'The infrastructure file is infrastructure XML instead of a Nix model'))
-  .addOption(showTraceOption())
-  .argument('[manifest]', 'Version 1 manifest file (default: the last deployed manifest of the coordinator profile)')
-  .addHelpText(
-    'after',
-    helpSections({
-      Environment: [
-        'DISNIX_PROFILE           Name of the Disnix profile (default: default)',
-        'DISNIX_CLIENT_INTERFACE  Client interface of targets that do not name one (default: disnix-ssh-client)',
-        'DISNIX_TARGET_PROPERTY   Property that holds a machine\'s address (default: hostname)',
-        'NIX_PATH                 Must provide <nixpkgs> for the infrastructure model',
-      ],
-      'Exit status': ['0  the deployment model was printed on stdout', '1  the manifest or the infrastructure model is invalid, or a target cannot be mapped'],
-    }),
-  )
-  .action(async (manifest: string | undefined, opts: Options) => {
-    const { convertManifestFile } = await import('@disnix-ts/libmanifest')
-    process.stdout.write(
-      await convertManifestFile({
-        manifest,
-        infrastructure: opts.infrastructure,
-        profile: opts.profile,
-        coordinatorProfilePath: opts.coordinatorProfilePath,
-        clientInterface: opts.interface,
-        targetProperty: opts.targetProperty,
-        xml: opts.xml,
-        showTrace: opts.showTrace,
-      }),
-    )
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+export const disnixConvertManifest = defineTool<DisnixConvertManifestOptions, CoordinatorLocalSession, [manifest?: string]>({
+  name: 'disnix-convert-manifest',
+  summary: 'Convert a version 1 manifest into a Nix deployment model (for disnix-manifest -D)',
+  session: coordinatorLocalSession,
+  arguments: [new Argument('[manifest]', 'Version 1 manifest file (default: the last deployed manifest of the coordinator profile)')],
+  options: [
+    new Option('-i, --infrastructure <file>', 'Infrastructure model that maps the target addresses of the manifest to machine names').makeOptionMandatory(),
+    profileOption(),
+    coordinatorProfilePathOption(),
+    interfaceOption(),
+    targetPropertyOption(),
+    new Option('--xml', 'The infrastructure file is infrastructure XML instead of a Nix model'),
+    showTraceOption(),
+  ],
+  environment: [{ name: 'NIX_PATH', meaning: 'Must provide <nixpkgs> for the infrastructure model' }],
+  exitStatuses: [
+    { status: 0, meaning: 'the deployment model was printed on stdout' },
+    { status: 1, meaning: 'the manifest or the infrastructure model is invalid, or a target cannot be mapped' },
+  ],
+  async run({ opts, args: [manifest], io }) {
+    const [{ convertV1Manifest, printManifestNix, readV1Manifest }, { loadInfrastructure }] = await Promise.all([
+      import('@disnix-ts/libmanifest'),
+      import('../cli/load-infrastructure.js'),
+    ])
+    const old = await readV1Manifest({ manifest, profile: opts.profile, coordinatorProfilePath: opts.coordinatorProfilePath })
+    const infrastructure = await loadInfrastructure(opts.infrastructure, {
+      targetProperty: opts.targetProperty,
+      clientInterface: opts.interface,
+      xml: opts.xml,
+      showTrace: opts.showTrace,
+      env: io.env,
+    })
+    io.stdout.write(printManifestNix(convertV1Manifest(old, infrastructure)))
+  },
+})

@@ -1,17 +1,8 @@
-import { Option } from 'commander'
-import {
-  coordinatorProfilePathOption,
-  helpSections,
-  interfaceOption,
-  plainProgress,
-  profileOption,
-  runTool,
-  showTraceOption,
-  targetPropertyOption,
-  toolCommand,
-} from '@disnix-ts/libmain'
+import { Argument, Option } from 'commander'
+import { coordinatorProfilePathOption, defineTool, interfaceOption, profileOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-interface Options {
+export interface DisnixConvertOptions {
   infrastructure: string
   profile: string
   coordinatorProfilePath?: string
@@ -22,36 +13,39 @@ interface Options {
   showTrace?: boolean
 }
 
-const program = toolCommand('disnix-convert', 'Convert a deployment made with a version 1 manifest to the version 2 structure')
-  .addOption(new Option('-i, --infrastructure <file>', 'Infrastructure model of the machines in the network').makeOptionMandatory())
-  .addOption(targetPropertyOption())
-  .addOption(interfaceOption())
-  .addOption(profileOption())
-  .addOption(coordinatorProfilePathOption())
-  .addOption(new Option('--no-coordinator-profile', 'Do not update the coordinator profile'))
-  .addOption(new Option('--no-target-profiles', 'Do not update the target profiles'))
-  .addOption(showTraceOption())
-  .argument('[manifest]', 'Version 1 manifest file (default: the last deployed manifest of the coordinator profile)')
-  .addHelpText(
-    'after',
-    helpSections({
-      Description: [
-        'Runs disnix-convert-manifest, builds the result with disnix-manifest -D and sets the coordinator',
-        'and target profiles with disnix-set. Afterwards, deploy again with disnix-env --no-lock.',
-      ],
-      Environment: [
-        'DISNIX_PROFILE           Name of the Disnix profile (default: default)',
-        'DISNIX_CLIENT_INTERFACE  Client interface of targets that do not name one (default: disnix-ssh-client)',
-        'DISNIX_TARGET_PROPERTY   Property that holds a machine\'s address (default: hostname)',
-        'NIX_PATH                 Must provide <nixpkgs>',
-        'TMPDIR                   Where the converted deployment model is written temporarily (default: /tmp)',
-      ],
-      'Exit status': ['0  converted, profiles set', '1  a step failed (its message says which)'],
-    }),
-  )
-  .action(async (manifest: string | undefined, opts: Options) => {
-    const { convertDeployment } = await import('@disnix-ts/libmanifest')
-    await convertDeployment({
+export const disnixConvert = defineTool<DisnixConvertOptions, CoordinatorLocalSession, [manifest?: string]>({
+  name: 'disnix-convert',
+  summary: 'Convert a deployment made with a version 1 manifest to the version 2 structure',
+  // The steps run as their own processes (disnix-convert-manifest, disnix-manifest, disnix-set).
+  session: coordinatorLocalSession,
+  arguments: [new Argument('[manifest]', 'Version 1 manifest file (default: the last deployed manifest of the coordinator profile)')],
+  options: [
+    new Option('-i, --infrastructure <file>', 'Infrastructure model of the machines in the network').makeOptionMandatory(),
+    targetPropertyOption(),
+    interfaceOption(),
+    profileOption(),
+    coordinatorProfilePathOption(),
+    new Option('--no-coordinator-profile', 'Do not update the coordinator profile'),
+    new Option('--no-target-profiles', 'Do not update the target profiles'),
+    showTraceOption(),
+  ],
+  sections: {
+    Description: [
+      'Runs disnix-convert-manifest, builds the result with disnix-manifest -D and sets the coordinator',
+      'and target profiles with disnix-set. Afterwards, deploy again with disnix-env --no-lock.',
+    ],
+  },
+  environment: [
+    { name: 'NIX_PATH', meaning: 'Must provide <nixpkgs>' },
+    { name: 'TMPDIR', meaning: 'Where the converted deployment model is written temporarily (default: /tmp)' },
+  ],
+  exitStatuses: [
+    { status: 0, meaning: 'converted, profiles set' },
+    { status: 1, meaning: 'a step failed (its message says which)' },
+  ],
+  async run({ opts, args: [manifest], session, io }) {
+    const { runConvert } = await import('../cli/run-convert.js')
+    await runConvert({
       manifest,
       infrastructure: opts.infrastructure,
       profile: opts.profile,
@@ -61,9 +55,9 @@ const program = toolCommand('disnix-convert', 'Convert a deployment made with a 
       noCoordinatorProfile: !opts.coordinatorProfile,
       noTargetProfiles: !opts.targetProfiles,
       showTrace: opts.showTrace,
-      tmpDir: process.env.TMPDIR,
-      progress: plainProgress(process.stderr),
+      tmpdir: session.tmpdir,
+      env: io.env,
+      progress: session.progress,
     })
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+  },
+})

@@ -4,6 +4,7 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { buildTestClosure, nixTestEnv, runBin, suiteDir, writeSshTestInterface } from '@disnix-ts/libmain/testing'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
+import { valueOptions } from '@disnix-ts/libinterface'
 
 describe('disnix-copy-closure: bad input', () => {
   test.each([
@@ -35,7 +36,7 @@ describe.skipIf(!support.ok)('disnix-copy-closure on a test network', () => {
   beforeAll(async () => {
     net = await startTestnet({ targets: 1 })
     dir = await suiteDir('disnix-copy-closure-')
-    iface = await writeSshTestInterface(dir, net.sshConfig)
+    iface = await writeSshTestInterface(dir, net.sshConfig, valueOptions())
   }, 120_000)
   afterAll(async () => {
     await net?.down()

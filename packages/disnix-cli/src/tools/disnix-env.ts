@@ -10,11 +10,11 @@ import {
   showTraceOption,
   targetPropertyOption,
 } from '@disnix-ts/libmain'
-import { coordinatorLocalSession } from '../cli/coordinator-session.js'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import type { DisnixEnvOptions } from '../cli/env-options.js'
 import { MODEL_COMBINATIONS_HELP, modelOptions } from '../models/model-options.js'
 
-export const disnixEnv = defineTool<DisnixEnvOptions, undefined, []>({
+export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, []>({
   name: 'disnix-env',
   summary: 'Deploy a service-oriented system: build it from the models, distribute, activate, and keep generations',
   // The steps run as their own processes (disnix-manifest, disnix-deploy), which handle Ctrl-C.

@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path'
-import { helpSections, nixExprDir, runTool, showTraceOption, toolCommand } from '@disnix-ts/libmain'
+import { Option } from 'commander'
+import { defineTool, nixExprDir, showTraceOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-interface Options {
+export interface DisnixGendistRoundrobinOptions {
   services: string
   infrastructure: string
   extraParams?: string
@@ -9,30 +11,34 @@ interface Options {
   showTrace?: boolean
 }
 
-const program = toolCommand(
-  'disnix-gendist-roundrobin',
-  'Generate a distribution model that maps the services to the targets round robin, printing its store path',
-)
-  .requiredOption('-s, --services <file>', 'Services model')
-  .requiredOption('-i, --infrastructure <file>', 'Infrastructure model')
-  .option('--extra-params <expr>', 'Nix attribute set passed to the services model (the attributes it declares as arguments)')
-  .option('--no-out-link', 'Do not create the result symlink in the current directory')
-  .addOption(showTraceOption())
-  .addHelpText(
-    'after',
-    helpSections({
-      Output: [
-        'The store path of distribution.nix on stdout. It maps the services, in sorted order, to the targets',
-        'in sorted order, one service per target in turn: `svc = [ infrastructure.target ];`.',
-      ],
-      Environment: ['NIX_PATH  must provide <nixpkgs> (nixpkgs=/path/to/nixpkgs)'],
-      'Exit status': ['0  the distribution model was written', '1  bad options or models'],
-    }),
-  )
-  .action(async (opts: Options) => {
-    const { selectModels } = await import('../models/select-models.js')
-    const { resolveModelFiles } = await import('../models/resolve-model-files.js')
-    const { nixBuild } = await import('@disnix-ts/libnix')
+export const disnixGendistRoundrobin = defineTool<DisnixGendistRoundrobinOptions, CoordinatorLocalSession, []>({
+  name: 'disnix-gendist-roundrobin',
+  summary: 'Generate a distribution model that maps the services to the targets round robin, printing its store path',
+  session: coordinatorLocalSession,
+  options: [
+    new Option('-s, --services <file>', 'Services model').makeOptionMandatory(),
+    new Option('-i, --infrastructure <file>', 'Infrastructure model').makeOptionMandatory(),
+    new Option('--extra-params <expr>', 'Nix attribute set passed to the services model (the attributes it declares as arguments)'),
+    new Option('--no-out-link', 'Do not create the result symlink in the current directory'),
+    showTraceOption(),
+  ],
+  sections: {
+    Output: [
+      'The store path of distribution.nix on stdout. It maps the services, in sorted order, to the targets',
+      'in sorted order, one service per target in turn: `svc = [ infrastructure.target ];`.',
+    ],
+  },
+  environment: [{ name: 'NIX_PATH', meaning: 'must provide <nixpkgs> (nixpkgs=/path/to/nixpkgs)' }],
+  exitStatuses: [
+    { status: 0, meaning: 'the distribution model was written' },
+    { status: 1, meaning: 'bad options or models' },
+  ],
+  async run({ opts, io }) {
+    const [{ selectModels }, { resolveModelFiles }, { nixBuild }] = await Promise.all([
+      import('../models/select-models.js'),
+      import('../models/resolve-model-files.js'),
+      import('@disnix-ts/libnix'),
+    ])
     const cwd = process.cwd()
     const { files } = await resolveModelFiles(
       selectModels({ services: opts.services, infrastructure: opts.infrastructure, distribution: opts.services }, ['models']),
@@ -46,7 +52,6 @@ const program = toolCommand(
       showTrace: opts.showTrace,
       cwd,
     })
-    process.stdout.write(`${path}\n`)
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    io.stdout.write(`${path}\n`)
+  },
+})

@@ -1,6 +1,6 @@
 import { Option } from 'commander'
-import { defineTool, envFlag, interfaceOption, plainProgress, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
-import { coordinatorLocalSession } from '../cli/coordinator-session.js'
+import { defineTool, envFlag, interfaceOption, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 import { MODEL_COMBINATIONS_HELP, modelOptions } from '../models/model-options.js'
 import type { ModelOptions } from '../models/select-models.js'
 
@@ -13,7 +13,7 @@ export interface DisnixManifestOptions extends ModelOptions {
   showTrace?: boolean
 }
 
-export const disnixManifest = defineTool<DisnixManifestOptions, undefined, []>({
+export const disnixManifest = defineTool<DisnixManifestOptions, CoordinatorLocalSession, []>({
   name: 'disnix-manifest',
   summary: 'Evaluate the Disnix models and build the deployment manifest, printing its store path',
   session: coordinatorLocalSession,
@@ -44,10 +44,9 @@ export const disnixManifest = defineTool<DisnixManifestOptions, undefined, []>({
     { status: 0, meaning: 'the manifest was built' },
     { status: 1, meaning: 'bad options or models, or a failing build' },
   ],
-  async run({ opts, io }) {
+  async run({ opts, session, io }) {
     const { selectModels } = await import('../models/select-models.js')
     const { buildModels } = await import('../models/build-models.js')
-    const progress = plainProgress(io.stderr)
     const path = await buildModels('manifest', {
       selection: selectModels(opts, ['models', 'packages', 'architecture', 'deployment', 'undeploy']),
       cwd: process.cwd(),
@@ -57,7 +56,7 @@ export const disnixManifest = defineTool<DisnixManifestOptions, undefined, []>({
       extraParams: opts.extraParams,
       noOutLink: !opts.outLink,
       showTrace: opts.showTrace,
-      onWarning: (text) => progress({ kind: 'message', text }),
+      onWarning: (text) => session.progress({ kind: 'message', text }),
     })
     io.stdout.write(`${path}\n`)
   },

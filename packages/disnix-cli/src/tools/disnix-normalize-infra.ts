@@ -1,45 +1,37 @@
 import { join, resolve } from 'node:path'
-import {
-  helpSections,
-  interfaceOption,
-  nixExprDir,
-  runTool,
-  showTraceOption,
-  targetPropertyOption,
-  toolCommand,
-} from '@disnix-ts/libmain'
+import { Argument, Option } from 'commander'
+import { defineTool, interfaceOption, nixExprDir, showTraceOption, targetPropertyOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-interface Options {
+export interface DisnixNormalizeInfraOptions {
   targetProperty: string
   interface: string
   raw?: boolean
   showTrace?: boolean
 }
 
-const program = toolCommand(
-  'disnix-normalize-infra',
-  'Print an infrastructure model with the defaults filled in, as infrastructure XML (or as Nix XML with --raw)',
-)
-  .argument('<infrastructure>', 'Infrastructure model (a Nix file)')
-  .addOption(targetPropertyOption())
-  .addOption(interfaceOption())
-  .option('--raw', "Print Nix's own XML of the normalized model (builtins.toXML) instead of the infrastructure XML")
-  .addOption(showTraceOption())
-  .addHelpText(
-    'after',
-    helpSections({
-      Output: [
-        'The infrastructure XML (<infrastructure version="2">, one <target> per machine) on stdout. Every',
-        'target gets targetProperty, clientInterface, numOfCores (1) and system unless it sets them.',
-      ],
-      Environment: [
-        'DISNIX_TARGET_PROPERTY   default of --target-property (default: hostname)',
-        'DISNIX_CLIENT_INTERFACE  default of --interface (default: disnix-ssh-client)',
-      ],
-      'Exit status': ['0  printed', '1  the model is missing or invalid'],
-    }),
-  )
-  .action(async (infrastructure: string, opts: Options) => {
+export const disnixNormalizeInfra = defineTool<DisnixNormalizeInfraOptions, CoordinatorLocalSession, [infrastructure: string]>({
+  name: 'disnix-normalize-infra',
+  summary: 'Print an infrastructure model with the defaults filled in, as infrastructure XML (or as Nix XML with --raw)',
+  session: coordinatorLocalSession,
+  arguments: [new Argument('<infrastructure>', 'Infrastructure model (a Nix file)')],
+  options: [
+    targetPropertyOption(),
+    interfaceOption(),
+    new Option('--raw', "Print Nix's own XML of the normalized model (builtins.toXML) instead of the infrastructure XML"),
+    showTraceOption(),
+  ],
+  sections: {
+    Output: [
+      'The infrastructure XML (<infrastructure version="2">, one <target> per machine) on stdout. Every',
+      'target gets targetProperty, clientInterface, numOfCores (1) and system unless it sets them.',
+    ],
+  },
+  exitStatuses: [
+    { status: 0, meaning: 'printed' },
+    { status: 1, meaning: 'the model is missing or invalid' },
+  ],
+  async run({ opts, args: [infrastructure], io }) {
     const { resolveModelFiles } = await import('../models/resolve-model-files.js')
     const { nixInstantiate, nixEvalJson } = await import('@disnix-ts/libnix')
     const { files } = await resolveModelFiles({ kind: 'undeploy', files: { infrastructureFile: infrastructure } }, process.cwd())
@@ -53,11 +45,10 @@ const program = toolCommand(
       showTrace: opts.showTrace,
     }
     if (opts.raw) {
-      process.stdout.write(await nixInstantiate({ ...call, eval: true, strict: true, xml: true }))
+      io.stdout.write(await nixInstantiate({ ...call, eval: true, strict: true, xml: true }))
     } else {
       const text = await nixEvalJson({ ...call, args: { asText: 'true' } })
-      process.stdout.write(String(text))
+      io.stdout.write(String(text))
     }
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+  },
+})

@@ -1,41 +1,46 @@
-import { Option } from 'commander'
-import { coordinatorProfilePathOption, coordinatorLine, helpSections, profileOption, runTool, toolCommand } from '@disnix-ts/libmain'
+import { Argument, Option } from 'commander'
+import { coordinatorProfilePathOption, defineTool, profileOption } from '@disnix-ts/libmain'
+import { coordinatorLocalSession, type CoordinatorLocalSession } from '../cli/coordinator-session.js'
 
-interface Options {
+export interface DisnixVisualizeOptions {
   profile: string
   coordinatorProfilePath?: string
   containers: boolean
   format: 'dot' | 'svg' | 'png'
 }
 
-const program = toolCommand('disnix-visualize', 'Show the deployment architecture of a manifest as a Graphviz graph')
-  .addOption(profileOption())
-  .addOption(coordinatorProfilePathOption())
-  .addOption(new Option('--no-containers', 'Do not draw the containers inside the machines'))
-  .addOption(new Option('-f, --format <format>', 'Output format: dot (the graph itself), or svg/png rendered by Graphviz').choices(['dot', 'svg', 'png']).default('dot'))
-  .argument('[manifest]', 'Manifest file (default: the last deployed manifest of the coordinator profile)')
-  .addHelpText(
-    'after',
-    helpSections({
-      Description: [
-        'Machines are clusters labelled with their address, containers are clusters inside them, and',
-        'services are nodes; solid arrows are dependsOn, dashed arrows connectsTo dependencies. A service',
-        'that provides containers has a double border. Example: disnix-visualize manifest.xml | dot -Tpng > graph.png',
-      ],
-      Environment: ['DISNIX_PROFILE  Name of the Disnix profile (default: default)', 'PATH            svg and png need Graphviz\'s dot on it'],
-      'Exit status': ['0  the graph was written on stdout (or there is no deployment to show)', '1  the manifest is invalid, or Graphviz is missing or failed'],
-    }),
-  )
-  .action(async (manifest: string | undefined, opts: Options) => {
+export const disnixVisualize = defineTool<DisnixVisualizeOptions, CoordinatorLocalSession, [manifest?: string]>({
+  name: 'disnix-visualize',
+  summary: 'Show the deployment architecture of a manifest as a Graphviz graph',
+  session: coordinatorLocalSession,
+  arguments: [new Argument('[manifest]', 'Manifest file (default: the last deployed manifest of the coordinator profile)')],
+  options: [
+    profileOption(),
+    coordinatorProfilePathOption(),
+    new Option('--no-containers', 'Do not draw the containers inside the machines'),
+    new Option('-f, --format <format>', 'Output format: dot (the graph itself), or svg/png rendered by Graphviz').choices(['dot', 'svg', 'png']).default('dot'),
+  ],
+  sections: {
+    Description: [
+      'Machines are clusters labelled with their address, containers are clusters inside them, and',
+      'services are nodes; solid arrows are dependsOn, dashed arrows connectsTo dependencies. A service',
+      'that provides containers has a double border. Example: disnix-visualize manifest.xml | dot -Tpng > graph.png',
+    ],
+  },
+  environment: [{ name: 'PATH', meaning: "svg and png need Graphviz's dot on it" }],
+  exitStatuses: [
+    { status: 0, meaning: 'the graph was written on stdout (or there is no deployment to show)' },
+    { status: 1, meaning: 'the manifest is invalid, or Graphviz is missing or failed' },
+  ],
+  async run({ opts, args: [manifest], session, io }) {
     const { manifestToDot, previousManifestPath, readManifest } = await import('@disnix-ts/libmanifest')
     const path = await previousManifestPath({ oldManifest: manifest, profile: opts.profile, path: opts.coordinatorProfilePath })
     if (path === undefined) {
-      process.stderr.write(`${coordinatorLine('No previous manifest file exists, so no visualization will be provided!')}\n`)
+      session.progress({ kind: 'message', text: 'No previous manifest file exists, so no visualization will be provided!' })
       return
     }
     const dot = manifestToDot(await readManifest(path), { noContainers: !opts.containers })
     const { renderDot } = await import('../render-dot.js')
-    process.stdout.write(await renderDot(dot, opts.format))
-  })
-
-await runTool(program, { errorPrefix: '[coordinator]: ' })
+    io.stdout.write(await renderDot(dot, opts.format))
+  },
+})

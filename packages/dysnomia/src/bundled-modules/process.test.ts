@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, lstat, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { bundledModulesDir } from '@disnix-ts/libmain'
 import { isRoot, runBin, testDir } from '@disnix-ts/libmain/testing'
 import { describe, expect, onTestFinished, test } from 'vitest'
+import { alive, exists, killPidFileOnFinish } from '@disnix-ts/test-servers'
 
 const processModule = join(bundledModulesDir(), 'process')
 
@@ -42,30 +43,6 @@ async function runModule(setup: Setup, operation: string, component: string, env
   })
 }
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  )
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Kills a daemon a failed test left behind. */
-function killOnFinish(pidFile: string): void {
-  onTestFinished(async () => {
-    const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''))
-    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL')
-  })
-}
-
 describe('process module', () => {
   test('starts and stops the single executable of bin/, idempotently', async () => {
     const setup = await setUp()
@@ -73,7 +50,7 @@ describe('process module', () => {
     await executable(join(component, 'bin', 'loop'), `#!/bin/bash\nexec ${join(setup.root, 'daemon')} "$runtimeDir/loop.pid"\n`)
     await executable(join(setup.root, 'daemon'), daemonScript)
     const pidFile = join(setup.runtimeDir, 'loop.pid')
-    killOnFinish(pidFile)
+    killPidFileOnFinish(pidFile)
 
     expect(await runModule(setup, 'activate', component)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
     const pid = Number(await readFile(pidFile, 'utf8'))
@@ -110,7 +87,7 @@ describe('process module', () => {
     await mkdir(join(component, 'etc', 'dysnomia', 'process'), { recursive: true })
     // $process is word-split (it carries the daemon's argument), as in the original.
     await writeFile(join(component, 'etc', 'dysnomia', 'process', 'loop'), `process="${join(component, 'bin', 'daemon')} ${pidFile}"\npidFile="${pidFile}"\n`)
-    killOnFinish(pidFile)
+    killPidFileOnFinish(pidFile)
     expect(await runModule(setup, 'activate', component)).toMatchObject({ exitCode: 0, stderr: '' })
     const pid = Number(await readFile(pidFile, 'utf8'))
     expect(alive(pid)).toBe(true)
@@ -131,7 +108,7 @@ describe('process module', () => {
     await executable(join(component, 'bin', 'loop'), `#!/bin/bash\nexec ${join(setup.root, 'daemon')} "$runtimeDir/loop.pid"\n`)
     await executable(join(setup.root, 'daemon'), daemonScript)
     const pidFile = join(setup.runtimeDir, 'loop.pid')
-    killOnFinish(pidFile)
+    killPidFileOnFinish(pidFile)
 
     expect(await runModule(setup, 'check', component)).toMatchObject({
       exitCode: 1,
@@ -202,7 +179,7 @@ describe('process module', () => {
     await mkdir(join(component, 'dysnomia-support', 'users'), { recursive: true })
     await writeFile(join(component, 'dysnomia-support', 'groups', group), '')
     await writeFile(join(component, 'dysnomia-support', 'users', user), `group=${group}\ndescription="Test user of disnix-ts"\n`)
-    killOnFinish(join(setup.runtimeDir, 'loop.pid'))
+    killPidFileOnFinish(join(setup.runtimeDir, 'loop.pid'))
     onTestFinished(async () => {
       await execa('userdel', [user], { reject: false })
       await execa('groupdel', [group], { reject: false })

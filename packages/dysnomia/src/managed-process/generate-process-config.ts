@@ -4,6 +4,7 @@
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { DisnixError, quoteShellArg, quoteShellArgs } from '@disnix-ts/libmain'
+import { fileAccessError } from '../file-access-error.js'
 
 /** The process managers this generator can translate for, and the module that deploys the result. */
 export const GENERATED_PROCESS_MANAGERS = { supervisord: 'supervisord-program', sysvinit: 'sysvinit-script', disnix: 'process' } as const
@@ -196,19 +197,23 @@ export function planProcessFiles(config: ProcessConfig, processManager: Generate
 /** Writes the planned files into a fresh `outDir` (replacing a previous generation of it). */
 export async function writeProcessFiles(files: readonly GeneratedFile[], outDir: string): Promise<void> {
   const staging = `${outDir}.new-${process.pid}`
-  await rm(staging, { recursive: true, force: true })
   try {
-    for (const file of files) {
-      const target = join(staging, file.path)
-      await mkdir(dirname(target), { recursive: true, mode: 0o755 })
-      if (file.link !== undefined) await symlink(file.link, target)
-      else await writeFile(target, file.text ?? '', { mode: file.mode ?? 0o644 })
-    }
-    await rm(outDir, { recursive: true, force: true })
-    await mkdir(dirname(outDir), { recursive: true, mode: 0o755 })
-    await rename(staging, outDir)
-  } finally {
     await rm(staging, { recursive: true, force: true })
+    try {
+      for (const file of files) {
+        const target = join(staging, file.path)
+        await mkdir(dirname(target), { recursive: true, mode: 0o755 })
+        if (file.link !== undefined) await symlink(file.link, target)
+        else await writeFile(target, file.text ?? '', { mode: file.mode ?? 0o644 })
+      }
+      await rm(outDir, { recursive: true, force: true })
+      await mkdir(dirname(outDir), { recursive: true, mode: 0o755 })
+      await rename(staging, outDir)
+    } finally {
+      await rm(staging, { recursive: true, force: true })
+    }
+  } catch (error) {
+    throw fileAccessError(error, 'write the generated configuration into', outDir)
   }
 }
 

@@ -4,7 +4,7 @@ import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
-import { generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startEjabberd, type EjabberdServer } from './servers.js'
+import { generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startEjabberd, type EjabberdServer } from '@disnix-ts/test-servers'
 
 const MODULE = 'ejabberd-dump'
 let server: EjabberdServer
@@ -27,7 +27,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await server?.destroy()
+  await server?.stop()
   if (work) await rm(work, { recursive: true, force: true })
 })
 
@@ -74,12 +74,12 @@ describe('ejabberd-dump module', () => {
     expect(running.stderr).toBe('ejabberd-dump: the ejabberd node is still running: stop it before collecting its garbage')
     expect(existsSync(join(stateDir, 'garbage', MODULE, 'ejabberddump'))).toBe(true)
 
-    await server.stop()
+    await server.stopNode()
     await ok('collect-garbage', component)
     expect(await readdir(server.spoolDir)).toEqual([])
     expect(existsSync(join(stateDir, 'garbage', MODULE, 'ejabberddump'))).toBe(false)
 
-    await server.start()
+    await server.startNode()
     expect(await users()).toBe('')
     await ok('activate', component)
     expect(await users()).toBe('admin')
@@ -139,7 +139,7 @@ describe('ejabberd-dump module', () => {
     expect(killed).toMatchObject({ exitCode: 1, stdout: '' })
     expect(killed.stderr).toMatch(/^The ejabberd node does not answer: Failed RPC connection to the node disnixtest\S+@localhost: nodedown$/)
 
-    await server.start()
+    await server.startNode()
     expect(await check()).toMatchObject({ exitCode: 0 })
   }, 120_000)
 

@@ -3,7 +3,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
-import { freePort, generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startInfluxdb, type InfluxServer } from './servers.js'
+import { freePort, generations, latestSnapshot, makeComponent, runModule, sharedTempDir, startInfluxdb, type InfluxServer } from '@disnix-ts/test-servers'
 
 const MODULE = 'influx-database'
 let server: InfluxServer

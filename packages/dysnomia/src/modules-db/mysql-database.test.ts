@@ -10,13 +10,12 @@ import {
   generations,
   latestSnapshot,
   makeComponent,
-  recordedCalls,
   recordingWrappers,
   runModule,
   sharedTempDir,
   startMariadb,
   type MariadbServer,
-} from './servers.js'
+} from '@disnix-ts/test-servers'
 
 const MODULE = 'mysql-database'
 const SECRET = 'my-p0ison-s3cret'
@@ -146,12 +145,11 @@ describe('mysql-database module', () => {
 
   test('keeps the password out of every argv and every output', async () => {
     const component = await makeComponent(work, 'secretdb', { 'mysql-databases/a.sql': schema })
-    const log = join(work, 'calls.log')
-    const wrappers = await recordingWrappers(join(work, 'wrap'), ['mysql', 'mysqldump'], log)
+    const wrappers = await recordingWrappers(join(work, 'wrap'), ['mysql', 'mysqldump'])
     const { result, leaks } = await argvLeaks(SECRET, async () => {
       const outputs: string[] = []
       for (const op of ['activate', 'snapshot', 'restore', 'shell', 'deactivate', 'collect-garbage']) {
-        const r = await runModule(MODULE, op, component, props, { path: `${wrappers}:${process.env.PATH}` })
+        const r = await runModule(MODULE, op, component, { ...props, PATH: wrappers.path })
         expect(r.exitCode, `${op}: ${r.stderr}`).toBe(0)
         outputs.push(r.stdout, r.stderr)
       }
@@ -159,7 +157,7 @@ describe('mysql-database module', () => {
     })
     expect(leaks).toEqual([])
     expect(result).not.toContain(SECRET)
-    const calls = await recordedCalls(log)
+    const calls = (await wrappers.take()).map((call) => call.argv)
     expect(calls.map((c) => [c[0], ...c.slice(2)])).toEqual([
       ['mysql', '-N', '-B', '-r', '-e', 'SHOW DATABASES'],
       ['mysql', '-N'],

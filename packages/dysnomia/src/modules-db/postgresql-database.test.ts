@@ -10,13 +10,12 @@ import {
   generations,
   latestSnapshot,
   makeComponent,
-  recordedCalls,
   recordingWrappers,
   runModule,
   sharedTempDir,
   startPostgres,
   type PostgresServer,
-} from './servers.js'
+} from '@disnix-ts/test-servers'
 
 const MODULE = 'postgresql-database'
 let server: PostgresServer
@@ -174,13 +173,12 @@ describe('postgresql-database module', () => {
     await server.psql(`CREATE ROLE app LOGIN CREATEDB PASSWORD '${secret}'`)
     const passwordProps = { ...props, postgresqlUsername: 'app', postgresqlPassword: secret }
     const component = await makeComponent(work, 'appdb', { 'postgresql-databases/a.sql': schema })
-    const wrappers = await recordingWrappers(join(work, 'wrap'), ['psql', 'pg_dump', 'createdb', 'dropdb', 'su'], join(work, 'calls.log'))
-    const path = `${wrappers}:${process.env.PATH}`
+    const wrappers = await recordingWrappers(join(work, 'wrap'), ['psql', 'pg_dump', 'createdb', 'dropdb', 'su'])
 
     const { result, leaks } = await argvLeaks(secret, async () => {
       const outputs: string[] = []
       for (const op of ['activate', 'snapshot', 'restore', 'shell', 'deactivate', 'collect-garbage']) {
-        const r = await runModule(MODULE, op, component, passwordProps, { path })
+        const r = await runModule(MODULE, op, component, { ...passwordProps, PATH: wrappers.path })
         expect(r.exitCode, `${op}: ${r.stderr}`).toBe(0)
         outputs.push(r.stdout, r.stderr)
       }
@@ -188,7 +186,7 @@ describe('postgresql-database module', () => {
     })
     expect(leaks).toEqual([])
     expect(result).not.toContain(secret)
-    const calls = await recordedCalls(join(work, 'calls.log'))
+    const calls = (await wrappers.take()).map((call) => call.argv)
     expect(calls.map((c) => c[0])).toEqual(['psql', 'createdb', 'psql', 'pg_dump', 'dropdb', 'createdb', 'psql', 'dropdb'])
     expect(calls[1]).toEqual(['createdb', '-O', 'app', '--', 'appdb'])
     expect(JSON.stringify(calls)).not.toContain(secret)
@@ -204,11 +202,11 @@ describe('postgresql-database module', () => {
 
   test('runs the clients as postgresqlUsername through su, with the name as a separate argument', async () => {
     const component = await makeComponent(work, 'sudb', {})
-    const wrappers = await recordingWrappers(join(work, 'wrap-su'), ['su'], join(work, 'su.log'))
+    const wrappers = await recordingWrappers(join(work, 'wrap-su'), ['su'])
     await ok('activate', component, props)
-    const r = await runModule(MODULE, 'snapshot', component, props, { path: `${wrappers}:${process.env.PATH}` })
+    const r = await runModule(MODULE, 'snapshot', component, { ...props, PATH: wrappers.path })
     expect(r.exitCode, r.stderr).toBe(0)
-    const calls = await recordedCalls(join(work, 'su.log'))
+    const calls = (await wrappers.take()).map((call) => call.argv)
     expect(calls).toEqual([['su', 'postgres', '-s', '/bin/sh', '-c', 'exec "$0" "$@"', '--', 'pg_dump', '-d', "dbname='sudb'"]])
   })
 

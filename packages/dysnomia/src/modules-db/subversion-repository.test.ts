@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { runBin } from '@disnix-ts/libmain/testing'
-import { generations, latestSnapshot, makeComponent, runModule, sharedTempDir } from './servers.js'
+import { generations, latestSnapshot, makeComponent, runModule, sharedTempDir } from '@disnix-ts/test-servers'
 
 const MODULE = 'subversion-repository'
 let work: string

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, test } from 'vitest'
-import { startApache, type WebServer } from './servers.js'
-import { checkServed, deployAndRemove, documentRootFailure } from './web-application-cases.js'
+import { startApache, type WebServer } from '@disnix-ts/test-servers'
+import { checkServed, deployAndRemove, documentRootFailure } from './web-application.cases.js'
 
 let apache: WebServer
 

@@ -1,12 +1,12 @@
 import { mkdir, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { exists, put, runModule, worldDir } from './harness.js'
+import { exists, put, runModule, sharedTestDir } from '@disnix-ts/test-servers'
 
 // No Axis2 in Debian: the test checks the files the module puts into a Tomcat base dir.
 describe('axis2-webservice module (temp Tomcat base dir)', () => {
   test('links the AARs into the services dir derived from catalinaBaseDir (QUIRK §7.7), and the context files', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'calc-service')
     await put(join(component, 'webapps', 'axis2', 'WEB-INF', 'services', 'nested', 'Calc.aar'), 'PK\n')
     await put(join(component, 'conf', 'Catalina', 'calc.xml'), '<Context/>\n')
@@ -28,7 +28,7 @@ describe('axis2-webservice module (temp Tomcat base dir)', () => {
   })
 
   test('fails when the services dir does not appear within the timeout', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'calc-service')
     await put(join(component, 'webapps', 'axis2', 'WEB-INF', 'services', 'Calc.aar'), 'PK\n')
     const axis2BaseDir = join(root, 'nowhere')

@@ -1,11 +1,11 @@
 import { readFile, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { exists, put, runModule, worldDir } from './harness.js'
+import { exists, put, runModule, sharedTestDir } from '@disnix-ts/test-servers'
 
 // Not FreeBSD: the component's rc scripts record how they are called.
 async function setUp() {
-  const root = await worldDir()
+  const root = await sharedTestDir()
   const log = join(root, 'calls.log')
   const component = join(root, 'rc-component')
   for (const name of ['alpha', 'beta']) {

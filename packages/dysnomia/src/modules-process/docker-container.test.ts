@@ -1,31 +1,13 @@
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { exists, put, runModule, worldDir } from './harness.js'
-import { createStandIns } from './standins.js'
+import { createDockerStandIn, exists, put, runModule, sharedTestDir } from '@disnix-ts/test-servers'
 
-// No Docker engine here: a stand-in docker records the calls and keeps images and containers as
-// files in its state dir, so that `docker images` and `docker ps` answer like the real one.
-function dockerBody(state: string): string {
-  return `S=${state}
-mkdir -p "$S/images" "$S/containers"
-case "$1" in
-  images) tag="\${4#reference=}"; if [ -e "$S/images/$tag" ]; then echo "sha-$tag"; fi ;;
-  load) tag="$(cat "$3" 2>/dev/null)" || { echo "open $3: no such file or directory" >&2; exit 1; }; touch "$S/images/$tag"; echo "Loaded image: $tag" ;;
-  ps) all=""; if [ "$2" = -a ]; then all=1; shift; fi; n="\${4#name=^}"; n="\${n%\\$}"
-      if [ -d "$S/containers/$n" ] && { [ -n "$all" ] || [ -e "$S/containers/$n/running" ]; }; then echo "id-$n"; fi ;;
-  create) prev=""; for a in "$@"; do if [ "$prev" = --name ]; then name="$a"; fi; prev="$a"; done; mkdir "$S/containers/$name"; echo "id-$name" ;;
-  start) touch "$S/containers/$2/running"; echo "$2" ;;
-  stop) rm -f "$S/containers/$4/running"; echo "$4" ;;
-  rm) rm -rf "$S/containers/$2"; echo "$2" ;;
-  rmi) rm -f "$S/images/$2"; echo "Untagged: $2" ;;
-esac`
-}
-
+// No Docker engine here: the stand-in docker keeps images and containers as files in its state
+// dir, so that `docker images` and `docker ps` answer like the real one.
 async function setUp(settings: string) {
-  const root = await worldDir()
-  const dockerState = join(root, 'docker')
-  const standIns = await createStandIns(root, ['docker'], { docker: dockerBody(dockerState) })
+  const root = await sharedTestDir()
+  const { standIns, stateDir: dockerState } = await createDockerStandIn(root)
   const component = join(root, 'nginx-container')
   await put(join(root, 'image.tar'), 'nginxexp:test')
   await put(join(component, 'nginx-docker-settings'), `dockerImage=${join(root, 'image.tar')}\ndockerImageTag=nginxexp:test\n${settings}`)
@@ -39,7 +21,7 @@ describe('docker-container module (stand-in docker)', () => {
     const { root, dockerState, standIns, component, env } = await setUp('')
     const activate = await runModule('docker-container', 'activate', component, env)
     expect(activate).toMatchObject({ exitCode: 0, stdout: 'Loaded image: nginxexp:test\nid-dysnomia-nginx-container\ndysnomia-nginx-container' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'docker images -q -f reference=nginxexp:test',
       `docker load -i ${join(root, 'image.tar')}`,
       'docker ps -a -q -f name=^dysnomia-nginx-container$',
@@ -51,16 +33,16 @@ describe('docker-container module (stand-in docker)', () => {
     expect(await exists(join(root, 'state', 'activated'))).toBe(false)
 
     expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'docker images -q -f reference=nginxexp:test',
       'docker ps -a -q -f name=^dysnomia-nginx-container$',
       'docker start dysnomia-nginx-container',
     ])
     expect(await runModule('docker-container', 'lock', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
 
     expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'docker ps -q -f name=^dysnomia-nginx-container$',
       'docker stop -t 1 dysnomia-nginx-container',
       'docker ps -a -q -f name=^dysnomia-nginx-container$',
@@ -72,7 +54,7 @@ describe('docker-container module (stand-in docker)', () => {
     expect(await readdir(join(dockerState, 'images'))).toEqual([])
 
     expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'docker ps -q -f name=^dysnomia-nginx-container$',
       'docker ps -a -q -f name=^dysnomia-nginx-container$',
       'docker images -q -f reference=nginxexp:test',
@@ -82,16 +64,16 @@ describe('docker-container module (stand-in docker)', () => {
   test('stateful, with its own container name (QUIRK B.11): kept after deactivation until collect-garbage', async () => {
     const { root, dockerState, standIns, component, env } = await setUp('dockerStatelessDeployment=0\ndockerContainerName=webserver\ndockerStopTimeout=5\n')
     expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
-    expect((await standIns.take()).at(-1)).toBe('docker start webserver')
+    expect((await standIns.takeLines()).at(-1)).toBe('docker start webserver')
     expect(await exists(join(root, 'state', 'activated', 'docker-container', 'nginx-container'))).toBe(true)
 
     expect(await runModule('docker-container', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual(['docker ps -q -f name=^webserver$', 'docker stop -t 5 webserver'])
+    expect(await standIns.takeLines()).toEqual(['docker ps -q -f name=^webserver$', 'docker stop -t 5 webserver'])
     expect(await readdir(join(dockerState, 'containers'))).toEqual(['webserver'])
     expect(await exists(join(root, 'state', 'garbage', 'docker-container', 'nginx-container'))).toBe(true)
 
     expect(await runModule('docker-container', 'collect-garbage', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'docker ps -a -q -f name=^webserver$',
       'docker rm webserver',
       'docker images -q -f reference=nginxexp:test',
@@ -99,7 +81,7 @@ describe('docker-container module (stand-in docker)', () => {
     ])
     expect(await exists(join(root, 'state', 'garbage', 'docker-container', 'nginx-container'))).toBe(false)
     expect(await runModule('docker-container', 'collect-garbage', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
   })
 
   test('check: healthy while the container runs; failing when it is stopped, removed, or Docker cannot be asked', async () => {
@@ -107,12 +89,12 @@ describe('docker-container module (stand-in docker)', () => {
     const check = () => runModule('docker-container', 'check', component, env)
 
     expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'Docker container: dysnomia-nginx-container does not exist' })
-    expect(await standIns.take()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$', 'docker ps -a -q -f name=^dysnomia-nginx-container$'])
+    expect(await standIns.takeLines()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$', 'docker ps -a -q -f name=^dysnomia-nginx-container$'])
 
     expect(await runModule('docker-container', 'activate', component, env)).toMatchObject({ exitCode: 0 })
-    await standIns.take()
+    await standIns.takeLines()
     expect(await check()).toMatchObject({ exitCode: 0, stdout: 'healthy: Docker container: dysnomia-nginx-container is running', stderr: '' })
-    expect(await standIns.take()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$'])
+    expect(await standIns.takeLines()).toEqual(['docker ps -q -f name=^dysnomia-nginx-container$'])
 
     // The container's process died: docker ps -a still lists it, docker ps does not.
     await rm(join(dockerState, 'containers', 'dysnomia-nginx-container', 'running'))

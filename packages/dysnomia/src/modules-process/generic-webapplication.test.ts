@@ -1,9 +1,8 @@
 import { readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { exists, httpGet, put, runModule, worldDir } from './harness.js'
-import { startNginx, type WebServer } from './servers.js'
-import { checkServed, deployAndRemove, documentRootFailure } from './web-application-cases.js'
+import { exists, httpGet, put, runModule, sharedTestDir, startNginx, type WebServer } from '@disnix-ts/test-servers'
+import { checkServed, deployAndRemove, documentRootFailure } from './web-application.cases.js'
 
 let nginx: WebServer
 
@@ -21,7 +20,7 @@ describe('generic-webapplication module (served by a real nginx)', () => {
   })
 
   test('with a .dysnomia-fileset delegates to fileset: mutable dirs are snapshotted, kept until collect-garbage and restored', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'stateful-app')
     await put(join(component, 'webapps', 'page.html'), '<p>static page</p>\n')
     await put(join(component, '.dysnomia-fileset'), `symlink ${join(component, 'webapps', 'page.html')}\ntarget .\nmkdir uploads\n`)
@@ -61,7 +60,7 @@ describe('generic-webapplication module (served by a real nginx)', () => {
   })
 
   test('check with a .dysnomia-fileset: the fileset’s check, then the server’s answer for the document root', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'checked-app')
     await put(join(component, 'webapps', 'page.html'), '<p>static page</p>\n')
     await put(join(component, '.dysnomia-fileset'), `symlink ${join(component, 'webapps', 'page.html')}\ntarget .\nmkdir uploads\n`)
@@ -85,7 +84,7 @@ describe('generic-webapplication module (served by a real nginx)', () => {
   })
 
   test('without a .dysnomia-fileset snapshot, restore and collect-garbage do nothing', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'plain')
     await put(join(component, 'webapps', 'x.html'), 'x\n')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), documentRoot: join(root, 'www') }

@@ -1,15 +1,14 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { exists, put, runModule, worldDir } from './harness.js'
-import { createStandIns } from './standins.js'
+import { createStandIns, exists, put, runModule, sharedTestDir } from '@disnix-ts/test-servers'
 
 // Not macOS: the launchctlPath property points the module at a stand-in that records the calls
 // (and fails to start the label "broken").
 async function setUp() {
-  const root = await worldDir()
-  const standIns = await createStandIns(root, ['launchctl'], {
-    launchctl: 'if [ "$1" = start ] && [ "$2" = broken ]; then echo "launchctl: could not start broken" >&2; exit 1; fi',
+  const root = await sharedTestDir()
+  const standIns = await createStandIns(root, {
+    launchctl: { script: 'if [ "$1" = start ] && [ "$2" = broken ]; then echo "launchctl: could not start broken" >&2; exit 1; fi' },
   })
   const component = join(root, 'daemons')
   await put(join(component, 'Library', 'LaunchDaemons', 'org.example.web.plist'), '<plist><dict><key>Label</key><string>org.example.web</string></dict></plist>\n')
@@ -23,15 +22,15 @@ describe('launchd-daemon module (stand-in launchctl)', () => {
     const { root, standIns, component, targetDir, env } = await setUp()
     expect(await runModule('launchd-daemon', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
     const plist = join(targetDir, 'org.example.web.plist')
-    expect(await standIns.take()).toEqual([`launchctl load -w ${plist}`, 'launchctl start org.example.web'])
+    expect(await standIns.takeLines()).toEqual([`launchctl load -w ${plist}`, 'launchctl start org.example.web'])
     expect(await readFile(plist, 'utf8')).toContain('<string>org.example.web</string>')
     expect(await exists(join(root, 'state', 'activated', 'launchd-daemon', 'daemons'))).toBe(true)
 
     expect(await runModule('launchd-daemon', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
-    expect(await standIns.take()).toEqual(['launchctl stop org.example.web', `launchctl unload ${plist}`])
+    expect(await standIns.takeLines()).toEqual(['launchctl stop org.example.web', `launchctl unload ${plist}`])
     expect(await readdir(targetDir)).toEqual([])
     expect(await runModule('launchd-daemon', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
   })
 
   test('a daemon that fails to start fails the activation and is unloaded again', async () => {
@@ -39,7 +38,7 @@ describe('launchd-daemon module (stand-in launchctl)', () => {
     await put(join(component, 'Library', 'LaunchDaemons', 'broken.plist'), '<plist/>\n')
     const activate = await runModule('launchd-daemon', 'activate', component, env)
     expect(activate).toMatchObject({ exitCode: 1, stderr: 'launchctl: could not start broken' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       `launchctl load -w ${join(targetDir, 'broken.plist')}`,
       'launchctl start broken',
       'launchctl stop broken',

@@ -3,8 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { exists, groupExists, processesOf, put, runModule, userExists, waitFor, worldDir } from './harness.js'
-import { startSupervisord, type Supervisord } from './servers.js'
+import { exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'
 
 let supervisord: Supervisord
 
@@ -32,7 +31,7 @@ interface Setup {
  * "<GREETING> <user>" to out/greeting and sleeps.
  */
 async function setUp(processManager: string, kind: 'foreground' | 'daemon' = 'foreground'): Promise<Setup> {
-  const root = await worldDir()
+  const root = await sharedTestDir()
   const user = `dxp${Math.random().toString(16).slice(2, 8)}`
   const component = join(root, 'greeter')
   const out = join(root, 'out')
@@ -175,7 +174,7 @@ describe.runIf(isRoot())('managed-process module (generated configurations, real
   })
 
   test('reports an unknown or missing process manager, a missing generator and a bad configuration', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'bad')
     await put(join(component, 'bad.json'), '{"name": "bad", "process": 42}')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state') }

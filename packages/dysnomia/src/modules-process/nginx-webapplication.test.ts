@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, test } from 'vitest'
-import { startNginx, type WebServer } from './servers.js'
-import { checkServed, deployAndRemove, documentRootFailure } from './web-application-cases.js'
+import { startNginx, type WebServer } from '@disnix-ts/test-servers'
+import { checkServed, deployAndRemove, documentRootFailure } from './web-application.cases.js'
 
 let nginx: WebServer
 

@@ -3,8 +3,7 @@ import { join } from 'node:path'
 import { execa } from 'execa'
 import { binDir, bundledModulesDir } from '@disnix-ts/libmain'
 import { describe, expect, test } from 'vitest'
-import { exists, put, runModule, worldDir } from './harness.js'
-import { createStandIns } from './standins.js'
+import { createStandIns, exists, put, runModule, sharedTestDir } from '@disnix-ts/test-servers'
 
 const statefulModule = `#!/bin/bash
 set -e
@@ -23,10 +22,11 @@ esac
 // snapshotted and restored by the real dysnomia-containers and dysnomia-snapshots.
 describe('nixos-configuration module (stand-in nix-env and switch-to-configuration)', () => {
   test('switches the profile, deploys the configuration’s components, and snapshots and restores them as one', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const profile = join(root, 'profiles', 'system')
-    const standIns = await createStandIns(root, ['nix-env', 'switch-to-configuration'], {
-      'nix-env': 'if [ "$3" = --set ]; then mkdir -p "$(dirname "$2")"; ln -sfn "$4" "$2"; fi',
+    const standIns = await createStandIns(root, {
+      'nix-env': { script: 'if [ "$3" = --set ]; then mkdir -p "$(dirname "$2")"; ln -sfn "$4" "$2"; fi' },
+      'switch-to-configuration': {},
     })
     const system = join(root, 'system')
     await put(join(system, 'bin', 'switch-to-configuration'), await readFile(join(standIns.binDir, 'switch-to-configuration'), 'utf8'), 0o755)
@@ -54,7 +54,7 @@ describe('nixos-configuration module (stand-in nix-env and switch-to-configurati
 
     const activate = await run('activate')
     expect(activate.exitCode).toBe(0)
-    expect(await standIns.take()).toEqual([`nix-env -p ${profile} --set ${system}`, 'switch-to-configuration test'])
+    expect(await standIns.takeLines()).toEqual([`nix-env -p ${profile} --set ${system}`, 'switch-to-configuration test'])
     expect(await readlink(profile)).toBe(system)
     expect(await readFile(join(target, 'value'), 'utf8')).toBe('initial\n')
     expect(await readdir(join(nixosState, 'activated', 'values'))).toEqual(['app-data'])
@@ -79,16 +79,17 @@ describe('nixos-configuration module (stand-in nix-env and switch-to-configurati
     expect(await exists(join(nixosState, 'snapshots', 'values', 'app-data', nested[0] ?? ''))).toBe(true)
 
     expect((await run('collect-garbage')).exitCode).toBe(0)
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
 
     expect((await run('deactivate')).exitCode).toBe(0)
-    expect(await standIns.take()).toEqual([`nix-env -p ${profile} --rollback`, 'switch-to-configuration test'])
+    expect(await standIns.takeLines()).toEqual([`nix-env -p ${profile} --rollback`, 'switch-to-configuration test'])
   })
 
   test('with disableNixOSSystemProfile switches the component directly and deactivation does nothing', async () => {
-    const root = await worldDir()
-    const standIns = await createStandIns(root, ['nix-env', 'switch-to-configuration'], {
-      'switch-to-configuration': '[ "$1" != switch ] || { echo "switch-to-configuration: activation failed" >&2; exit 4; }',
+    const root = await sharedTestDir()
+    const standIns = await createStandIns(root, {
+      'nix-env': {},
+      'switch-to-configuration': { script: '[ "$1" != switch ] || { echo "switch-to-configuration: activation failed" >&2; exit 4; }' },
     })
     const system = join(root, 'system')
     await put(join(system, 'bin', 'switch-to-configuration'), await readFile(join(standIns.binDir, 'switch-to-configuration'), 'utf8'), 0o755)
@@ -103,9 +104,9 @@ describe('nixos-configuration module (stand-in nix-env and switch-to-configurati
       testNixOS: '1',
     }
     expect((await runModule('nixos-configuration', 'activate', system, env)).exitCode).toBe(0)
-    expect(await standIns.take()).toEqual(['switch-to-configuration test'])
+    expect(await standIns.takeLines()).toEqual(['switch-to-configuration test'])
     expect(await runModule('nixos-configuration', 'deactivate', system, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
 
     // Without testNixOS it switches; a failing switch fails the activation with its message.
     const { testNixOS: _test, ...switchEnv } = env

@@ -2,16 +2,17 @@ import { readFile, readdir, readlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
-import { declareUser, exists, put, runModule, userExists, worldDir } from './harness.js'
-import { createStandIns } from './standins.js'
+import { createStandIns, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 
 // s6-rc is not packaged here: stand-ins record the calls; s6-rc-compile creates the database dir
 // (and fails for a service dir holding a "broken" definition), s6-rc-init creates the live dir.
 async function setUp() {
-  const root = await worldDir()
-  const standIns = await createStandIns(root, ['s6-rc-compile', 's6-rc-init', 's6-rc-update', 's6-rc'], {
-    's6-rc-compile': 'if [ -e "$2/broken" ]; then echo "s6-rc-compile: fatal: invalid service definition: broken" >&2; exit 100; fi; mkdir -p "$1"',
-    's6-rc-init': 'mkdir -p "$4"',
+  const root = await sharedTestDir()
+  const standIns = await createStandIns(root, {
+    's6-rc-compile': { script: 'if [ -e "$2/broken" ]; then echo "s6-rc-compile: fatal: invalid service definition: broken" >&2; exit 100; fi; mkdir -p "$1"' },
+    's6-rc-init': { script: 'mkdir -p "$4"' },
+    's6-rc-update': {},
+    's6-rc': {},
   })
   const component = join(root, 'sv-component')
   await put(join(component, 'etc', 's6', 'sv', 'loop', 'type'), 'longrun\n')
@@ -29,7 +30,7 @@ describe('s6-rc-service module (stand-in s6-rc)', () => {
     const deactivateDb = join(dirs.compileDir, 'compiled-deactivate-sv-component')
 
     expect(await runModule('s6-rc-service', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       `s6-rc-compile ${activateDb} ${dirs.serviceDir}`,
       `s6-rc-init -c ${activateDb} -l ${dirs.liveDir} ${dirs.scanDir}`,
       `s6-rc -l ${dirs.liveDir} -u change default`,
@@ -42,11 +43,11 @@ describe('s6-rc-service module (stand-in s6-rc)', () => {
     expect(await userExists(user)).toBe(true)
 
     expect(await runModule('s6-rc-service', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([`s6-rc -l ${dirs.liveDir} -u change default`])
+    expect(await standIns.takeLines()).toEqual([`s6-rc -l ${dirs.liveDir} -u change default`])
     expect(await readFile(join(dirs.serviceDir, 'default', 'contents'), 'utf8')).toBe('loop\n')
 
     expect(await runModule('s6-rc-service', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       `s6-rc-compile ${deactivateDb} ${dirs.serviceDir}`,
       `s6-rc-update -l ${dirs.liveDir} ${deactivateDb}`,
       `s6-rc -l ${dirs.liveDir} -u change default`,

@@ -3,8 +3,7 @@ import { join } from 'node:path'
 import { isRoot, testDir } from '@disnix-ts/libmain/testing'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
-import { declareUser, exists, groupExists, processesOf, put, runModule, userExists, waitFor, worldDir } from './harness.js'
-import { startSupervisord, type Supervisord } from './servers.js'
+import { declareUser, exists, groupExists, processesOf, put, runModule, sharedTestDir, startSupervisord, type Supervisord, userExists, waitFor } from '@disnix-ts/test-servers'
 
 let supervisord: Supervisord
 
@@ -28,7 +27,7 @@ async function programComponent(root: string, program: string, user?: string): P
 
 describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => {
   test('adds a program that runs as the component user, and removes program and user again', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const stateDir = join(await testDir(), 'state')
     const component = join(root, 'loop')
     const user = await declareUser(component)
@@ -62,7 +61,7 @@ describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => 
   })
 
   test('rolls back a failed activation with the component (QUIRK B.11) and reports supervisorctl’s error', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const stateDir = join(await testDir(), 'state')
     const component = join(root, 'broken')
     const user = await declareUser(component)
@@ -83,7 +82,7 @@ describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => 
     // A supervisord of this test alone: it is killed at the end.
     const own = await startSupervisord()
     onTestFinished(() => own.stop())
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = await programComponent(root, 'checked')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), supervisordTargetDir: own.confDir, supervisordConfigFile: own.configFile, checkTimeout: '3' }
     const check = () => runModule('supervisord-program', 'check', component, env)
@@ -113,7 +112,7 @@ describe.runIf(isRoot())('supervisord-program module (real supervisord)', () => 
   })
 
   test('fails with supervisorctl’s message when supervisord does not run', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = await programComponent(root, 'orphan')
     const targetDir = join(root, 'target')
     const configFile = await put(join(root, 'ctl.conf'), `[supervisorctl]\nserverurl=unix://${join(root, 'missing.sock')}\n`)

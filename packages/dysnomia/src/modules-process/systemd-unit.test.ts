@@ -2,16 +2,13 @@ import { readdir, readFile, readlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
-import { declareUser, exists, put, runModule, userExists, worldDir } from './harness.js'
-import { createStandIns } from './standins.js'
+import { createSystemctlStandIn, declareUser, exists, put, runModule, sharedTestDir, userExists } from '@disnix-ts/test-servers'
 
-// systemd is not PID 1 here: a stand-in systemctl records the calls (and fails to start a unit
-// named broken.service).
+// systemd is not PID 1 here: a stand-in systemctl records the calls, keeps the active units as
+// files, and fails to start a unit named broken.service.
 async function setUp() {
-  const root = await worldDir()
-  const standIns = await createStandIns(root, ['systemctl'], {
-    systemctl: 'if [ "$1" = start ] && [ "$2" = broken.service ]; then echo "Job for broken.service failed." >&2; exit 1; fi',
-  })
+  const root = await sharedTestDir()
+  const { standIns } = await createSystemctlStandIn(root)
   const component = join(root, 'units')
   const units = join(component, 'etc', 'systemd', 'system')
   await put(join(units, 'web.service'), '[Service]\nExecStart=/bin/web\n')
@@ -31,7 +28,7 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, systemdTargetDir: targetDir }
 
     expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual(['systemctl --system daemon-reload', 'systemctl start plain.service', 'systemctl start tick.timer', 'systemctl start web.socket'])
+    expect(await standIns.takeLines()).toEqual(['systemctl --system daemon-reload', 'systemctl start plain.service', 'systemctl start tick.timer', 'systemctl start web.socket'])
     expect((await readdir(targetDir)).sort()).toEqual(['dysnomia.target.wants', 'extra.path', 'plain.service', 'tick.service', 'tick.timer', 'web.service', 'web.socket'])
     expect(await readlink(join(targetDir, 'web.service'))).toBe(join(units, 'web.service'))
     expect((await readdir(join(targetDir, 'dysnomia.target.wants'))).sort()).toEqual(['plain.service', 'tick.timer', 'web.socket'])
@@ -39,10 +36,10 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     expect(await exists(join(root, 'state', 'activated', 'systemd-unit', 'units'))).toBe(true)
 
     expect(await runModule('systemd-unit', 'lock', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
-    expect(await standIns.take()).toEqual([])
+    expect(await standIns.takeLines()).toEqual([])
 
     expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'systemctl stop web.socket',
       'systemctl stop tick.timer',
       'systemctl stop plain.service',
@@ -56,7 +53,7 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     expect(await exists(join(root, 'state', 'activated', 'systemd-unit', 'units'))).toBe(false)
 
     expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0 })
-    expect(await standIns.take()).toEqual(['systemctl --system daemon-reload'])
+    expect(await standIns.takeLines()).toEqual(['systemctl --system daemon-reload'])
   })
 
   test('with systemdUserServices=1 uses the user’s unit directory, --user and the chosen wants directory', async () => {
@@ -65,7 +62,7 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), PATH: standIns.path, HOME: home, systemdUserServices: '1', systemdRootTarget: 'default.target.wants' }
 
     expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'systemctl --user daemon-reload',
       'systemctl --user start plain.service',
       'systemctl --user start tick.timer',
@@ -75,24 +72,15 @@ describe('systemd-unit module (stand-in systemctl)', () => {
     expect((await readdir(join(userDir, 'default.target.wants'))).sort()).toEqual(['plain.service', 'tick.timer', 'web.socket'])
 
     expect(await runModule('systemd-unit', 'deactivate', component, env)).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
-    expect((await standIns.take()).at(-1)).toBe('systemctl --user daemon-reload')
+    expect((await standIns.takeLines()).at(-1)).toBe('systemctl --user daemon-reload')
     expect(await readdir(userDir)).toEqual(['default.target.wants'])
   })
 
   test('check: asks systemctl is-active about the units activation started; failing names the unit that is not active', async () => {
-    const root = await worldDir()
-    // A stand-in systemctl that keeps the active units as files: start/stop change them, is-active
-    // answers one state per unit (exit 3 unless all are active), as systemd does.
-    const active = join(root, 'active')
-    const standIns = await createStandIns(root, ['systemctl'], {
-      systemctl: `mkdir -p ${active}
-[ "$1" = --user ] && shift
-case "$1" in
-  start) touch "${active}/$2" ;;
-  stop) rm -f "${active}/$2" ;;
-  is-active) shift; status=0; for u in "$@"; do if [ -e "${active}/$u" ]; then echo active; else echo inactive; status=3; fi; done; exit "$status" ;;
-esac`,
-    })
+    const root = await sharedTestDir()
+    // start/stop change the stand-in's active units; is-active answers one state per unit (exit 3
+    // unless all are active), as systemd does.
+    const { standIns, activeDir: active } = await createSystemctlStandIn(root)
     const component = join(root, 'units')
     const units = join(component, 'etc', 'systemd', 'system')
     await put(join(units, 'web.service'), '[Service]\nExecStart=/bin/web\n')
@@ -102,12 +90,12 @@ esac`,
     const check = () => runModule('systemd-unit', 'check', component, env)
 
     expect(await check()).toMatchObject({ exitCode: 1, stdout: '', stderr: 'systemd unit: plain.service is inactive' })
-    expect(await standIns.take()).toEqual(['systemctl is-active plain.service web.socket'])
+    expect(await standIns.takeLines()).toEqual(['systemctl is-active plain.service web.socket'])
 
     expect(await runModule('systemd-unit', 'activate', component, env)).toMatchObject({ exitCode: 0 })
-    await standIns.take()
+    await standIns.takeLines()
     expect(await check()).toMatchObject({ exitCode: 0, stdout: 'healthy: systemd units are active: plain.service, web.socket', stderr: '' })
-    expect(await standIns.take()).toEqual(['systemctl is-active plain.service web.socket'])
+    expect(await standIns.takeLines()).toEqual(['systemctl is-active plain.service web.socket'])
 
     // The socket is gone (stopped, or the unit failed): the check names it.
     await rm(join(active, 'web.socket'))
@@ -130,7 +118,7 @@ esac`,
 
     const activate = await runModule('systemd-unit', 'activate', component, env)
     expect(activate).toMatchObject({ exitCode: 1, stderr: 'Job for broken.service failed.' })
-    expect(await standIns.take()).toEqual([
+    expect(await standIns.takeLines()).toEqual([
       'systemctl --system daemon-reload',
       'systemctl start broken.service',
       'systemctl stop web.socket',

@@ -1,31 +1,21 @@
 import { readFile, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { execa } from 'execa'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { describe, expect, test } from 'vitest'
-import { declareUser, exists, groupExists, killPidFileOnFinish, put, runModule, userExists, waitFor, worldDir } from './harness.js'
-
-/** A Debian-style init script that daemonizes `sleep` with start-stop-daemon (as `user` if given). */
-function initScript(pidFile: string, user?: string): string {
-  return `#!/bin/sh
-PIDFILE=${pidFile}
-case "$1" in
-  start)
-    start-stop-daemon --start --quiet --oknodo --background --make-pidfile --pidfile "$PIDFILE" ${user ? `--chuid ${user}` : ''} --exec /bin/sleep -- 600
-    ;;
-  stop)
-    start-stop-daemon --stop --quiet --oknodo --retry TERM/5 --pidfile "$PIDFILE" --remove-pidfile
-    ;;
-  status)
-    start-stop-daemon --status --pidfile "$PIDFILE"
-    ;;
-  *)
-    echo "Usage: $0 {start|stop}" >&2
-    exit 1
-    ;;
-esac
-`
-}
+import {
+  alive,
+  declareUser,
+  exists,
+  groupExists,
+  killPidFileOnFinish,
+  ownerOf,
+  put,
+  runModule,
+  sharedTestDir,
+  startStopDaemonScript,
+  userExists,
+  waitFor,
+} from '@disnix-ts/test-servers'
 
 /** An init script that appends "<op> <name>" to `log`, failing on start when `failStart`. */
 function recordingScript(name: string, log: string, failStart = false): string {
@@ -40,28 +30,14 @@ async function linkScript(component: string, runlevel: number | string, link: st
   await symlink(`../init.d/${script}`, join(component, 'etc', 'rc.d', `rc${runlevel}.d`, link))
 }
 
-async function ownerOf(pid: number): Promise<string> {
-  return String((await execa('ps', ['-o', 'user=', '-p', String(pid)])).stdout).trim()
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false
-    throw error
-  }
-}
-
 describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
   test('starts the runlevel’s scripts as the component user and stops them again', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'loop')
     const user = await declareUser(component)
     const pidFile = join(root, 'loop.pid')
     killPidFileOnFinish(pidFile)
-    await put(join(component, 'etc', 'rc.d', 'init.d', 'loop'), initScript(pidFile, user), 0o755)
+    await put(join(component, 'etc', 'rc.d', 'init.d', 'loop'), startStopDaemonScript(pidFile, user), 0o755)
     for (const level of [3, 4, 5]) await linkScript(component, level, 'S00loop', 'loop')
     for (const level of [0, 1, 2, 6]) await linkScript(component, level, 'K00loop', 'loop')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state') }
@@ -92,11 +68,11 @@ describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
   })
 
   test('check: healthy while every script reports running, failing when one does not, unknown when none can tell', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'checked')
     const pidFile = join(root, 'checked.pid')
     killPidFileOnFinish(pidFile)
-    await put(join(component, 'etc', 'rc.d', 'init.d', 'checked'), initScript(pidFile), 0o755)
+    await put(join(component, 'etc', 'rc.d', 'init.d', 'checked'), startStopDaemonScript(pidFile), 0o755)
     await linkScript(component, 3, 'S00checked', 'checked')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), checkTimeout: '3' }
     const script = join(component, 'etc', 'rc.d', 'rc3.d', 'S00checked')
@@ -121,7 +97,7 @@ describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
   })
 
   test('runs the entries of the chosen runlevel in order, and stops them in reverse', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'ordered')
     const log = join(root, 'calls.log')
     await put(join(component, 'etc', 'rc.d', 'init.d', 'a'), recordingScript('a', log), 0o755)
@@ -142,7 +118,7 @@ describe.runIf(isRoot())('sysvinit-script module (real init scripts)', () => {
   })
 
   test('a failing start script fails the activation with its message and rolls back', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'failing')
     const user = await declareUser(component)
     const log = join(root, 'calls.log')

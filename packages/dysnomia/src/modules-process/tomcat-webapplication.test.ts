@@ -1,8 +1,7 @@
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
-import { exists, httpGet, put, runModule, waitFor, worldDir } from './harness.js'
-import { startTomcat, type Tomcat } from './servers.js'
+import { exists, httpGet, put, runModule, sharedTestDir, startTomcat, type Tomcat, waitFor } from '@disnix-ts/test-servers'
 
 // One Tomcat for the whole file: it takes seconds to start.
 let tomcat: Tomcat
@@ -27,7 +26,7 @@ async function warComponent(root: string, name: string, greeting: string): Promi
 
 describe('tomcat-webapplication module (real Tomcat 10)', () => {
   test('deploys a WAR and a context file that Tomcat serves, and undeploys them', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = await warComponent(root, 'greeter', 'Hello from Tomcat')
     // A context file of the component: Tomcat serves its docBase at /static-greeter/.
     await put(join(component, 'static', 'index.html'), '<p>static context</p>\n')
@@ -61,7 +60,7 @@ describe('tomcat-webapplication module (real Tomcat 10)', () => {
     // A Tomcat of this test alone: it is killed at the end.
     const own = await startTomcat()
     onTestFinished(() => own.stop())
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = await warComponent(root, 'checked', 'Hello from a checked WAR')
     const env = { DYSNOMIA_STATEDIR: join(root, 'state'), catalinaBaseDir: own.catalinaBase, tomcatPort: String(own.port), tomcatHost: '127.0.0.1', checkTimeout: '5' }
     const check = (extra: Record<string, string> = {}) => runModule('tomcat-webapplication', 'check', component, { ...env, ...extra })
@@ -95,7 +94,7 @@ describe('tomcat-webapplication module (real Tomcat 10)', () => {
   }, 240_000)
 
   test('fails when the webapps directory of catalinaBaseDir does not appear in time', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = await warComponent(root, 'lonely', 'unused')
     const catalinaBaseDir = join(root, 'no-tomcat')
     const activate = await runModule('tomcat-webapplication', 'activate', component, { DYSNOMIA_STATEDIR: join(root, 'state'), catalinaBaseDir, timeout: '2' })

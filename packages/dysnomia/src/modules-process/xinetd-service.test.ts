@@ -2,8 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isRoot } from '@disnix-ts/libmain/testing'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
-import { declareUser, exists, freePort, groupExists, put, runModule, tcpExchange, userExists, waitFor, worldDir } from './harness.js'
-import { startXinetd, type Xinetd } from './servers.js'
+import { declareUser, exists, freePort, groupExists, put, runModule, sharedTestDir, startXinetd, tcpExchange, userExists, waitFor, type Xinetd } from '@disnix-ts/test-servers'
 
 let xinetd: Xinetd
 
@@ -40,7 +39,7 @@ async function greeterComponent(component: string, port: number, user: string): 
 
 describe.runIf(isRoot())('xinetd-service module (real xinetd)', () => {
   test('adds a service that xinetd serves as the component user, and removes it again', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'greeter')
     const user = await declareUser(component)
     const port = await freePort()
@@ -71,7 +70,7 @@ describe.runIf(isRoot())('xinetd-service module (real xinetd)', () => {
     // An xinetd of this test alone: it is killed at the end.
     const own = await startXinetd()
     onTestFinished(() => own.stop())
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'greeter')
     const user = await declareUser(component)
     const port = await freePort()
@@ -94,7 +93,7 @@ describe.runIf(isRoot())('xinetd-service module (real xinetd)', () => {
   })
 
   test('fails without a running xinetd and rolls back with the component (QUIRK B.11)', async () => {
-    const root = await worldDir()
+    const root = await sharedTestDir()
     const component = join(root, 'greeter')
     const user = await declareUser(component)
     await greeterComponent(component, await freePort(), user)

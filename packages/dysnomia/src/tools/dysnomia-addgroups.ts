@@ -1,6 +1,3 @@
-import { runTool } from '@disnix-ts/libmain'
-import { runUserTool, userToolCommand } from '../user-tool-command.js'
+import { userTool } from './user-tool.js'
 
-const program = userToolCommand('addgroups').action((path: string | undefined) => runUserTool('addgroups', path))
-
-await runTool(program)
+export const dysnomiaAddgroups = userTool('addgroups')

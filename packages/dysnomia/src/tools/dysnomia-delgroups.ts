@@ -1,6 +1,3 @@
-import { runTool } from '@disnix-ts/libmain'
-import { runUserTool, userToolCommand } from '../user-tool-command.js'
+import { userTool } from './user-tool.js'
 
-const program = userToolCommand('delgroups').action((path: string | undefined) => runUserTool('delgroups', path))
-
-await runTool(program)
+export const dysnomiaDelgroups = userTool('delgroups')

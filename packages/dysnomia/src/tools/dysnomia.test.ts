@@ -530,3 +530,32 @@ describe('dysnomia component resolution', () => {
     expect((await readRecord(t.out)).args[1]).toBe(real)
   })
 })
+
+describe('dysnomia run in process (runToolInProcess)', () => {
+  test("the module's output, the check line and the module's failing status reach the caller, not this process", async () => {
+    const { Writable } = await import('node:stream')
+    const { runToolInProcess } = await import('@disnix-ts/libmain')
+    const { dysnomia } = await import('./dysnomia.js')
+    const t = await layout()
+    const module = await writeModule(
+      t.dir,
+      'talker',
+      '#!/bin/bash\necho "out: $1"\necho "err: $1" >&2\ncase "$1" in check) echo "healthy: talks" ;; lock) exit 4 ;; esac\n',
+    )
+    const run = async (operation: string) => {
+      const out: string[] = []
+      const err: string[] = []
+      const stdout = new Writable({ write: (chunk, _encoding, done) => void (out.push(String(chunk)), done()) })
+      const stderr = new Writable({ write: (chunk, _encoding, done) => void (err.push(String(chunk)), done()) })
+      const exitCode = await runToolInProcess(dysnomia, ['-o', operation, '-t', module, '-E', '-c', t.dir], { stdout, stderr, env: { ...process.env, ...t.env } })
+      return { stdout: out.join(''), stderr: err.join(''), exitCode }
+    }
+    expect(await run('activate')).toEqual({ stdout: 'out: activate\n', stderr: 'err: activate\n', exitCode: 0 })
+    expect(await run('check')).toEqual({ stdout: 'healthy: talks\n', stderr: '', exitCode: 0 })
+    expect(await run('lock')).toEqual({
+      stdout: 'out: lock\n',
+      stderr: `err: lock\nERROR: Module: ${module} failed to execute operation: lock on component: ${t.dir} (exit status 4)\n`,
+      exitCode: 4,
+    })
+  })
+})

@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs'
 import { chmod, mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { describe, expect, test } from 'vitest'
 import { testDir } from '@disnix-ts/test-utils'
 import { notifyServices, type NotifiedService } from './notify-services.js'
@@ -97,6 +98,32 @@ describe('notifyServices', () => {
     const names = services.map((s) => s.pkg.slice(dir.length + 1))
     expect(await readFile(join(dir, 'out'), 'utf8')).toBe(names.map((n) => `out 1 unlock ${n}\nout 2 unlock ${n}\n`).join(''))
     expect(await readFile(join(dir, 'err'), 'utf8')).toBe(names.map((n) => `err 1 unlock ${n}\n`).join(''))
+  })
+
+  test('stdout and stderr streams (a --serve request) each get their own output in service order', async () => {
+    const { dir, services, env } = await setup(6)
+    const streams = { stdout: new PassThrough(), stderr: new PassThrough() }
+    const text = { stdout: '', stderr: '' }
+    streams.stdout.on('data', (chunk: Buffer) => (text.stdout += chunk.toString()))
+    streams.stderr.on('data', (chunk: Buffer) => (text.stderr += chunk.toString()))
+    const ctx: TargetContext = { tmpdir: dir, profileDir: dir, hostname: 'test', env, ...streams, log: (line) => void streams.stderr.write(`${line}\n`) }
+    await notifyServices(ctx, 'lock', services, { announce: true, stopAtFailure: true, concurrency: 4 })
+    const names = services.map((s) => s.pkg.slice(dir.length + 1))
+    expect(text.stdout).toBe(names.map((n) => `out 1 lock ${n}\nout 2 lock ${n}\n`).join(''))
+    expect(text.stderr).toBe(services.map((s, i) => `Notifying lock on ${s.pkg}: of type: chatty in container: box\nerr 1 lock ${names[i]}\n`).join(''))
+    expect(streams.stdout.writableEnded).toBe(false)
+    expect((await readdir(dir)).filter((entry) => entry.startsWith('disnix-notify-'))).toEqual([])
+  })
+
+  test('one stream for both keeps the interleaving of each module', async () => {
+    const { dir, services, env } = await setup(5)
+    const stream = new PassThrough()
+    let text = ''
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()))
+    const ctx: TargetContext = { tmpdir: dir, profileDir: dir, hostname: 'test', env, stdout: stream, stderr: stream, log: () => {} }
+    await notifyServices(ctx, 'unlock', services, { announce: false, stopAtFailure: false, concurrency: 3 })
+    const names = services.map((s) => s.pkg.slice(dir.length + 1))
+    expect(text).toBe(names.map((n) => `out 1 unlock ${n}\nerr 1 unlock ${n}\nout 2 unlock ${n}\n`).join(''))
   })
 
   test('notifications really run at the same time', async () => {

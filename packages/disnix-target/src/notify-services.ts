@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { writeSync } from 'node:fs'
 import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { isDisnixError } from '@disnix-ts/libmain'
 import { runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
 import type { TargetContext, TargetOutput } from './target-context.js'
@@ -40,8 +41,8 @@ export interface NotifyOptions {
  * Sends `dysnomia --operation lock|unlock` to every service, up to `concurrency` at once, and returns
  * the outcomes in service order. The output is exactly what notifying them one after the other
  * gives: each service's announcement and module output are written in service order (the output of
- * a notification that runs alongside others is held in an unlinked temp file until its turn), so a
- * job log reads as the original's. With `stopAtFailure`, notifications already running when a
+ * a notification that runs alongside others is held until its turn), so a job log reads as the
+ * original's. With `stopAtFailure`, notifications already running when a
  * failure is seen finish and are reported; none are started after it.
  */
 export async function notifyServices(
@@ -119,29 +120,45 @@ interface Captured {
 }
 
 /**
- * Runs `work` with its stdout and stderr in unlinked temp files (one file when the context sends
- * both to the same descriptor, as the daemon's job log does, so their interleaving is kept).
+ * Runs `work` with its stdout and stderr held until its turn: in memory, or, when the context sends
+ * both to one descriptor or stream (the daemon's job log), in one unlinked temp file that the module
+ * writes into directly, so the interleaving of the two is exactly the module's.
  */
 async function runCaptured(ctx: TargetContext, work: (output: DysnomiaOutput) => Promise<unknown>): Promise<Omit<Captured, 'service'>> {
-  const shared = ctx.stdout === ctx.stderr
-  const out = await anonymousFile(ctx.tmpdir)
-  let err: FileHandle | undefined
-  try {
-    err = shared ? out : await anonymousFile(ctx.tmpdir)
-    const failed = await work({ stdout: out.fd, stderr: err.fd })
-    const stdoutData = await readAll(out)
-    const stderrData = shared ? undefined : await readAll(err)
-    return {
-      failed,
-      flush: () => {
-        copyTo(ctx.stdout, stdoutData, 'stdout')
-        if (stderrData !== undefined) copyTo(ctx.stderr, stderrData, 'stderr')
-      },
-    }
-  } finally {
-    await out.close()
-    if (err !== undefined && err !== out) await err.close()
+  if (ctx.stdout === ctx.stderr && ctx.stdout !== 'inherit') return runCapturedInFile(ctx, work)
+  const stdout = memoryStream()
+  const stderr = memoryStream()
+  const failed = await work({ stdout: stdout.stream, stderr: stderr.stream })
+  return {
+    failed,
+    flush: () => {
+      copyTo(ctx.stdout, stdout.data(), 'stdout')
+      copyTo(ctx.stderr, stderr.data(), 'stderr')
+    },
   }
+}
+
+async function runCapturedInFile(ctx: TargetContext, work: (output: DysnomiaOutput) => Promise<unknown>): Promise<Omit<Captured, 'service'>> {
+  const file = await anonymousFile(ctx.tmpdir)
+  try {
+    const failed = await work({ stdout: file.fd, stderr: file.fd })
+    const data = await readAll(file)
+    return { failed, flush: () => copyTo(ctx.stdout, data, 'stdout') }
+  } finally {
+    await file.close()
+  }
+}
+
+/** A stream that keeps what is written to it (the module's pipe leaves it open). */
+function memoryStream(): { stream: Writable; data: () => Buffer } {
+  const chunks: Buffer[] = []
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk)
+      callback()
+    },
+  })
+  return { stream, data: () => Buffer.concat(chunks) }
 }
 
 /** A file that is gone from the file system as soon as it is open: nothing is left behind. */

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs'
 import { userInfo } from 'node:os'
-import { childProcessError, forwardStream, isDisnixError } from '@disnix-ts/libmain'
+import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
 /** One `dysnomia --type T --operation OP --component C --container N --environment` call. */
@@ -49,7 +49,7 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
       modulesPath: settings.modulesPath,
       builtinModulesDir: bundledModulesDir(),
     })
-    status = await runModule(invocation, { stdin: 'ignore', stdout: moduleOutput(output.stdout), stderr: moduleOutput(output.stderr), signal: ctx.signal })
+    status = await runModule(invocation, { stdin: 'ignore', stdout: output.stdout, stderr: output.stderr, signal: ctx.signal })
     if (status !== 0) {
       writeTo(
         output.stderr,
@@ -113,9 +113,4 @@ function writeTo(destination: TargetOutput, text: string): void {
   if (destination === 'inherit') process.stderr.write(text)
   else if (typeof destination === 'number') writeSync(destination, text)
   else destination.write(text)
-}
-
-/** A stream is piped into by the module's child and must stay open for what follows. */
-function moduleOutput(output: TargetOutput): TargetOutput {
-  return typeof output === 'object' ? forwardStream(output) : output
 }

@@ -44,6 +44,19 @@ describe('runDysnomiaOperation', () => {
     expect(err()).toBe('to stderr\n')
   })
 
+  test('a caller stream stays open, gets all of a large output before the call returns, and takes the next call', async () => {
+    const { dir, base } = await setup()
+    await writeFile(join(dir, 'modules', 'big'), '#!/bin/bash\nhead -c 300000 /dev/zero | tr "\\0" x\necho " $1"\n')
+    await chmod(join(dir, 'modules', 'big'), 0o755)
+    const stdout = new PassThrough()
+    const out = collect(stdout)
+    expect(await runDysnomiaOperation({ ...base, operation: 'lock', type: 'big', environment: true, container: 'c1', stdout, stderr: 'ignore' })).toBe(0)
+    expect(out()).toBe(`${'x'.repeat(300000)} lock\n`)
+    expect(stdout.writableEnded).toBe(false)
+    expect(await runDysnomiaOperation({ ...base, operation: 'unlock', type: 'big', environment: true, container: 'c1', stdout, stderr: 'ignore' })).toBe(0)
+    expect(out()).toBe(`${'x'.repeat(300000)} lock\n${'x'.repeat(300000)} unlock\n`)
+  })
+
   test('in container-file mode the file properties are used and a failure is a status, not an exception', async () => {
     const { dir, base } = await setup()
     const stdout = new PassThrough()

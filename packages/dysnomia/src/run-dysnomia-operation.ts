@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
-import type { Writable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { DisnixError, forwardStream } from '@disnix-ts/libmain'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
 
@@ -33,25 +34,24 @@ export async function runDysnomiaOperation(options: RunDysnomiaOperationOptions)
  * Runs a prepared module call with exactly its environment. QUIRK §1.3/B.1-2: the original pipes the
  * call through `xargs env`, which re-splits values with spaces and turns any failure into 123; we pass
  * each value intact and return the module's own exit status.
+ *
+ * This is the hot path (every activity and lock notification of disnix-run-activity and
+ * disnix-service), so it uses node:child_process, not execa: execa costs a tenth of a second to load
+ * and several milliseconds of this process's CPU per call. The module writes straight into inherited
+ * or given descriptors; a caller's stream is piped into through a forwarder and stays open for what
+ * follows (the next module call, the tool's own message), and the call settles only once all of the
+ * module's output has been handed to it. As with the original's `dysnomia` script, a module keeps
+ * running when this process is killed.
  */
-export async function runModule(invocation: DysnomiaInvocation, stdio: ModuleStdio = {}): Promise<number> {
-  if (isStream(stdio.stdout) || isStream(stdio.stderr)) return runModulePiped(invocation, stdio)
-  return runModuleDirect(invocation, stdio)
-}
-
-/**
- * The hot path (every activity and lock notification of disnix-run-activity and disnix-service): the
- * module writes straight into inherited or given descriptors, so node:child_process suffices and a
- * call neither loads execa (a tenth of a second per process start) nor pays its per-spawn overhead.
- * As with the original's `dysnomia` script, a module keeps running when this process is killed.
- */
-function runModuleDirect(invocation: DysnomiaInvocation, stdio: ModuleStdio): Promise<number> {
+export function runModule(invocation: DysnomiaInvocation, stdio: ModuleStdio = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(invocation.module, [invocation.operation, invocation.componentPath, invocation.containerArg], {
       env: invocation.env,
-      stdio: [stdio.stdin ?? 'ignore', (stdio.stdout as DirectOutput | undefined) ?? 'inherit', (stdio.stderr as DirectOutput | undefined) ?? 'inherit'],
+      stdio: [stdio.stdin ?? 'ignore', childStdio(stdio.stdout), childStdio(stdio.stderr)],
       signal: stdio.signal,
     })
+    // The module's output has reached the caller's streams once they have finished.
+    const delivered = [deliver(child.stdout, stdio.stdout), deliver(child.stderr, stdio.stderr)]
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A cancelled call ends with the module killed by SIGTERM, reported on 'close'.
       if (error.name === 'AbortError') return
@@ -60,34 +60,31 @@ function runModuleDirect(invocation: DysnomiaInvocation, stdio: ModuleStdio): Pr
     child.once('close', (code, signal) => {
       // A module that could not be started closes with -errno after its 'error'.
       if (code !== null && code < 0) return
-      if (code !== null) resolve(code)
-      else if (signal !== null) resolve(128 + (constants.signals[signal] ?? 0))
+      const status = code !== null ? code : 128 + (constants.signals[signal as NodeJS.Signals] ?? 0)
+      void Promise.all(delivered).then(() => resolve(status))
     })
   })
 }
 
-/** A caller's stream without a descriptor (a PassThrough): execa pipes the module's output into it. */
-async function runModulePiped(invocation: DysnomiaInvocation, stdio: ModuleStdio): Promise<number> {
-  const { execa } = await import('execa')
-  const result = await execa(invocation.module, [invocation.operation, invocation.componentPath, invocation.containerArg], {
-    env: invocation.env,
-    extendEnv: false,
-    stdin: stdio.stdin ?? 'ignore',
-    stdout: streamOption(stdio.stdout),
-    stderr: streamOption(stdio.stderr),
-    cancelSignal: stdio.signal,
-    reject: false,
-    buffer: false,
-  })
-  if (result.exitCode !== undefined) return result.exitCode
-  if (result.signal !== undefined) return 128 + (constants.signals[result.signal] ?? 0)
-  throw new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${invocation.module}: ${result.shortMessage}`, { cause: result })
-}
-
-type DirectOutput = 'inherit' | 'ignore' | number
-
 function isStream(output: ModuleOutput | undefined): output is Writable {
   return typeof output === 'object'
+}
+
+function childStdio(output: ModuleOutput | undefined): 'inherit' | 'ignore' | 'pipe' | number {
+  if (isStream(output)) return 'pipe'
+  return output ?? 'inherit'
+}
+
+/**
+ * Pipes a module's output into the caller's stream without ending it; settles when all of it has been
+ * written to that stream.
+ */
+function deliver(source: Readable | null, output: ModuleOutput | undefined): Promise<void> {
+  if (source === null || !isStream(output)) return Promise.resolve()
+  const forwarder = forwardStream(output)
+  source.pipe(forwarder)
+  // A destination that fails is the caller's problem to see; the module's status is still ours to report.
+  return finished(forwarder).catch(() => {})
 }
 
 /**

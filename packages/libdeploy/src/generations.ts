@@ -1,29 +1,7 @@
-import { readdir, readlink, rm } from 'node:fs/promises'
+import { readlink, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DisnixError, hasErrorCode } from '@disnix-ts/libmain'
-
-export interface GenerationLink {
-  generation: number
-  /** `<dir>/<profile>-<N>-link` */
-  path: string
-}
-
-/** The coordinator profile's generation links, oldest first (numeric order). */
-export async function generationLinks(dir: string, profile: string): Promise<GenerationLink[]> {
-  let entries: string[]
-  try {
-    entries = await readdir(dir)
-  } catch (error) {
-    if (hasErrorCode(error, 'ENOENT')) return []
-    throw error
-  }
-  const pattern = new RegExp(`^${escapeRegExp(profile)}-(\\d+)-link$`)
-  return entries
-    .map((name) => ({ name, match: pattern.exec(name) }))
-    .filter((e): e is { name: string; match: RegExpExecArray } => e.match !== null)
-    .map((e) => ({ generation: Number(e.match[1]), path: join(dir, e.name) }))
-    .sort((a, b) => a.generation - b.generation)
-}
+import { DisnixError } from '@disnix-ts/libmain'
+import { generationLinks, type GenerationLink } from '@disnix-ts/libnix'
 
 /** The generation a rollback deploys: the one before the current (highest) one. */
 export async function rollbackTarget(dir: string, profile: string): Promise<{ target: GenerationLink; current: GenerationLink }> {
@@ -60,8 +38,4 @@ export async function deleteAllGenerations(dir: string, profile: string): Promis
 /** Where a generation link points (the manifest's store path). */
 export async function generationManifest(link: GenerationLink): Promise<string> {
   return readlink(link.path)
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }

@@ -10,7 +10,7 @@ export { setProfiles, setTargetProfiles, type SetProfilesOptions } from './set-p
 export { deploy, profileArguments, transitionRecoveryCommand, type DeployOptions, type RecoveryOptions } from './deploy.js'
 export { keepEquivalentDeployment, type KeepEquivalentDeploymentOptions, type DeploymentToUse } from './keep-equivalent-deployment.js'
 export { planDeployment, formatDeploymentPlan, type DeploymentPlan, type TargetPlan, type PlannedActivity, type PlanDeploymentOptions } from './deployment-plan.js'
-export { generationLinks, rollbackTarget, switchTarget, deleteAllGenerations, generationManifest, type GenerationLink } from './generations.js'
+export { rollbackTarget, switchTarget, deleteAllGenerations, generationManifest } from './generations.js'
 export { queryInstalled, type QueryInstalledOptions, type InstalledServices } from './query-installed.js'
 export { collectGarbageOnTargets, type CollectGarbageOptions } from './collect-garbage.js'
 export { captureInfrastructure, type CaptureInfrastructureOptions, type CapturedInfrastructure } from './capture-infra.js'

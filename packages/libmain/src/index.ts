@@ -57,6 +57,7 @@ export {
   type ChildOutcome,
   type ChildContext,
 } from './child-process-error.js'
+export { runChild, childFailure, type RunChildOptions, type ChildRun, type ChildInput, type ChildOutput, type ChildFailureOptions } from './run-child.js'
 export { redact } from './redact.js'
 export {
   SECRET_PROPERTY_WORDS,

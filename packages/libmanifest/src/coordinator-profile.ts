@@ -1,20 +1,11 @@
 import { access } from 'node:fs/promises'
-import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
+import { coordinatorProfileDir, type CoordinatorProfileOptions } from '@disnix-ts/libnix'
 
-export interface CoordinatorProfileOptions {
-  /** `--coordinator-profile-path`; overrides the per-user default. */
-  path?: string
-  /** The user whose profiles are meant (default: the effective user). */
-  user?: string
-}
-
-/** `--coordinator-profile-path`, else `/nix/var/nix/profiles/per-user/<user>/disnix-coordinator` (spec §5.1). */
-export function coordinatorProfileDir(options: CoordinatorProfileOptions = {}): string {
-  if (options.path !== undefined && options.path !== '') return options.path
-  return join('/nix/var/nix/profiles/per-user', options.user ?? userInfo().username, 'disnix-coordinator')
-}
+// Where the coordinator profile lives is libnix's (with the target profiles); it stays part of this
+// library's table of contents for the code that finds manifests.
+export { coordinatorProfileDir, type CoordinatorProfileOptions }
 
 /** The coordinator profile of a Disnix profile: `<dir>/<profile>`, a symlink to the last deployed manifest. */
 export function coordinatorProfilePath(profile: string, options: CoordinatorProfileOptions = {}): string {

@@ -18,4 +18,14 @@ export {
   type ExportDestination,
   type ImportSource,
 } from './nix-store.js'
-export { setProfile, listGenerations, deleteGenerations, parseGenerations, targetProfileDir, type ProfileGeneration } from './nix-env.js'
+export {
+  setProfile,
+  listGenerations,
+  deleteGenerations,
+  parseGenerations,
+  targetProfileDir,
+  coordinatorProfileDir,
+  type ProfileGeneration,
+  type CoordinatorProfileOptions,
+} from './nix-env.js'
+export { generationLinks, type GenerationLink } from './generation-links.js'

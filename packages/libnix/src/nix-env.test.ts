@@ -2,7 +2,7 @@ import { readlink, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { buildTestClosure, nixTestEnv, testDir } from '@disnix-ts/test-utils'
-import { deleteGenerations, listGenerations, parseGenerations, setProfile, targetProfileDir } from './nix-env.js'
+import { coordinatorProfileDir, deleteGenerations, listGenerations, parseGenerations, setProfile, targetProfileDir } from './nix-env.js'
 
 const env = nixTestEnv()
 
@@ -10,6 +10,14 @@ describe('targetProfileDir', () => {
   test('root uses the global disnix dir, others their per-user dir', () => {
     expect(targetProfileDir({ uid: 0, name: 'root' })).toBe('/nix/var/nix/profiles/disnix')
     expect(targetProfileDir({ uid: 1000, name: 'alice' })).toBe('/nix/var/nix/profiles/per-user/alice/disnix')
+  })
+})
+
+describe('coordinatorProfileDir', () => {
+  test('the per-user disnix-coordinator dir, unless a path is given', () => {
+    expect(coordinatorProfileDir({ user: 'alice' })).toBe('/nix/var/nix/profiles/per-user/alice/disnix-coordinator')
+    expect(coordinatorProfileDir({ user: 'alice', path: '' })).toBe('/nix/var/nix/profiles/per-user/alice/disnix-coordinator')
+    expect(coordinatorProfileDir({ user: 'alice', path: '/var/coord' })).toBe('/var/coord')
   })
 })
 

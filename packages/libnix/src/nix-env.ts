@@ -1,4 +1,5 @@
 import { mkdir, realpath } from 'node:fs/promises'
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { hasErrorCode } from '@disnix-ts/libmain'
 import { runNixProcess, type NixProcessOptions } from './nix-store.js'
@@ -6,6 +7,19 @@ import { runNixProcess, type NixProcessOptions } from './nix-store.js'
 /** Where the Disnix target profiles live for the given user (spec §4.5, §8). */
 export function targetProfileDir(user: { uid: number; name: string }, stateDir = '/nix/var'): string {
   return user.uid === 0 ? join(stateDir, 'nix/profiles/disnix') : join(stateDir, 'nix/profiles/per-user', user.name, 'disnix')
+}
+
+export interface CoordinatorProfileOptions {
+  /** `--coordinator-profile-path`; overrides the per-user default. */
+  path?: string
+  /** The user whose profiles are meant (default: the effective user). */
+  user?: string
+}
+
+/** `--coordinator-profile-path`, else `/nix/var/nix/profiles/per-user/<user>/disnix-coordinator` (spec §5.1). */
+export function coordinatorProfileDir(options: CoordinatorProfileOptions = {}): string {
+  if (options.path !== undefined && options.path !== '') return options.path
+  return join('/nix/var/nix/profiles/per-user', options.user ?? userInfo().username, 'disnix-coordinator')
 }
 
 /**

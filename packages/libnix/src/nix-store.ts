@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises'
+import type { ChildProcess } from 'node:child_process'
 import type { Readable, Writable } from 'node:stream'
-import type { Options, ResultPromise } from 'execa'
-import { commandError, DisnixError, forwardStream } from '@disnix-ts/libmain'
+import { childFailure, DisnixError, runChild, type RunChildOptions } from '@disnix-ts/libmain'
 
 /** Options shared by the store and profile wrappers. */
 export interface NixProcessOptions {
@@ -46,17 +46,17 @@ export type ExportDestination = { file: string } | Writable
 /** Writes `nix-store --export` of exactly `paths` (not their closure) to a file or a stream. */
 export async function exportPaths(paths: readonly string[], destination: ExportDestination, options: NixProcessOptions = {}): Promise<void> {
   if (isFileLocation(destination)) {
-    // The child writes to the file itself: passing execa `{ file }` would pump every byte through Node.
+    // The child writes to the file itself: no byte goes through Node.
     const handle = await open(destination.file, 'w')
     try {
-      await runNixStore(['--export', ...paths], options, { stdout: handle.fd } as Partial<Options>)
+      await runNixStore(['--export', ...paths], options, { stdout: handle.fd })
     } finally {
       await handle.close()
     }
   } else {
     // A stream without a file descriptor cannot be handed to the child: pump it (not ended, so the
     // caller can keep writing to it).
-    await runNixStore(['--export', ...paths], options, { stdout: 'pipe', buffer: { stdout: false } }, (child) => {
+    await runNixStore(['--export', ...paths], options, { stdout: 'stream' }, (child) => {
       child.stdout?.pipe(destination, { end: false })
     })
   }
@@ -70,7 +70,7 @@ export async function importPaths(source: ImportSource, options: NixProcessOptio
   if (isFileLocation(source)) {
     const handle = await open(source.file, 'r')
     try {
-      return lines(await runNixStore(['--import'], options, { stdin: handle.fd } as Partial<Options>))
+      return lines(await runNixStore(['--import'], options, { stdin: handle.fd }))
     } finally {
       await handle.close()
     }
@@ -111,41 +111,33 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '')
 }
 
-async function runNixStore(
-  args: readonly string[],
-  options: NixProcessOptions,
-  stdio: Partial<Options> = {},
-  attach?: (child: ResultPromise) => void,
-): Promise<string> {
+/** Where a Nix command's stdin and stdout go when they are not the defaults (nothing; collected). */
+export type NixStdio = Pick<RunChildOptions, 'stdin' | 'stdout'>
+
+async function runNixStore(args: readonly string[], options: NixProcessOptions, stdio: NixStdio = {}, attach?: (child: ChildProcess) => void): Promise<string> {
   return runNixProcess('nix-store', args, options, stdio, attach)
 }
 
-/** Runs a Nix command with an argument array; a failure becomes a DisnixError naming the step. */
+/**
+ * Runs a Nix command with an argument array and returns its collected stdout; a failure becomes a
+ * DisnixError naming the step, with the last lines of the command's stderr.
+ */
 export async function runNixProcess(
   file: string,
   args: readonly string[],
   options: NixProcessOptions,
-  stdio: Partial<Options> = {},
-  attach?: (child: ResultPromise) => void,
+  stdio: NixStdio = {},
+  attach?: (child: ChildProcess) => void,
 ): Promise<string> {
-  const step = options.step ?? `${file} ${args.join(' ')}`
-  try {
-    // Loaded on first use, so importing this library costs a tool nothing until it runs Nix.
-    const { execa } = await import('execa')
-    const child = execa(file, [...args], {
-      env: options.env,
-      cancelSignal: options.signal,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: typeof options.stderr === 'object' ? ['pipe', forwardStream(options.stderr)] : (options.stderr ?? 'pipe'),
-      stripFinalNewline: false,
-      encoding: 'utf8',
-      ...stdio,
-    } as Options)
-    attach?.(child)
-    const result = await child
-    return typeof result.stdout === 'string' ? result.stdout : ''
-  } catch (error) {
-    throw commandError(error, file, args, { step })
-  }
+  const outcome = await runChild(file, args, {
+    env: options.env,
+    signal: options.signal,
+    stdin: stdio.stdin ?? 'ignore',
+    stdout: stdio.stdout ?? 'pipe',
+    stderr: options.stderr ?? 'pipe',
+    attach,
+  })
+  const failure = childFailure(outcome, file, args, { step: options.step ?? `${file} ${args.join(' ')}` })
+  if (failure !== undefined) throw failure
+  return outcome.stdout
 }

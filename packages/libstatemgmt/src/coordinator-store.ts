@@ -1,4 +1,3 @@
-import { execa } from 'execa'
 import { DisnixError, lastLines, FAILURE_CONTEXT_LINES, toolPath } from '@disnix-ts/libmain'
 
 /**
@@ -71,6 +70,9 @@ interface SnapshotsResult {
 }
 
 async function dysnomiaSnapshots(args: readonly string[], options: LocalStoreOptions): Promise<SnapshotsResult> {
+  // Loaded on first use: disnix-deploy loads this module with libmigrate, and a deployment without
+  // stateful services never calls it (execa is over a hundred modules of start-up).
+  const { execa } = await import('execa')
   const result = await execa(toolPath('dysnomia-snapshots'), [...args], {
     env: options.env,
     cancelSignal: options.signal,

@@ -1,10 +1,7 @@
 import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
-import { ChildProcessError, DisnixError, envFlag, hasErrorCode, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
-import { coordinatorProfileDir } from '@disnix-ts/libmanifest'
-import { deleteAllGenerations, generationLinks, generationManifest, rollbackTarget, switchTarget } from '@disnix-ts/libdeploy'
-import { deleteGenerations, listGenerations } from '@disnix-ts/libnix'
+import { ChildProcessError, DisnixError, envFlag, hasErrorCode, runChild, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { selectModels, type ModelOptions } from '../models/select-models.js'
 import { disnixActivate, type DisnixActivateOptions } from '../tools/disnix-activate.js'
 import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
@@ -21,6 +18,14 @@ import type { DisnixEnvOptions } from './env-options.js'
  */
 export async function runEnv(opts: DisnixEnvOptions, io: ToolIo, session: CoordinatorLocalSession): Promise<number> {
   const flags: StepFlags = { deployState: opts.deployState === true || envFlag(io.env, 'DISNIX_DEPLOY_STATE'), deleteState: opts.deleteState === true || envFlag(io.env, 'DISNIX_DELETE_STATE') }
+  if (!opts.listGenerations && opts.deleteGenerations === undefined && !opts.deleteAllGenerations && !opts.rollback && opts.switchToGeneration === undefined && !opts.repair) {
+    return buildAndDeploy(opts, flags, io, session)
+  }
+  // The generation operations need the libraries that a deployment from models leaves to its steps.
+  const [{ deleteAllGenerations, generationManifest, rollbackTarget, switchTarget }, { coordinatorProfileDir, deleteGenerations, generationLinks, listGenerations }] = await Promise.all([
+    import('@disnix-ts/libdeploy'),
+    import('@disnix-ts/libnix'),
+  ])
   const dir = coordinatorProfileDir({ path: opts.coordinatorProfilePath, user: userInfo().username })
   const profilePath = resolve(dir, opts.profile)
 
@@ -46,12 +51,18 @@ export async function runEnv(opts: DisnixEnvOptions, io: ToolIo, session: Coordi
     const manifest = await realpath(profilePath)
     return (await runSiblingTool(disnixActivate, toolArgv(disnixActivate, repairStep(opts), [manifest]), false)).exitCode
   }
-  if (opts.rollback || opts.switchToGeneration !== undefined) {
-    const { target, current } = opts.rollback ? await rollbackTarget(dir, opts.profile) : await switchTarget(dir, opts.profile, opts.switchToGeneration!)
-    const manifest = await generationManifest(target)
-    return runDeploy(opts, flags, manifest, current?.path)
-  }
+  const { target, current } = opts.rollback ? await rollbackTarget(dir, opts.profile) : await switchTarget(dir, opts.profile, opts.switchToGeneration!)
+  const manifest = await generationManifest(target)
+  return runDeploy(opts, flags, manifest, current?.path)
+}
 
+/**
+ * `disnix-manifest` (after `disnix-delegate` with --build-on-targets), then `disnix-deploy` with the
+ * newest coordinator generation as the previous manifest, looked up while the manifest is built. This
+ * process only spawns its steps: it loads none of the deployment libraries, so its start-up stays
+ * small (ARCHITECTURE §5).
+ */
+async function buildAndDeploy(opts: DisnixEnvOptions, flags: StepFlags, io: ToolIo, session: CoordinatorLocalSession): Promise<number> {
   const selection = selectModels(opts, ['models', 'packages', 'architecture', 'deployment', 'undeploy'])
   if (opts.buildOnTargets) {
     if (selection.kind === 'deployment' || selection.kind === 'undeploy') {
@@ -61,11 +72,26 @@ export async function runEnv(opts: DisnixEnvOptions, io: ToolIo, session: Coordi
     if (delegated.exitCode !== 0) return delegated.exitCode
   }
   session.progress({ kind: 'message', text: 'Building manifest...' })
-  const built = await runSiblingTool(disnixManifest, toolArgv(disnixManifest, manifestStep(opts, flags), []), true)
+  const building = runSiblingTool(disnixManifest, toolArgv(disnixManifest, manifestStep(opts, flags), []), true)
+  // Looked up while the manifest is built; its failure counts only once the manifest step succeeded.
+  const newestGeneration = newestGenerationLink(opts).then(
+    (path) => () => path,
+    (error: unknown) => () => {
+      throw error
+    },
+  )
+  const built = await building
+  const oldManifest = await newestGeneration
   if (built.exitCode !== 0) return built.exitCode
   const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
-  const links = await generationLinks(dir, opts.profile)
-  return runDeploy(opts, flags, manifest, links.at(-1)?.path)
+  return runDeploy(opts, flags, manifest, oldManifest())
+}
+
+/** The newest generation link of the coordinator profile (the previous manifest), as the original's `sort -V | tail -1`. */
+async function newestGenerationLink(opts: DisnixEnvOptions): Promise<string | undefined> {
+  const { coordinatorProfileDir, generationLinks } = await import('@disnix-ts/libnix')
+  const dir = coordinatorProfileDir({ path: opts.coordinatorProfilePath, user: userInfo().username })
+  return (await generationLinks(dir, opts.profile)).at(-1)?.path
 }
 
 async function runDeploy(opts: DisnixEnvOptions, flags: StepFlags, manifest: string, oldManifest: string | undefined): Promise<number> {
@@ -148,16 +174,19 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
  * is captured or passed on. Its exit status is the result: it has already reported why.
  */
 async function runSiblingTool(tool: ToolDefinition, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
-  const { execa } = await import('execa')
   // The child handles Ctrl-C itself (it rolls back); we only wait for it.
   const ignore = () => {}
   process.on('SIGINT', ignore)
   try {
-    const result = await execa(toolPath(tool.name), [...args], { stdin: 'inherit', stdout: captureStdout ? 'pipe' : 'inherit', stderr: 'inherit', reject: false })
-    if (result.exitCode === undefined) {
-      throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${result.signal ?? 'unknown signal'})`, { signal: result.signal })
+    const file = toolPath(tool.name)
+    const outcome = await runChild(file, args, { stdin: 'inherit', stdout: captureStdout ? 'pipe' : 'inherit', stderr: 'inherit' })
+    if (outcome.spawnError !== undefined) {
+      throw new ChildProcessError('COMMAND_NOT_FOUND', `cannot execute ${file}: ${outcome.spawnError.message}`, { cause: outcome.spawnError })
     }
-    return { exitCode: result.exitCode, stdout: captureStdout ? String(result.stdout) : '' }
+    if (outcome.exitCode === undefined) {
+      throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${outcome.signal ?? 'unknown signal'})`, { signal: outcome.signal })
+    }
+    return { exitCode: outcome.exitCode, stdout: outcome.stdout }
   } finally {
     process.off('SIGINT', ignore)
   }

@@ -77,8 +77,9 @@ function startServe(env: NodeJS.ProcessEnv): ServeProcess {
       try {
         command.parse([...args], { from: 'user' })
       } catch (error) {
-        if (!(error instanceof CommanderError)) throw error
-        return Promise.resolve({ stdout: out.join(''), stderr: err.join(''), exitCode: error.exitCode })
+        // An option whose value the protocol refuses (a profile name) fails the parse with its DisnixError.
+        if (error instanceof CommanderError) return Promise.resolve({ stdout: out.join(''), stderr: err.join(''), exitCode: error.exitCode })
+        parsed = { failure: error }
       }
       if (parsed === undefined) throw new Error('the command line did not reach its action')
       if ('failure' in parsed) {

@@ -41,7 +41,7 @@ export async function discoverInfrastructure(options: DiscoverOptions): Promise<
         return { candidate, expression: await capturedExpression(output) }
       } catch (error) {
         const timedOut = signals[0]!.aborted
-        const reason = timedOut ? `no answer within ${options.timeoutMs / 1000} s` : firstLine(error)
+        const reason = timedOut ? `no answer within ${options.timeoutMs / 1000} s` : failureReason(error, candidate.name)
         progress({ kind: 'step', target: candidate.name, step: 'discover', status: 'skipped', text: `Not available: ${reason}` })
         return { candidate, reason }
       }
@@ -69,7 +69,14 @@ function targetExpression(candidate: CandidateHost, captured: string): string {
 }
 
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.split('\n').slice(0, 2).join(' ').trim()
+/**
+ * Why a candidate did not answer, said once: the interface's report names the target itself
+ * (`[target: t]: capture config failed … [target: t]: unreachable: …`), so the most specific part,
+ * after its last prefix, is the reason.
+ */
+function failureReason(error: unknown, name: string): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 2).join(' ').trim()
+  const prefix = `[target: ${name}]: `
+  const last = message.lastIndexOf(prefix)
+  return last === -1 ? message : message.slice(last + prefix.length).trim()
 }

@@ -1,4 +1,4 @@
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, isValidName } from '@disnix-ts/libmain'
 
 /**
  * How one field of a request is read from JSON (a `disnix-service` socket, a `--serve` frame): its
@@ -81,9 +81,12 @@ export const location: Field<FileLocation | undefined> = {
   },
 }
 
-/** Profile names become file names (profile links, lock files): no path separators. */
+/**
+ * Profile names become file names (profile links, lock files): a valid name (libmain's rule), so no
+ * path separators. The target's command line and its served requests refuse them alike.
+ */
 export function checkProfile(profile: string): string {
-  if (profile === '' || profile === '.' || profile === '..' || profile.includes('/') || profile.includes('\0')) {
+  if (!isValidName(profile)) {
     throw usageError(`ERROR: Invalid profile name: ${JSON.stringify(profile)}`)
   }
   return profile

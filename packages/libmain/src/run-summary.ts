@@ -28,7 +28,8 @@ export interface RunSummary {
  * call a change (a no-op redeploy locks, sets the same profiles and unlocks). Transfers count by their
  * bytes instead.
  */
-const BOOKKEEPING = new Set(['lock', 'unlock', 'set profile', 'distribute', 'retrieve', 'send', 'query'])
+// A health check changes nothing either: it is part of an activation.
+const BOOKKEEPING = new Set(['lock', 'unlock', 'set profile', 'distribute', 'retrieve', 'send', 'query', 'check'])
 
 /** Phases after which "nothing changed" means a deployment had nothing to do. */
 const DEPLOYMENT_PHASES = new Set(['distribute', 'activate', 'migrate', 'snapshot', 'restore', 'delete-state'])
@@ -36,6 +37,7 @@ const DEPLOYMENT_PHASES = new Set(['distribute', 'activate', 'migrate', 'snapsho
 /** What a finished step is called in a summary. */
 const PAST: Record<string, string> = {
   activate: 'activated',
+  check: 'checked healthy',
   deactivate: 'deactivated',
   snapshot: 'snapshotted',
   restore: 'restored',

@@ -37,8 +37,12 @@ const LAYERS = [
 ]
 /** Private packages that only tests use (never built, never shipped). */
 const TEST_PACKAGES = ['test-utils', 'test-servers', 'interface-conformance']
-/** The one module of the libraries that reads the process environment: where a tool's run begins. */
-const ENVIRONMENT_READERS = ['packages/libmain/src/run-tool.ts']
+/**
+ * The modules of the libraries that touch the process environment: where a tool's run begins (the one
+ * that reads settings from it), and runChild, which only hands it on to children with the variables
+ * a caller adds (as execa's extendEnv does); it reads no setting from it.
+ */
+const ENVIRONMENT_READERS = ['packages/libmain/src/run-child.ts', 'packages/libmain/src/run-tool.ts']
 
 const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'package.json')))
 

@@ -129,8 +129,6 @@ describe('parseManifestXml', () => {
           code: 'MANIFEST_VERSION',
           message: 'Disnix requires a manifest that uses the version 2 structure!',
           hint: 'You can convert an old V1 version manifest file by running disnix-convert!',
-          // The tool that reads the manifest chooses the exit status, not the library.
-          exitCode: undefined,
         })
       }
     }

@@ -17,3 +17,4 @@ export {
   type TestClosure,
   type Precondition,
 } from './testing.js'
+export { terminalScreen } from './terminal-screen.js'

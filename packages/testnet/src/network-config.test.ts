@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { countedTargetNames, targetAddress, validateNetworkConfig, validateTargetNames, vethName } from './network-config.js'
+import { countedTargetNames, targetAddress, targetMac, validateNetworkConfig, validateTargetNames, vethName } from './network-config.js'
 import { assignSlots } from './network-state.js'
 
 const good = { dir: '/tmp/tn', net: '10.233.0', bridge: 'tnbr0', nsPrefix: 'tn-' }
@@ -50,6 +50,13 @@ describe('addresses and slots', () => {
     expect(countedTargetNames(2)).toEqual(['testtarget1', 'testtarget2'])
     expect(targetAddress('10.233.0', 1)).toBe('10.233.0.11')
     expect(targetAddress('10.233.0', 240)).toBe('10.233.0.250')
+  })
+
+  test('a target keeps its MAC address across restarts: made of its address, locally administered, one per slot', () => {
+    expect(targetMac('10.233.0', 1)).toBe('02:0a:e9:00:0b:01')
+    expect(targetMac('10.233.0', 1)).toBe(targetMac('10.233.0', 1))
+    expect(targetMac('10.233.0', 2)).not.toBe(targetMac('10.233.0', 1))
+    expect(targetMac('10.233.1', 1)).not.toBe(targetMac('10.233.0', 1))
   })
 
   test('known targets keep their slot; new ones take the lowest free slot', () => {

@@ -78,6 +78,17 @@ export function targetAddress(net: string, slot: number): string {
   return `${net}.${FIRST_HOST_OCTET + slot}`
 }
 
+/**
+ * The MAC address of the target's eth0: stable across restarts, as a real machine keeps its network
+ * card, so that the coordinator's neighbour cache still holds when a target comes back (a new address
+ * would leave the old one cached, and connections would wait seconds for the cache to notice).
+ * Locally administered (02:), made of the address's octets.
+ */
+export function targetMac(net: string, slot: number): string {
+  const octets = targetAddress(net, slot).split('.').map((o) => Number(o).toString(16).padStart(2, '0'))
+  return ['02', ...octets, '01'].join(':')
+}
+
 export function bridgeAddress(net: string): string {
   return `${net}.1`
 }

@@ -148,8 +148,10 @@ describe.runIf(runsHere(support, 'a test network'))('testnetUp / testnetDown', (
     expect((await ssh(config, 'testtarget2', ['hostname'])).stdout).toBe('testtarget2\n')
   })
 
-  test('state survives re-creation; processes do not; down leaves nothing on the host', async () => {
+  test('state and the MAC address survive re-creation; processes do not; down leaves nothing on the host', async () => {
     await execInTarget(config, 'testtarget1', ['sh', '-c', 'echo kept > /var/log/marker; (sleep 1000 </dev/null >/dev/null 2>&1 &)'])
+    const mac = async () => (await ssh(config, 'testtarget1', ['cat', '/sys/class/net/eth0/address'])).stdout
+    const macBefore = await mac()
     const knownHosts = await readFile(networkPaths(config.dir).knownHosts, 'utf8')
     const pids = (await testnetStatus(config)).targets.map((t) => t.pid1!)
     const { stopped } = await testnetDown(config)
@@ -164,6 +166,8 @@ describe.runIf(runsHere(support, 'a test network'))('testnetUp / testnetDown', (
     expect(await readFile(networkPaths(config.dir).knownHosts, 'utf8')).toBe(knownHosts)
     const after = await ssh(config, 'testtarget1', ['sh', '-c', 'cat /var/log/marker; pgrep -x sleep || echo no sleep'])
     expect(after.stdout).toBe('kept\nno sleep\n')
+    // A machine keeps its network card: the coordinator's neighbour cache stays right across a restart.
+    expect(await mac()).toBe(macBefore)
   })
 
   test('up with fewer targets stops the others', async () => {

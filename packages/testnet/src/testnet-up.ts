@@ -12,6 +12,7 @@ import {
   netnsName,
   networkPaths,
   targetAddress,
+  targetMac,
   targetPaths,
   validateNetworkConfig,
   validateTargetNames,
@@ -121,7 +122,7 @@ export async function testnetUp(options: TestnetUpOptions): Promise<TestnetInfo>
   )
   try {
     await Promise.all(
-      toStart.map((t, i) => waitForSshd(config.dir, t.name, targetAddress(config.net, t.slot), started[i]!, options.readyTimeoutMs ?? 10_000)),
+      toStart.map((t, i) => waitForSshd(config.dir, t.name, targetAddress(config.net, t.slot), started[i]!, options.readyTimeoutMs ?? READY_TIMEOUT_MS)),
     )
   } catch (error) {
     await stopTargets(config, toStart)
@@ -165,7 +166,11 @@ async function createLinks(config: NetworkConfig, bridgeExists: boolean, toStart
   for (const t of toStart) {
     const ns = netnsName(config.nsPrefix, t.name)
     const veth = vethName(config.bridge, t.slot)
-    lines.push(`netns add ${ns}`, `link add ${veth} type veth peer name eth0 netns ${ns}`, `link set ${veth} master ${config.bridge} up`)
+    lines.push(
+      `netns add ${ns}`,
+      `link add ${veth} type veth peer name eth0 address ${targetMac(config.net, t.slot)} netns ${ns}`,
+      `link set ${veth} master ${config.bridge} up`,
+    )
   }
   await ipBatch(lines, { step: `creating the network ${config.net}.0/24 on ${config.bridge}` })
 }
@@ -290,6 +295,9 @@ async function freshRun(root: string): Promise<void> {
  * Connecting earlier would start ARP for an address that is not configured yet, and the failed
  * neighbour entry would delay the next attempts by a second.
  */
+/** How long a starting target's sshd may take to accept connections (a loaded machine is slow). */
+const READY_TIMEOUT_MS = 30_000
+
 async function waitForSshd(dir: string, name: string, address: string, record: InitRecord, timeoutMs: number): Promise<void> {
   const p = targetPaths(dir, name)
   const pidFile = join(p.root, 'run', 'sshd.pid')
@@ -298,8 +306,10 @@ async function waitForSshd(dir: string, name: string, address: string, record: I
     if ((await exists(pidFile)) && (await tcpOpen(address, 22, 1000))) return
     if (!(await isOurInit(record))) throw startFailed(name, p.initLog, await readTail(p.initLog))
     if (Date.now() > deadline) {
-      throw new DisnixError('TESTNET_START_FAILED', `target ${name}: sshd did not accept connections on ${address}:22 within ${timeoutMs} ms`, {
-        hint: `see ${p.initLog} and ${join(p.root, 'var/log/sshd.log')}`,
+      const sshdLog = join(p.root, 'var/log/sshd.log')
+      const logs = [`init.log: ${await readTail(p.initLog)}`, `sshd.log: ${await readTail(sshdLog)}`].join('\n')
+      throw new DisnixError('TESTNET_START_FAILED', `target ${name}: sshd did not accept connections on ${address}:22 within ${timeoutMs} ms\n${logs}`, {
+        hint: `see ${p.initLog} and ${sshdLog}`,
       })
     }
     await delay(5)

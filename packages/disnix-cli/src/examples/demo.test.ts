@@ -71,7 +71,7 @@ describe.runIf(runsHere(support, 'a test network'))('scripts/demo and the stafft
   })
 
   test('the stafftracker README has its steps', () => {
-    expect(session.blocks.map((b) => b.expected.length)).toEqual([0, 0, 2, 0, 2, 0, 0])
+    expect(session.blocks.map((b) => b.expected.length)).toEqual([0, 0, 2, 0, 2, 1, 0, 0])
   })
 
   test.each([
@@ -80,11 +80,17 @@ describe.runIf(runsHere(support, 'a test network'))('scripts/demo and the stafft
     ['README: the page and where its rows come from', 2],
     ['README: add a row to the staff database', 3],
     ['README: move the staff database; the new row moves with it', 4],
-    ['README: draw the deployment', 5],
+    ['README: restart the machines; --repair brings StaffTracker back with its rows', 5],
+    ['README: draw the deployment', 6],
   ] as const)('%s', async (_title, index) => {
     const r = await session.run(index)
     expect(r.exitCode, r.all).toBe(0)
     for (const line of session.blocks[index]!.expected) expect(r.stdout).toContain(line)
+    if (index === 5) {
+      expect(r.all).toMatch(/restarted with a deployment whose services are not running; bring them back with: disnix-env --repair/)
+      expect(r.all).toMatch(/Service: postgresql is failing/)
+      expect(r.all).toMatch(/Service: nginx is failing/)
+    }
     if (index === 1) {
       expect(r.all).not.toContain('Activating service')
       expect(r.stdout).toMatch(/Services on: test2\n(.*\n)*.*-staff\n/)
@@ -92,7 +98,7 @@ describe.runIf(runsHere(support, 'a test network'))('scripts/demo and the stafft
   })
 
   test('README: tear the network down', async () => {
-    const r = await session.run(6)
+    const r = await session.run(7)
     expect(r.exitCode, r.all).toBe(0)
     const status = await runBin('disnix-testnet', ['status', '--dir', net.config.dir])
     expect(status.stdout).toMatch(/test3\s.*down/)

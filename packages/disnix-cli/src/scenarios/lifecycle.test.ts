@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { runBin, suiteDir, runsHere } from '@disnix-ts/test-utils'
+import { installRoot } from '@disnix-ts/libmain'
+import { runBin, suiteDir, runsHere, terminalScreen } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { documentedEventSchema, eventProblems } from '../docs/event-schema.js'
 import { coordinator, fixtures, type Coordinator } from './scenario-helpers.js'
@@ -153,5 +155,60 @@ describe.runIf(runsHere(support, 'a test network'))('lifecycle scenario', () => 
     expect(again.exitCode, again.stderr).toBe(0)
     const deployEnd = again.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).find((e) => e.event === 'run-end' && e.tool === 'disnix-deploy')
     expect(deployEnd).toMatchObject({ status: 'success', nothingToDo: true })
+  })
+  test('--log-format json on the step tools of that deployment (distribute, activate, migrate, query): documented events, one run each', async () => {
+    const schema = await documentedEventSchema()
+    const manifest = join(coord.profileDir, 'json')
+    const where = ['-p', 'json', '--coordinator-profile-path', coord.profileDir]
+    const runs: [string, string[]][] = [
+      ['disnix-distribute', [manifest]],
+      ['disnix-activate', [...where, manifest]],
+      ['disnix-migrate', [...where, manifest]],
+      ['disnix-query', ['-p', 'json', infrastructure]],
+    ]
+    for (const [tool, args] of runs) {
+      const r = await coord.runPlain(tool, ['--log-format', 'json', ...args])
+      expect(r.exitCode, `${tool}: ${r.stderr}`).toBe(0)
+      const events = r.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, any>)
+      expect(events.flatMap((event) => eventProblems(schema, event)), tool).toEqual([])
+      expect(events[0], tool).toMatchObject({ event: 'run-start', tool })
+      expect(events.at(-1), tool).toMatchObject({ event: 'run-end', tool, status: 'success', exitStatus: 0 })
+      if (tool === 'disnix-query') expect(r.stdout).toContain('test1')
+    }
+  })
+
+  test('on a terminal (a pseudo-terminal of script(1)), the final screen holds every coordinator line once, in order, and ends with the summary', async () => {
+    // The command line is constant; the paths reach it through the environment.
+    const command = 'stty cols 100 rows 40; exec "$DISNIX_ENV" -p terminal --coordinator-profile-path "$PROFILE_PATH" -s "$S" -i "$I" -d "$D"'
+    const r = await execa('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        ...coord.env,
+        DISNIX_ENV: join(installRoot(), 'bin', 'disnix-env'),
+        PROFILE_PATH: coord.profileDir,
+        S: join(dir, 'services.nix'),
+        I: infrastructure,
+        D: join(dir, 'distribution.nix'),
+        TERM: 'xterm',
+      },
+      reject: false,
+      timeout: 300_000,
+    })
+    expect(r.exitCode, r.stdout).toBe(0)
+    // It was drawn as a live view (a block redrawn in place), not as piped lines.
+    expect(r.stdout).toContain('\x1b[0J')
+    const screen = terminalScreen(r.stdout, 100)
+    const shown = screen.filter((line) => line.startsWith('[coordinator]: '))
+    // Every coordinator line written stays on the screen, in the order written, none twice.
+    const written = [...r.stdout.matchAll(/\[coordinator\]: [^\r\n\x1b]*/g)].map((m) => m[0].trimEnd())
+    expect(shown).toEqual(written)
+    const milestones = ['Building manifest...', 'Distributing intra-dependency closures...', 'Acquiring locks...', 'Activating new configuration...', 'Setting profiles...', 'Releasing locks...']
+    const positions = milestones.map((text) => {
+      const at = shown.filter((line) => line === `[coordinator]: ${text}`)
+      expect(at, text).toHaveLength(1)
+      return shown.indexOf(`[coordinator]: ${text}`)
+    })
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+    // The per-target block is gone at the end; the screen ends with the summary naming the services.
+    expect(screen.slice(-2).join('\n'), screen.join('\n')).toMatch(/^\[coordinator\]: Done in [\d.]+ s:\n\[coordinator\]: {3}test1: activated store, files; restored files$/)
   })
 })

@@ -16,7 +16,7 @@ const SNAPSHOT = `fileset/bigdata/${ID}`
 
 describe('disnix-copy-snapshots usage', () => {
   test.each([
-    [['--target', 't', '-c', 'c', '-C', 'x'], 'ERROR: Either --to or --from must be specified!'],
+    [['--target', 't', '-c', 'c', '-C', 'x'], 'ERROR: Either --to, --from or --from-profile must be specified!'],
     [['--from', '-c', 'c', '-C', 'x'], 'ERROR: A target address must be specified!'],
     [['--from', '--target', 't', '-C', 'x'], 'ERROR: A container must be specified!'],
     [['--from', '--target', 't', '-c', 'c'], 'ERROR: A component must be specified!'],

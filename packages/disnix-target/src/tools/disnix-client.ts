@@ -1,6 +1,6 @@
 import { Argument, Option } from 'commander'
 import { defineTool, plainSession, profileOption } from '@disnix-ts/libmain'
-import { lastOperation, operationOptions, requestFromOptions, requestOptions, trackOperationOrder, usageError, type RequestOptions } from '@disnix-ts/libinterface'
+import { checkProfile, lastOperation, operationOptions, requestFromOptions, requestOptions, trackOperationOrder, usageError, type RequestOptions } from '@disnix-ts/libinterface'
 
 export interface DisnixClientOptions extends RequestOptions {
   socket: string
@@ -18,7 +18,8 @@ export const disnixClient = defineTool<DisnixClientOptions, undefined, [paths: s
       target: 'Target to connect to (ignored: this client only talks to the local service)',
       localfile: 'The given paths are on this machine (accepted and ignored)',
       remotefile: 'The given paths are on the target (accepted and ignored)',
-      profile: profileOption(),
+      // The protocol's check, with its message: the same refusal as a served request's.
+      profile: profileOption().argParser(checkProfile),
     }),
     new Option('--socket <path>', 'Socket of disnix-service').env('DISNIX_SERVICE_SOCKET').default('/run/disnix/service.sock'),
     new Option('--session-bus', 'Accepted for compatibility and ignored (the service listens on a Unix socket)'),

@@ -1,6 +1,6 @@
 import { Argument, Option } from 'commander'
 import { defineTool, errorReport, profileOption, type ToolDefinition } from '@disnix-ts/libmain'
-import { lastOperation, operationOptions, requestFromOptions, requestOptions, trackOperationOrder, usageError, type RequestOptions } from '@disnix-ts/libinterface'
+import { checkProfile, lastOperation, operationOptions, requestFromOptions, requestOptions, trackOperationOrder, usageError, type RequestOptions } from '@disnix-ts/libinterface'
 import { targetSession, type TargetSession } from '../target-session.js'
 
 export interface RunActivityOptions extends RequestOptions {
@@ -18,7 +18,8 @@ export const disnixRunActivity: ToolDefinition<RunActivityOptions, TargetSession
       target: 'Target to connect to (ignored: this client only executes locally)',
       localfile: 'The given paths are on this machine (accepted and ignored)',
       remotefile: 'The given paths are on the target (accepted and ignored)',
-      profile: profileOption(),
+      // The protocol's check, with its message: the same refusal as a served request's.
+      profile: profileOption().argParser(checkProfile),
     }),
     new Option(
       '--serve',

@@ -37,7 +37,7 @@ export async function claimDeploymentLock(options: DeploymentLockOptions): Promi
   const owner: LockOwner = {
     host: hostname(),
     pid: process.pid,
-    pidStart: await processStart(process.pid),
+    pidStart: (await processStat(process.pid))?.start,
     profile: options.profile,
     coordinatorProfilePath: options.coordinatorProfilePath,
     targets: [...options.targets].sort(),
@@ -110,14 +110,20 @@ async function isAlive(owner: LockOwner): Promise<boolean> {
     if (hasErrorCode(error, 'ESRCH')) return false
     if (!hasErrorCode(error, 'EPERM')) throw error
   }
-  return owner.pidStart === undefined || (await processStart(owner.pid)) === owner.pidStart
+  const stat = await processStat(owner.pid)
+  if (stat === undefined) return false
+  // A killed coordinator whose parent died too stays a zombie until init reaps it: it holds nothing.
+  if (stat.state === 'Z' || stat.state === 'X') return false
+  return owner.pidStart === undefined || stat.start === owner.pidStart
 }
 
-async function processStart(pid: number): Promise<string | undefined> {
+/** State (field 3) and start time (field 22) from /proc/PID/stat; undefined when the process is gone. */
+async function processStat(pid: number): Promise<{ state: string; start: string | undefined } | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-    // Field 22 (starttime), counted after the parenthesised command name, which may hold spaces.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+    // Counted after the parenthesised command name, which may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { state: fields[0]!, start: fields[19] }
   } catch (error) {
     if (hasErrorCode(error, 'ENOENT')) return undefined
     throw error

@@ -110,6 +110,35 @@ describe.runIf(runsHere(support, 'a test network'))('partial failures on a real 
     expect(await queriedWeb(coord)).toEqual(['4'])
   })
 
+  // The other phases of a deployment: wherever the coordinator dies, a plain rerun of the same command
+  // finishes the job, with no manual step (issue 14). The kill lands in the phase of its marker or,
+  // when that phase is short, a little after it: the rerun must cope either way.
+  test.each([
+    ['distribution', 'Distributing intra-dependency closures...', '11'],
+    ['locking', 'Acquiring locks...', '12'],
+    ['migration', 'Migrating data...', '13'],
+    ['setting the profiles', 'Setting profiles...', '14'],
+    ['releasing the locks', 'Releasing locks...', '15'],
+  ])('a coordinator killed during %s: a plain rerun finishes the job', async (_phase, marker, version) => {
+    const args = [...models, '--verbose', '--extra-params', `{ webVersion = "${version}"; }`]
+    const child = coord.start('disnix-env', args)
+    await Promise.race([outputContains(child, `[coordinator]: ${marker}`), child])
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch (error) {
+      // It finished before the signal: the rerun below then has nothing to do.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+    }
+    await child
+    const rerun = await coord.run('disnix-env', args)
+    expect(rerun.exitCode, rerun.stderr).toBe(0)
+    expect(await active(net)).toEqual({ test1: ['db-1', `web-${version}`], test2: ['api-1'] })
+    expect(await locks(net)).toEqual({ test1: [], test2: [] })
+    expect(await readdir(coord.profileDir)).not.toContain('.default.lock-owner.json')
+    expect(await profiledWeb(coord)).toBe(version)
+    expect(await queriedWeb(coord)).toEqual([version])
+  })
+
   test('two disnix-env runs started at the same time on one profile end with exactly one configuration active', async () => {
     const a = coord.start('disnix-env', [...models, '--extra-params', '{ webVersion = "5"; }'])
     const b = coord.start('disnix-env', [...models, '--extra-params', '{ webVersion = "6"; }'])

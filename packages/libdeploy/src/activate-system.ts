@@ -1,7 +1,7 @@
-import { maskArguments, progressError, secretValues, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
+import { maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
-import { clientFor, errorText, type DeployContext } from './deploy-context.js'
+import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
 import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
@@ -116,7 +116,7 @@ async function runTransition(
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: secretValues(parameters.arguments, words) })
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: argumentSecrets(parameters.arguments, options) })
     const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] }
     if (restart && action === 'activate') {
       // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.

@@ -1,7 +1,7 @@
 import type { CheckOutcome } from '@disnix-ts/libinterface'
-import { DisnixError } from '@disnix-ts/libmain'
+import { DisnixError, redact } from '@disnix-ts/libmain'
 import { mappingParameters, type Manifest, type ServiceMapping } from '@disnix-ts/libmanifest'
-import { clientFor, errorText, type DeployContext } from './deploy-context.js'
+import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
 
 /**
  * One health check of a deployed service mapping on its target (the client interface's `check`). A
@@ -12,16 +12,19 @@ export async function checkService(manifest: Manifest, mapping: ServiceMapping, 
   const parameters = mappingParameters(manifest, mapping)
   const target = manifest.infrastructure[mapping.target]
   if (target === undefined) return { status: 'failing', reason: `target ${mapping.target} is not in the infrastructure` }
+  // The module's reason (and its relayed output) may quote the activity's secret values: never shown.
+  const secrets = argumentSecrets(parameters.arguments, context)
   try {
-    return await clientFor(target, context).call({
+    const outcome = await clientFor(target, context, { secrets }).call({
       op: 'check',
       component: parameters.pkg,
       container: parameters.container,
       type: parameters.type,
       arguments: [...parameters.arguments],
     })
+    return { ...outcome, reason: redact(outcome.reason, secrets) }
   } catch (error) {
-    if (error instanceof DisnixError && error.code !== 'INTERFACE_CANCELLED') return { status: 'failing', reason: errorText(error).split('\n')[0] ?? '' }
+    if (error instanceof DisnixError && error.code !== 'INTERFACE_CANCELLED') return { status: 'failing', reason: redact(errorText(error).split('\n')[0] ?? '', secrets) }
     throw error
   }
 }

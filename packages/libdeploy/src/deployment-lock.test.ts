@@ -11,13 +11,16 @@ async function heldBy(dir: string, pid: number): Promise<void> {
   await writeFile(lockOwnerFile(dir, 'default'), `${JSON.stringify(owner)}\n`)
 }
 
-/** A process that stays a zombie: its parent exec's into sleep and never waits for it. Returns its pid. */
+/**
+ * A process that stays a zombie: it exits after its parent has exec'd into sleep, which never waits
+ * for it (exiting earlier, the shell itself might reap it). Returns its pid.
+ */
 async function zombie(): Promise<number> {
-  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] })
   onTestFinished(() => void parent.kill('SIGKILL'))
   const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
   // Until it has exited it is not a zombie yet.
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
     if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return pid
     await new Promise((resolve) => setTimeout(resolve, 10))

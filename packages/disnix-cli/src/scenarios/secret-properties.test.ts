@@ -66,4 +66,17 @@ describe.runIf(runsHere(support, 'a test network'))('secret properties end to en
       await rm(state('fail-with-secret'), { force: true })
     }
   })
+  test('a health check that prints the password and fails: the reason and relayed output show ***', async () => {
+    await writeFile(state('fail-check-with-secret'), '')
+    try {
+      const env = { ...coord.env, DISNIX_SECRET_PROPERTIES: 'licence' }
+      const args = [...models, '-p', 'failing-check', '--health-check-timeout', '1', '--coordinator-profile-path', coord.profileDir]
+      const r = await runBin('disnix-env', args, { env, timeoutMs: 300_000 })
+      expect(r.exitCode).not.toBe(0)
+      expect(r.stderr).toMatch(/cannot log in with password \*\*\*/)
+      for (const output of [r.stdout, r.stderr]) expect(output).not.toContain(PASSWORD)
+    } finally {
+      await rm(state('fail-check-with-secret'), { force: true })
+    }
+  })
 })

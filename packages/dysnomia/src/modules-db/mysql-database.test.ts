@@ -4,10 +4,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest'
-import { bundledModulesDir } from '@disnix-ts/libmain'
 import { runBin } from '@disnix-ts/test-utils'
 import {
   argvLeaks,
+  runModuleUntilSaid,
   generations,
   latestSnapshot,
   makeComponent,
@@ -229,24 +229,11 @@ describe('mysql-database module', () => {
 
     // Within a longer timeout the server comes back (SIGCONT once the module says it waits) and
     // activate goes on to create the database.
-    const activation = execa(join(bundledModulesDir(), MODULE), ['activate', component], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env, timeout: '120' },
-      extendEnv: false,
-      stdin: 'ignore',
-      reject: false,
-    })
-    let said = ''
-    await new Promise<void>((resolve) => {
-      activation.stderr.on('data', (chunk: Buffer) => {
-        said += chunk.toString()
-        if (said.includes('Waiting for the MySQL server')) resolve()
-      })
-      void activation.then(() => resolve())
-    })
-    process.kill(pid, 'SIGCONT')
-    const result = await activation
+    const { said, result } = await runModuleUntilSaid(MODULE, 'activate', component, { ...env, timeout: '120' }, 'Waiting for the MySQL server', () =>
+      process.kill(pid, 'SIGCONT'),
+    )
     expect(said).toContain('Waiting for the MySQL server')
-    expect(result.exitCode, String(result.stderr)).toBe(0)
+    expect(result.exitCode, result.stderr).toBe(0)
     expect(await own.query('SELECT COUNT(*) FROM test', 'readydb')).toBe('1')
   })
 

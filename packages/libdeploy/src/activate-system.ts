@@ -6,7 +6,7 @@ import { executeTransition, TransitionStatus, type MappingAction, type Transitio
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { serviceLabels } from './service-labels.js'
-import { checkSecretFiles, deliverSecrets, removeSecrets } from './service-secrets.js'
+import { checkSecretFiles, deliverSecrets, removeSecrets, secretContents } from './service-secrets.js'
 import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
@@ -121,9 +121,11 @@ async function runTransition(
     })
     if (options.dryRun) return
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: argumentSecrets(parameters.arguments, options) })
     const service = unified.services[mapping.service]
     const hasSecrets = service?.secrets !== undefined && Object.keys(service.secrets).length > 0
+    // A module that prints a secret it read shows *** as for a secret property.
+    const shown = hasSecrets && action === 'activate' ? await secretContents(service) : []
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: [...argumentSecrets(parameters.arguments, options), ...shown] })
     // The module gets the paths of its secrets, delivered right before; never their content.
     const secretArguments = action === 'activate' && hasSecrets ? await deliverSecrets(target, mapping, service, options.profile) : []
     const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments, ...secretArguments] }
@@ -133,7 +135,13 @@ async function runTransition(
         progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
       })
     }
-    await target.call({ op: action, ...activity })
+    try {
+      await target.call({ op: action, ...activity })
+    } catch (error) {
+      // A service that did not come up keeps none of its secrets on the target (nothing deactivates it).
+      if (action === 'activate' && hasSecrets) await removeSecrets(target, mapping, options.profile).catch(() => undefined)
+      throw error
+    }
     // A deactivated service's secrets leave its target (also in a rollback).
     if (action === 'deactivate' && hasSecrets) await removeSecrets(target, mapping, options.profile)
   }

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { open, readFile } from 'node:fs/promises'
 import type { TargetClient } from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest, Service } from '@disnix-ts/libmanifest'
@@ -64,4 +64,17 @@ export async function deliverSecrets(client: TargetClient, mapping: TransitionMa
 /** Removes the secrets of a service mapping from its target (after its deactivation). */
 export async function removeSecrets(client: TargetClient, mapping: TransitionMapping, profile: string | undefined): Promise<void> {
   await client.call({ op: 'remove-secrets', ...(profile === undefined ? {} : { profile }), container: mapping.container, service: mapping.service })
+}
+
+/**
+ * What the secrets of a service look like in text (each file's content and its lines): values that a
+ * module printing them must not get shown, as the values of secret properties are not.
+ */
+export async function secretContents(service: Service): Promise<string[]> {
+  const values: string[] = []
+  for (const secret of Object.values(service.secrets ?? {})) {
+    const text = await readFile(secret.file, 'utf8')
+    values.push(...[text, ...text.split('\n')].map((value) => value.trim()).filter((value) => value.length >= 4))
+  }
+  return values
 }

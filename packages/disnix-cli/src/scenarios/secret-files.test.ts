@@ -84,6 +84,30 @@ describe.runIf(runsHere(support, 'a test network'))('secret files end to end', (
     for (const output of [undeploy.stdout, undeploy.stderr]) expect(output).not.toContain(PASSWORD)
   })
 
+  test('through disnix-client and disnix-service on the target: the job logs name the secret, never its content', async () => {
+    const started = await net.exec('test1', ['sh', '-c', 'disnix-service --daemon --pid-file /run/disnix-service.pid --log-file /var/log/disnix.log'])
+    expect(started.exitCode, started.stderr).toBe(0)
+    try {
+      const env = { ...coord.env, DISNIX_REMOTE_CLIENT: 'disnix-client' }
+      const args = [...models(), '-p', 'service', '--coordinator-profile-path', coord.profileDir]
+      const r = await runBin('disnix-env', args, { env, timeoutMs: 300_000 })
+      expect(r.exitCode, r.stderr).toBe(0)
+      const [path] = await targetLines(net, 'test1', 'var/state/secret-path')
+      expect(path).toMatch(/^\/var\/lib\/disnix\/secrets\/service\/wrapper\/[0-9a-f]+\/dbPassword$/)
+      expect((await stat(onTarget(path!))).mode & 0o777).toBe(0o600)
+      expect(await readFile(onTarget(path!), 'utf8')).toBe(`${PASSWORD}\n`)
+      const jobLogs = await execa('grep', ['-r', '-h', '^Put secret: dbPassword', onTarget('var/log/disnix')], { reject: false })
+      expect(jobLogs.stdout).toMatch(/^Put secret: dbPassword of service: [0-9a-f]+ in container: wrapper of profile: service owned by: nobody:nogroup$/m)
+      expect(await holders(onTarget('var/log'), onTarget('tmp'), onTarget('nix/store'))).toEqual([])
+      for (const output of [r.stdout, r.stderr]) expect(output).not.toContain(PASSWORD)
+      const undeploy = await runBin('disnix-env', ['-i', join(dir, 'infrastructure.nix'), '--undeploy', '-p', 'service', '--coordinator-profile-path', coord.profileDir], { env, timeoutMs: 300_000 })
+      expect(undeploy.exitCode, undeploy.stderr).toBe(0)
+      expect(existsSync(onTarget(path!))).toBe(false)
+    } finally {
+      await net.exec('test1', ['sh', '-c', 'kill $(cat /run/disnix-service.pid)'])
+    }
+  })
+
   test('a failing activation rolls back and removes the secret it delivered; messages do not show it', async () => {
     await writeFile(onTarget('var/state/fail-with-secret'), '')
     try {

@@ -162,6 +162,9 @@ describe('the client-interface protocol', () => {
     [['--put-secret', '--container', 'c', '--secret', 's'], 'ERROR: A service key must be specified!'],
     [['--put-secret', '--container', 'c', '--service', 'k'], 'ERROR: A secret name must be specified!'],
     [['--remove-secrets', '--container', 'c'], 'ERROR: A service key must be specified!'],
+    [['--put-secret', '--container', 'c', '--service', 'k', '--secret', '../x'], 'ERROR: Invalid secret: "../x"'],
+    [['--remove-secrets', '--container', '..', '--service', 'k'], 'ERROR: Invalid container: ".."'],
+    [['--put-secret', '--container', 'c', '--service', 'k', '--secret', 's', '--owner', '-x'], 'ERROR: Invalid owner: "-x"'],
   ])('%j is refused with the original message', async (argv, message) => {
     await expect(parseInterfaceArgv(argv)).rejects.toMatchObject({ code: 'USAGE', message })
   })

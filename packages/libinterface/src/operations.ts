@@ -10,12 +10,14 @@ import {
   optionalText,
   profileName,
   secretContent,
+  optionalSecretName,
   secretName,
   strings,
   usageError,
   type Field,
   type FileLocation,
 } from './request-fields.js'
+import { isValidName } from '@disnix-ts/libmain'
 import type { RequestOptions } from './request-options.js'
 
 /**
@@ -304,8 +306,8 @@ export const OPERATIONS = {
     help: 'Write a secret of a service (--container, --service KEY, --secret NAME, optionally --owner/--group) with mode 0600 from FILE, or from stdin without one; prints its path on the target',
     result: 'lines',
     step: (r) => `deliver secret ${r.secret} of service ${r.service}`,
-    fields: { ...SECRET_REF_FIELDS, secret: secretName, owner: optionalName, group: optionalName, file: optionalOperand, content: secretContent },
-    parse: (o, paths) => ({ ...secretRef(o), secret: requiredOption(o.secret, NO_SECRET), owner: o.owner, group: o.group, file: paths[0] }),
+    fields: { ...SECRET_REF_FIELDS, secret: secretName, owner: optionalSecretName, group: optionalSecretName, file: optionalOperand, content: secretContent },
+    parse: (o, paths) => ({ ...secretRef(o), secret: validName(requiredOption(o.secret, NO_SECRET), 'secret'), owner: optionalValidName(o.owner, 'owner'), group: optionalValidName(o.group, 'group'), file: paths[0] }),
     // The content is never an argument: the transport writes it to the remote client's stdin.
     argv: (r) => ['--put-secret', ...secretRefFlags(r), '--secret', r.secret, ...ownerFlags(r)],
     callArgv: (r, t) => ['--put-secret', ...t, ...secretRefFlags(r), '--secret', r.secret, ...ownerFlags(r), ...(r.file === undefined ? [] : [r.file])],
@@ -375,7 +377,21 @@ function activityCallOptions(r: ServiceActivity): string[] {
 }
 
 function secretRef(o: RequestOptions): SecretRef {
-  return { profile: profile(o), container: requiredOption(o.container, NO_CONTAINER), service: requiredOption(o.service, NO_SERVICE) }
+  return {
+    profile: profile(o),
+    container: validName(requiredOption(o.container, NO_CONTAINER), 'container'),
+    service: validName(requiredOption(o.service, NO_SERVICE), 'service key'),
+  }
+}
+
+/** Parts of a secret's file name on the target, and its owner: valid names (no `/`, `..` or leading `-`). */
+function validName(value: string, what: string): string {
+  if (!isValidName(value)) throw usageError(`ERROR: Invalid ${what}: ${JSON.stringify(value)}`)
+  return value
+}
+
+function optionalValidName(value: string | undefined, what: string): string | undefined {
+  return value === undefined ? undefined : validName(value, what)
 }
 
 function secretRefFlags(r: SecretRef): string[] {

@@ -75,6 +75,11 @@ export const secretName: Field<string> = {
   },
 }
 
+/** A user or group name that may be left out (the owner of a secret). */
+export const optionalSecretName: Field<string | undefined> = {
+  read: (value, field) => (value === undefined ? undefined : secretName.read(value, field)),
+}
+
 /** A secret's content in a JSON request: base64, never shown. */
 export const secretContent: Field<string | undefined> = {
   read(value, field) {

@@ -89,7 +89,10 @@ describe('state activities never show secret property values', () => {
   test('without the session words, the built-in ones still hide the password', async () => {
     const calls: InterfaceRequest[] = []
     const progress = () => undefined
-    const error = await deleteObsoleteState({ manifest, tmpdir: '/tmp', clientInterfaces: () => leakyInterface(calls), progress }).catch((e: unknown) => e as Error)
+    const error = await deleteObsoleteState({ manifest, tmpdir: '/tmp', clientInterfaces: () => leakyInterface(calls), progress }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
     expect(calls.map((c) => c.op)).toEqual(['delete-state'])
     expect(error?.message).toMatch(/mysqlPassword=\*\*\*/)
     expect(error?.message).toContain(`licence=${LICENCE}`)

@@ -26,7 +26,7 @@ export async function checkSecretFiles(services: Manifest['services'], mappings:
         }
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : `it cannot be read (${(error as Error).message})`
-        throw new DisnixError('SECRET_UNREADABLE', `[coordinator]: the secret ${name} of service ${service.name} is the file ${secret.file}, but ${reason}`, {
+        throw new DisnixError('SECRET_UNREADABLE', `the secret ${name} of service ${service.name} is the file ${secret.file}, but ${reason}`, {
           hint: 'create the file on the coordinator (readable by the user who deploys), or change `secrets` in the services model',
         })
       }

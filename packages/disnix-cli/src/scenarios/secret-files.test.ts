@@ -128,7 +128,8 @@ describe.runIf(runsHere(support, 'a test network'))('secret files end to end', (
       await writeModels(other, join(other, 'no-such-password'))
       const r = await runBin('disnix-env', ['-s', join(other, 'services.nix'), '-i', join(other, 'infrastructure.nix'), '-d', join(other, 'distribution.nix'), '-p', 'missing', '--coordinator-profile-path', coord.profileDir], { env: coord.env, timeoutMs: 300_000 })
       expect(r.exitCode).not.toBe(0)
-      expect(r.stderr).toContain(`the secret dbPassword of service db-client is the file ${join(other, 'no-such-password')}, but it does not exist`)
+      expect(r.stderr).toContain(`[coordinator]: the secret dbPassword of service db-client is the file ${join(other, 'no-such-password')}, but it does not exist\n`)
+      expect(r.stderr).not.toContain('[coordinator]: [coordinator]:')
       expect(r.stderr).not.toMatch(/Activating service/)
       expect(existsSync(onTarget('var/lib/disnix/secrets/missing'))).toBe(false)
     } finally {

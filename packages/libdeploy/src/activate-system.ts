@@ -120,22 +120,22 @@ async function runTransition(
       text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${maskArguments(parameters.arguments, words).map((a) => `${a} `).join('')}`,
     })
     if (options.dryRun) return
-    // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
     const service = unified.services[mapping.service]
     const hasSecrets = service?.secrets !== undefined && Object.keys(service.secrets).length > 0
     // A module that prints a secret it read shows *** as for a secret property.
     const shown = hasSecrets && action === 'activate' ? await secretContents(service) : []
+    // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
     const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: [...argumentSecrets(parameters.arguments, options), ...shown] })
-    // The module gets the paths of its secrets, delivered right before; never their content.
-    const secretArguments = action === 'activate' && hasSecrets ? await deliverSecrets(target, mapping, service, options.profile) : []
-    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments, ...secretArguments] }
-    if (restart && action === 'activate') {
-      // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
-      await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
-        progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
-      })
-    }
     try {
+      // The module gets the paths of its secrets, delivered right before; never their content.
+      const secretArguments = action === 'activate' && hasSecrets ? await deliverSecrets(target, mapping, service, options.profile) : []
+      const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments, ...secretArguments] }
+      if (restart && action === 'activate') {
+        // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
+        await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
+          progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
+        })
+      }
       await target.call({ op: action, ...activity })
     } catch (error) {
       // A service that did not come up keeps none of its secrets on the target (nothing deactivates it).

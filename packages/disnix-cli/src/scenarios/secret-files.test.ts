@@ -122,6 +122,21 @@ describe.runIf(runsHere(support, 'a test network'))('secret files end to end', (
     }
   })
 
+  test('an owner that does not exist on the target fails the activation, naming the user; nothing is left there', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'disnix-secret-owner-'))
+    try {
+      await writeFile(join(other, 'db-password'), `${PASSWORD}\n`, { mode: 0o600 })
+      await writeModels(other, join(other, 'db-password'), 'no-such-user')
+      const r = await runBin('disnix-env', ['-s', join(other, 'services.nix'), '-i', join(other, 'infrastructure.nix'), '-d', join(other, 'distribution.nix'), '-p', 'owner', '--coordinator-profile-path', coord.profileDir], { env: coord.env, timeoutMs: 300_000 })
+      expect(r.exitCode).not.toBe(0)
+      expect(r.stderr).toContain('the user "no-such-user" does not exist on this machine')
+      for (const output of [r.stdout, r.stderr]) expect(output).not.toContain(PASSWORD)
+      expect(existsSync(onTarget('var/lib/disnix/secrets/owner'))).toBe(false)
+    } finally {
+      await rm(other, { recursive: true, force: true })
+    }
+  })
+
   test('an unreadable secret file stops the deployment before anything is activated, naming service, secret and file', async () => {
     const other = await mkdtemp(join(tmpdir(), 'disnix-secret-missing-'))
     try {
@@ -143,7 +158,7 @@ describe.runIf(runsHere(support, 'a test network'))('secret files end to end', (
  * nobody:nogroup. Its activation records the path it got and a digest of what it read there; with
  * /var/state/fail-with-secret it prints the password and fails.
  */
-async function writeModels(dir: string, secretFile: string): Promise<void> {
+async function writeModels(dir: string, secretFile: string, owner = 'nobody'): Promise<void> {
   await writeFile(join(dir, 'infrastructure.nix'), '{\n  test1 = { properties.hostname = "test1"; };\n}\n')
   await writeFile(join(dir, 'distribution.nix'), '{ infrastructure }:\n\n{\n  db-client = [ infrastructure.test1 ];\n}\n')
   await writeFile(
@@ -154,7 +169,7 @@ async function writeModels(dir: string, secretFile: string): Promise<void> {
   db-client = {
     name = "db-client";
     type = "wrapper";
-    secrets.dbPassword = { file = ${JSON.stringify(secretFile)}; owner = "nobody"; group = "nogroup"; };
+    secrets.dbPassword = { file = ${JSON.stringify(secretFile)}; owner = ${JSON.stringify(owner)}; group = "nogroup"; };
     pkg = pkgs.writeTextFile {
       name = "db-client";
       executable = true;

@@ -32,7 +32,10 @@ let
       dependsOn = dependencyMappings (service.activatesAfter // service.dependsOn);
       connectsTo = dependencyMappings service.connectsTo;
     } // optionalAttrs (service ? providesContainers) { inherit (service) providesContainers; }
-      // optionalAttrs (service ? healthCheckTimeout) { inherit (service) healthCheckTimeout; }) service.pkgs) services;
+      // optionalAttrs (service ? healthCheckTimeout) { inherit (service) healthCheckTimeout; }
+      # Where each secret is on the coordinator, never its content (the targets receive it at
+      # activation); only when set, so that other manifests stay byte-identical to the original's.
+      // optionalAttrs (service ? secrets && service.secrets != { }) { inherit (service) secrets; }) service.pkgs) services;
 
   keys = mapAttrs (name: perSystem:
     mapAttrs (system: m: unsafeDiscardStringContext (hashString "sha256" (toXML { inherit (m) name type pkg dependsOn; }))) perSystem)

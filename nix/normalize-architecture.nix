@@ -19,8 +19,8 @@
 }:
 
 let
-  inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' functionArgs genericClosure groupBy head
-    isAttrs isBool isFunction isInt isList isPath isString length listToAttrs mapAttrs removeAttrs toJSON typeOf;
+  inherit (builtins) all any attrNames attrValues concatMap concatStringsSep filter foldl' functionArgs genericClosure groupBy hasContext head
+    isAttrs isBool isFunction isInt isList isPath isString length listToAttrs mapAttrs match removeAttrs substring toJSON typeOf;
   util = import ./lib/util.nix;
   names = import ./lib/names.nix;
   inherit (util) optionalAttrs genAttrs uniqueStrings quoteList kindOf;
@@ -77,7 +77,7 @@ let
     if names.isValidName type then type
     else throw "${about}: its type ${toJSON type} is a path, so no container is named after it; name the container: { targets = [ { target = ...; container = \"...\"; } ]; }";
 
-  reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" "healthCheckTimeout" ];
+  reservedServiceAttrs = [ "name" "pkg" "type" "deployState" "dependsOn" "connectsTo" "activatesAfter" "providesContainer" "providesContainers" "targets" "healthCheckTimeout" "secrets" ];
 
   rawServices = architecture.services or { };
 
@@ -99,7 +99,33 @@ let
     else if service ? providesContainers && any (c: !names.isValidName c) (attrNames service.providesContainers)
     then throw "${about}: `providesContainers': ${names.invalidName "container" (head (filter (c: !names.isValidName c) (attrNames service.providesContainers)))}"
     else if (service ? targets) && !(isList service.targets || isAttrs service.targets) then throw "${about}: targets must be a list of targets or { targets = [ ... ]; }"
+    else if service ? secrets then service // { secrets = checkSecrets about service.secrets; }
     else service;
+
+  # secrets = { NAME = { file = "/abs/path/on/the/coordinator"; owner = "user"; group = "group"; }; }:
+  # files that are sent to the targets at activation and never enter the Nix store, so `file' must be a
+  # string: a path value (./db-password) would be copied into the store by any use of it.
+  checkSecrets = about: secrets:
+    if !isAttrs secrets then throw "${about}: `secrets' must be an attribute set of NAME = { file = \"/absolute/path\"; owner = \"user\"; group = \"group\"; }, but it is ${kindOf secrets}"
+    else mapAttrs (checkSecret about) secrets;
+
+  checkSecret = about: name: secret:
+    let
+      at = "${about}: secret '${name}'";
+      unknown = filter (a: a != "file" && a != "owner" && a != "group") (attrNames secret);
+      file = secret.file;
+    in
+    if match "[A-Za-z_][A-Za-z0-9_]*" name == null then throw "${about}: secret ${toJSON name} is not a valid secret name: letters, digits and _, starting with a letter or _ (it becomes an environment variable of the module)"
+    else if !isAttrs secret then throw "${at} must be an attribute set { file = \"/absolute/path\"; owner = \"user\"; group = \"group\"; }, but it is ${kindOf secret}"
+    else if unknown != [ ] then throw "${at}: unknown attribute ${quoteList unknown} (a secret has file, owner and group)"
+    else if !(secret ? file) then throw "${at}: mandatory attribute `file' is missing (the absolute path of the file on the coordinator, as a string)"
+    else if isPath file then throw "${at}: `file' is the Nix path ${toString file}, which would copy the secret into the Nix store; write it as a string: file = \"${toString file}\";"
+    else if !isString file then throw "${at}: `file' must be a string (an absolute path on the coordinator), but it is ${kindOf file}"
+    else if hasContext file then throw "${at}: `file' refers to the Nix store (${file}); a secret must come from a file outside the store, named by a plain string"
+    else if substring 0 1 file != "/" || match "(.*/)?\\.\\.?(/.*)?" file != null then throw "${at}: `file' must be an absolute path without . or .. components, but it is ${toJSON file}"
+    else if secret ? owner && !names.isValidName secret.owner then throw "${at}: `owner' must be a user name, but it is ${toJSON secret.owner}"
+    else if secret ? group && !names.isValidName secret.group then throw "${at}: `group' must be a group name, but it is ${toJSON secret.group}"
+    else secret;
 
   services = mapAttrs checkService rawServices;
 

@@ -119,7 +119,17 @@ let
     + mappings "connectsTo" (s.connectsTo or [ ])
     + containersOf "providesContainers" (s.providesContainers or { })
     # Only when the services model sets it, so that other manifests stay byte-identical to the original's.
-    + (if s ? healthCheckTimeout then textElement "healthCheckTimeout" s.healthCheckTimeout else ""));
+    + (if s ? healthCheckTimeout then textElement "healthCheckTimeout" s.healthCheckTimeout else "")
+    + (if s ? secrets then secretsElement s.secrets else ""));
+
+  # <secrets><secret name="N"><file>…</file><owner>…</owner><group>…</group></secret>…</secrets>:
+  # where each secret is on the coordinator, never its content.
+  secretsElement = secrets: element "secrets" [ ] (concatMapStrings (n:
+    let secret = secrets.${n}; in
+    element "secret" (named n) (
+      textElement "file" secret.file
+      + (if secret ? owner then textElement "owner" secret.owner else "")
+      + (if secret ? group then textElement "group" secret.group else ""))) (attrNames secrets));
 
   services = set: element "services" [ ] (concatMapStrings (h: service h set.${h}) (attrNames set));
 

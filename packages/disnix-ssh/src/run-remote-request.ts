@@ -46,6 +46,8 @@ export async function runRemoteRequest(request: InterfaceRequest, session: Remot
       return request.where === 'local' ? importLocalSnapshots(request, session, io) : forward(request, session, io)
     case 'export-snapshots':
       return exportSnapshots(request, session, io)
+    case 'put-secret':
+      return putSecret(request, session, io)
     case 'shell':
       return exitStatus(
         await session.exec({
@@ -93,6 +95,17 @@ async function importLocalFiles(request: RequestOf<'import'>, session: RemoteSes
     if (status !== 0) return status
   }
   return 0
+}
+
+/**
+ * `--put-secret FILE`: the file streams into the remote client's stdin; its content is never part of a
+ * command line, a served request or a message.
+ */
+async function putSecret(request: RequestOf<'put-secret'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
+  if (request.file === undefined) throw new DisnixError('USAGE', 'ERROR: --put-secret needs the file holding the secret')
+  await checkLocalFile(request.file, 'secret file')
+  const { file: _file, content: _content, ...sent } = request
+  return exitStatus(await session.exec({ command: quoteShellArgs(forwardedArgv(sent, io)), stdin: createReadStream(request.file), stdout: io.stdout, stderr: io.stderr }))
 }
 
 /**

@@ -15,6 +15,7 @@ import { dysnomiaOperation, type Activity, type ActivityOp, type TargetRequest, 
 // activity (the hot path) needs neither Nix nor the profile manifest parser (ARCHITECTURE.md §5).
 const libnix = () => import('@disnix-ts/libnix')
 const locking = () => import('./profile-locking.js')
+const secrets = () => import('./target-secrets.js')
 
 /**
  * Executes one request (spec §3.3) and prints its result as disnix-run-activity does: one line per
@@ -92,6 +93,11 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
       return { kind: 'done' }
     case 'capture-config':
       return { kind: 'tempfile', path: await captureConfig(ctx) }
+    case 'put-secret':
+      return { kind: 'lines', lines: [await (await secrets()).putSecret(ctx, request)] }
+    case 'remove-secrets':
+      await (await secrets()).removeSecrets(ctx, request)
+      return { kind: 'done' }
   }
 }
 
@@ -110,6 +116,8 @@ export function withDefaultProfile(request: TargetRequest, env: NodeJS.ProcessEn
     case 'query-installed':
     case 'lock':
     case 'unlock':
+    case 'put-secret':
+    case 'remove-secrets':
       return { ...request, profile: requestProfile(request.profile, env) }
     default:
       return request

@@ -29,5 +29,8 @@ export function parseServiceRequest(line: string): TargetRequest | { op: 'get-lo
   if (typeof value === 'object' && value !== null && (value as { op?: unknown }).op === 'get-logdir') return { op: 'get-logdir' }
   const request = parseRequest(value)
   if (request.op === 'shell') throw invalidRequest('the shell cannot be run by the service')
+  // The service may run as another user than its client: it takes a secret's content, never reads a
+  // file the client names (which the client itself might not be allowed to read).
+  if (request.op === 'put-secret' && request.file !== undefined) throw invalidRequest('the service takes a secret as content, not as a file')
   return request
 }

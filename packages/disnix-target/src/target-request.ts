@@ -67,6 +67,11 @@ export function jobLogHeader(request: TargetRequest, words: readonly string[] = 
       return `Clean old snapshots${request.container ? ` for container: ${request.container}` : ''}${request.component ? ` for component: ${request.component}` : ''} num of generations to keep: ${request.keep}!`
     case 'capture-config':
       return 'Capture config'
+    // The secret's name and owner, never its content.
+    case 'put-secret':
+      return `Put secret: ${request.secret} of service: ${request.service} in container: ${request.container} of profile: ${request.profile ?? ''} owned by: ${request.owner ?? '(executing user)'}${request.group === undefined ? '' : `:${request.group}`}`
+    case 'remove-secrets':
+      return `Remove secrets of service: ${request.service} in container: ${request.container} of profile: ${request.profile ?? ''}`
   }
 }
 
@@ -77,5 +82,13 @@ export function dysnomiaOperation(op: ActivityOp): string {
 
 /** The values of a request's secret properties: what its messages must never show. */
 export function requestSecrets(request: TargetRequest, words: readonly string[] = SECRET_PROPERTY_WORDS): string[] {
+  if (request.op === 'put-secret') return secretContentValues(request.content)
   return 'arguments' in request ? secretValues(request.arguments, words) : []
+}
+
+/** A delivered secret's content, as it could show up in a message: decoded, each of its lines, and as sent. */
+function secretContentValues(content: string | undefined): string[] {
+  if (content === undefined || content === '') return []
+  const text = Buffer.from(content, 'base64').toString('utf8')
+  return [content, text, ...text.split('\n')].map((value) => value.trim()).filter((value) => value.length >= 4)
 }

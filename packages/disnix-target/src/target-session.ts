@@ -14,6 +14,7 @@ export const TARGET_ENVIRONMENT: readonly EnvironmentVariable[] = [
   { name: 'DYSNOMIA_CONTAINERS_PATH', meaning: 'Dysnomia container configuration directories' },
   { name: 'DYSNOMIA_STATEDIR', meaning: 'Dysnomia state and snapshot store (default: /var/state/dysnomia)' },
   { name: 'DYSNOMIA_PROPERTIES', meaning: 'Machine properties used by --capture-config' },
+  { name: 'DISNIX_SECRETS_DIR', meaning: 'Where --put-secret writes secrets (default: /var/lib/disnix/secrets for root, ~/.disnix/secrets for others)' },
   { name: 'NIX_PATH', meaning: 'Passed to the Nix commands' },
   { name: 'NIX_CONFIG', meaning: 'Passed to the Nix commands' },
   SECRET_PROPERTIES_HELP,

@@ -13,6 +13,8 @@ export interface LocalInterface {
   run(args: readonly string[]): Promise<BinResult>
   /** TMPDIR of whoever executes the operations (temp files and lock files appear there). */
   tmpdir: string
+  /** Where the executing side writes logs (disnix-service's job logs): no secret may show up there. */
+  logDir?: string
   stop(): Promise<void>
 }
 
@@ -53,6 +55,7 @@ export function describeClientInterface(name: string, start: (scenario: Scenario
           DYSNOMIA_MODULES_PATH: modules,
           DYSNOMIA_PROPERTIES: join(dir, 'properties'),
           DYSNOMIA_CONTAINERS_PATH: join(dir, 'containers'),
+          DISNIX_SECRETS_DIR: join(dir, 'secrets'),
         },
       }
       iface = await start(scenario)
@@ -73,6 +76,41 @@ export function describeClientInterface(name: string, start: (scenario: Scenario
       expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(0)
       return result.stdout
     }
+
+    test('put-secret writes the file with mode 0600 for its owner and prints its path; remove-secrets removes it', async () => {
+      const password = `pw-${Math.random().toString(36).slice(2)}-${process.pid}`
+      const file = join(scenario.dir, 'db-password')
+      await writeFile(file, `${password}\n`, { mode: 0o600 })
+      const ref = ['--profile', profile, '--container', 'db', '--service', 'k1']
+      const out = await ok(['--put-secret', '--target', 'localhost', ...ref, '--secret', 'dbPassword', '--owner', 'nobody', '--group', 'nogroup', file])
+      const path = join(scenario.dir, 'secrets', profile, 'db', 'k1', 'dbPassword')
+      expect(out).toBe(`${path}\n`)
+      const info = await stat(path)
+      expect(info.mode & 0o777).toBe(0o600)
+      expect([info.uid, info.gid]).toEqual([await idOf('-u', 'nobody'), await idOf('-g', 'nobody')])
+      expect((await stat(join(scenario.dir, 'secrets', profile, 'db', 'k1'))).mode & 0o777).toBe(0o711)
+      expect(await readFile(path, 'utf8')).toBe(`${password}\n`)
+      // Written again (a redeployment), it is replaced; no temp file is left next to it.
+      await writeFile(file, 'second', { mode: 0o600 })
+      await ok(['--put-secret', '--target', 'localhost', ...ref, '--secret', 'dbPassword', '--owner', 'nobody', '--group', 'nogroup', file])
+      expect(await readFile(path, 'utf8')).toBe('second')
+      expect(await readdir(join(scenario.dir, 'secrets', profile, 'db', 'k1'))).toEqual(['dbPassword'])
+      for (const dir of [iface.tmpdir, ...(iface.logDir === undefined ? [] : [iface.logDir])]) {
+        const hits = await execa('grep', ['-r', '-l', '-e', password, '-e', 'second', dir], { reject: false })
+        expect(hits.stdout, `${dir} shows the secret`).toBe('')
+      }
+      await ok(['--remove-secrets', '--target', 'localhost', ...ref])
+      expect(existsSync(join(scenario.dir, 'secrets', profile))).toBe(false)
+    })
+
+    test('put-secret for an owner that does not exist fails naming it and writes nothing', async () => {
+      const file = join(scenario.dir, 'other-secret')
+      await writeFile(file, 'x', { mode: 0o600 })
+      const result = await iface.run(['--put-secret', '--target', 'localhost', '--profile', profile, '--container', 'db', '--service', 'k2', '--secret', 's', '--owner', 'no-such-user-xyz', file])
+      expect(result.exitCode).not.toBe(0)
+      expect(result.stderr).toMatch(/the user "no-such-user-xyz" does not exist/)
+      expect(existsSync(join(scenario.dir, 'secrets', profile, 'db', 'k2', 's'))).toBe(false)
+    })
 
     test('print-invalid prints only the invalid paths', async () => {
       const missing = '/nix/store/00000000000000000000000000000000-missing'
@@ -300,4 +338,8 @@ async function nixHash(path: string): Promise<string> {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+async function idOf(flag: '-u' | '-g', user: string): Promise<number> {
+  return Number((await execa('id', [flag, user])).stdout.trim())
 }

@@ -6,6 +6,7 @@ import { executeTransition, TransitionStatus, type MappingAction, type Transitio
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { serviceLabels } from './service-labels.js'
+import { checkSecretFiles, deliverSecrets, removeSecrets, secretContents } from './service-secrets.js'
 import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
@@ -27,6 +28,8 @@ export interface ActivateSystemOptions extends DeployContext {
    * A failure fails the deactivation, so the transition rolls back.
    */
   afterDeactivate?: (mapping: TransitionMapping) => Promise<void>
+  /** The Disnix profile on the targets: the secrets of its services are kept apart from other profiles'. */
+  profile?: string
 }
 
 /**
@@ -94,6 +97,8 @@ async function runTransition(
   restart: boolean,
 ): Promise<TransitionStatus> {
   const { manifest, progress } = options
+  // Every secret must be at hand before anything changes on a target.
+  await checkSecretFiles(unified.services, plan.activate)
   announceTotals(plan, options)
   const label = serviceLabels(manifest.services, oldServices)
   // The engine announces each activity (with whether it is part of the rollback) right before it runs it.
@@ -115,16 +120,30 @@ async function runTransition(
       text: `${verb} service with key: ${mapping.service} and package: ${parameters.pkg} with module: ${parameters.type} in container: ${parameters.container}, arguments: ${maskArguments(parameters.arguments, words).map((a) => `${a} `).join('')}`,
     })
     if (options.dryRun) return
+    const service = unified.services[mapping.service]
+    const hasSecrets = service?.secrets !== undefined && Object.keys(service.secrets).length > 0
+    // A module that prints a secret it read shows *** as for a secret property.
+    const shown = hasSecrets && action === 'activate' ? await secretContents(service) : []
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
-    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: argumentSecrets(parameters.arguments, options) })
-    const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] }
-    if (restart && action === 'activate') {
-      // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
-      await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
-        progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
-      })
+    const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: [...argumentSecrets(parameters.arguments, options), ...shown] })
+    try {
+      // The module gets the paths of its secrets, delivered right before; never their content.
+      const secretArguments = action === 'activate' && hasSecrets ? await deliverSecrets(target, mapping, service, options.profile) : []
+      const activity = { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments, ...secretArguments] }
+      if (restart && action === 'activate') {
+        // The service is failing already: a deactivation that fails too (nothing left to stop) does not matter.
+        await target.call({ op: 'deactivate', ...activity }).catch((error: unknown) => {
+          progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
+        })
+      }
+      await target.call({ op: action, ...activity })
+    } catch (error) {
+      // A service that did not come up keeps none of its secrets on the target (nothing deactivates it).
+      if (action === 'activate' && hasSecrets) await removeSecrets(target, mapping, options.profile).catch(() => undefined)
+      throw error
     }
-    await target.call({ op: action, ...activity })
+    // A deactivated service's secrets leave its target (also in a rollback).
+    if (action === 'deactivate' && hasSecrets) await removeSecrets(target, mapping, options.profile)
   }
 
   const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks

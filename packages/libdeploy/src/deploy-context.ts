@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 import { processInterfaces, targetClient, type ClientInterfaces, type TargetClient } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
-import { DisnixError, prefixLines, secretValues, type ProgressSink } from '@disnix-ts/libmain'
+import { DisnixError, prefixLines, type ProgressSink } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 
 /** What every deployment step needs from its caller (the tool): environment, output and cancellation. */
@@ -56,10 +56,8 @@ export function clientFor(target: Target, context: DeployContext, options: CallO
   return targetClient(contextInterfaces(context)(target.clientInterface), targetKey(target), { signal, stderr, secrets: options.secrets })
 }
 
-/** The values among an activity's container arguments (`name=value`) that must never be shown. */
-export function argumentSecrets(args: readonly string[], context: Pick<DeployContext, 'secretProperties'>): string[] {
-  return secretValues(args, context.secretProperties)
-}
+/** The values among an activity's container arguments that must never be shown (libmain's, the one place). */
+export { argumentSecrets } from '@disnix-ts/libmain'
 
 /** The interfaces of a context: the injected ones, or a process per call. */
 export function contextInterfaces(context: Pick<DeployContext, 'clientInterfaces' | 'env'>): ClientInterfaces {

@@ -11,6 +11,7 @@ export {
   type InterfaceRequest,
   type ServiceActivity,
   type SnapshotFilter,
+  type SecretRef,
   type ResultKind,
 } from './operations.js'
 export { parseResult, outputLines, parseCheckOutcome, formatCheckOutcome, type InterfaceResult, type CheckOutcome } from './interface-result.js'

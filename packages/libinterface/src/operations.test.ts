@@ -34,7 +34,11 @@ const REQUESTS: Record<Operation, InterfaceRequest> = {
   'import-snapshots': { op: 'import-snapshots', where: 'local', container: 'c', component: 'x', paths: ['/s/1'] },
   'resolve-snapshots': { op: 'resolve-snapshots', snapshots: ['c/x/1'] },
   'export-snapshots': { op: 'export-snapshots', paths: ['/s/1'] },
+  'put-secret': { op: 'put-secret', profile: 'p', container: 'db', service: 'abc123', secret: 'dbPassword', owner: 'mysql', group: 'mysql', file: '/etc/db-password' },
+  'remove-secrets': { op: 'remove-secrets', profile: 'p', container: 'db', service: 'abc123' },
 }
+
+const S = ['--profile', 'p', '--container', 'db', '--service', 'abc123']
 
 const T = ['--target', 'test1']
 const A = ['--arguments', 'a=b c', '--arguments', 'x=$(y)']
@@ -66,6 +70,8 @@ const CALL_ARGV: Record<Operation, string[]> = {
   'import-snapshots': [...T, '--import-snapshots', '--localfile', '--container', 'c', '--component', 'x', '/s/1'],
   'resolve-snapshots': [...T, '--resolve-snapshots', 'c/x/1'],
   'export-snapshots': [...T, '--export-snapshots', '/s/1'],
+  'put-secret': ['--put-secret', ...T, ...S, '--secret', 'dbPassword', '--owner', 'mysql', '--group', 'mysql', '/etc/db-password'],
+  'remove-secrets': ['--remove-secrets', ...T, ...S],
 }
 
 /** The remote client's argv (spec §3.2/3.3) for each request: what a transport runs on the target. */
@@ -95,11 +101,14 @@ const CLIENT_ARGV: Record<Operation, string[]> = {
   'import-snapshots': ['--import-snapshots', '--container', 'c', '--component', 'x', '/s/1'],
   'resolve-snapshots': ['--resolve-snapshots', 'c/x/1'],
   'export-snapshots': ['--export-snapshots', '/s/1'],
+  // The secret's file stays behind: its content goes to the remote client's stdin.
+  'put-secret': ['--put-secret', ...S, '--secret', 'dbPassword', '--owner', 'mysql', '--group', 'mysql'],
+  'remove-secrets': ['--remove-secrets', ...S],
 }
 
 /** The remote client form says nothing of where files are: the transport has dealt with that. */
 function withoutWhere(request: InterfaceRequest): InterfaceRequest {
-  const { where: _where, ...rest } = request as InterfaceRequest & { where?: string }
+  const { where: _where, file: _file, ...rest } = request as InterfaceRequest & { where?: string; file?: string }
   return rest as InterfaceRequest
 }
 
@@ -149,6 +158,13 @@ describe('the client-interface protocol', () => {
     [['--set', '-p', 'p'], 'ERROR: A Nix store component has to be specified!'],
     [['--resolve-snapshots'], 'ERROR: A Dysnomia snapshot has to be specified!'],
     [['--import-snapshots', '--localfile'], 'ERROR: A Dysnomia snapshot has to be specified!'],
+    [['--put-secret', '--service', 'k', '--secret', 's'], 'ERROR: A container must be specified!'],
+    [['--put-secret', '--container', 'c', '--secret', 's'], 'ERROR: A service key must be specified!'],
+    [['--put-secret', '--container', 'c', '--service', 'k'], 'ERROR: A secret name must be specified!'],
+    [['--remove-secrets', '--container', 'c'], 'ERROR: A service key must be specified!'],
+    [['--put-secret', '--container', 'c', '--service', 'k', '--secret', '../x'], 'ERROR: Invalid secret: "../x"'],
+    [['--remove-secrets', '--container', '..', '--service', 'k'], 'ERROR: Invalid container: ".."'],
+    [['--put-secret', '--container', 'c', '--service', 'k', '--secret', 's', '--owner', '-x'], 'ERROR: Invalid owner: "-x"'],
   ])('%j is refused with the original message', async (argv, message) => {
     await expect(parseInterfaceArgv(argv)).rejects.toMatchObject({ code: 'USAGE', message })
   })
@@ -171,8 +187,18 @@ describe('the client-interface protocol', () => {
     ['a profile that is not a string', { op: 'set', profile: 1, path: '/nix/store/p' }, 'Invalid request: profile must be a string'],
     ['a negative keep', { op: 'clean-snapshots', keep: -1 }, 'Invalid request: keep must be a whole number'],
     ['an odd place for files', { op: 'import', where: 'elsewhere', paths: ['/f'] }, 'Invalid request: where must be "local" or "remote"'],
+    ['a secret name that is a path', { op: 'put-secret', container: 'c', service: 'k', secret: '../x' }, 'Invalid request: secret must be a valid name'],
+    ['a service key that is a path', { op: 'remove-secrets', container: 'c', service: 'a/b' }, 'Invalid request: service must be a valid name'],
+    ['secret content that is not base64', { op: 'put-secret', container: 'c', service: 'k', secret: 's', content: 'a b' }, 'Invalid request: content must be base64 text'],
   ])('JSON with %s is refused', (_what, value, message) => {
     expect(() => parseRequest(value)).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', message }))
+  })
+
+  test('a secret travels in JSON as base64 content, never on a command line', () => {
+    const request = { op: 'put-secret', container: 'c', service: 'k', secret: 's', content: Buffer.from('hunter2').toString('base64') } as const
+    expect(parseRequest(request)).toEqual(request)
+    expect(requestArgv(request).join(' ')).not.toContain(request.content)
+    expect(interfaceArgv('t', request).join(' ')).not.toContain(request.content)
   })
 
   test('optional fields may be left out; empty filters count as left out', () => {
@@ -182,7 +208,7 @@ describe('the client-interface protocol', () => {
   })
 
   test('the options that take a value, for parsers of the contract', () => {
-    expect(valueOptions()).toEqual(['--target', '--profile', '--type', '--arguments', '--container', '--component', '--keep', '--command'])
+    expect(valueOptions()).toEqual(['--target', '--profile', '--type', '--arguments', '--container', '--component', '--keep', '--command', '--service', '--secret', '--owner', '--group'])
   })
 
   test('results are typed by their operation', () => {

@@ -6,13 +6,18 @@ import {
   operand,
   operands,
   optionalName,
+  optionalOperand,
   optionalText,
   profileName,
+  secretContent,
+  optionalSecretName,
+  secretName,
   strings,
   usageError,
   type Field,
   type FileLocation,
 } from './request-fields.js'
+import { isValidName } from '@disnix-ts/libmain'
 import type { RequestOptions } from './request-options.js'
 
 /**
@@ -54,6 +59,21 @@ export interface OperationFields {
   'import-snapshots': { where?: FileLocation; container?: string; component?: string; paths: string[] }
   'resolve-snapshots': { snapshots: string[] }
   'export-snapshots': { paths: string[] }
+  'put-secret': SecretRef & { secret: string; owner?: string; group?: string; file?: string; content?: string }
+  'remove-secrets': SecretRef
+}
+
+/**
+ * The secrets of one service mapping on a target: `<secrets dir>/<profile>/<container>/<service key>/`.
+ * `put-secret` writes one of them (mode 0600, owned by `owner`) from `file` (a file on the calling
+ * machine; a transport streams it to the remote client's stdin) or, in a JSON request, from
+ * `content` (base64); it never travels on a command line. It prints the path it wrote.
+ */
+export interface SecretRef {
+  profile?: string
+  container: string
+  /** The service's key (its hash in the manifest). */
+  service: string
 }
 
 /** One service on a target, as the Dysnomia activities need it. */
@@ -110,6 +130,10 @@ const NO_COMPONENT = 'ERROR: A Nix store component has to be specified!'
 const NO_SNAPSHOT = 'ERROR: A Dysnomia snapshot has to be specified!'
 const NO_TYPE = 'ERROR: A type must be specified!'
 const ACTIVITY_FIELDS = { component: operand, container: name, type: operand, arguments: strings }
+const NO_CONTAINER = 'ERROR: A container must be specified!'
+const NO_SERVICE = 'ERROR: A service key must be specified!'
+const NO_SECRET = 'ERROR: A secret name must be specified!'
+const SECRET_REF_FIELDS = { profile: profileName, container: secretName, service: secretName }
 
 export const OPERATIONS = {
   import: {
@@ -278,6 +302,25 @@ export const OPERATIONS = {
     argv: (r) => ['--export-snapshots', ...r.paths],
     callArgv: (r, t) => [...t, '--export-snapshots', ...r.paths],
   },
+  'put-secret': {
+    help: 'Write a secret of a service (--container, --service KEY, --secret NAME, optionally --owner/--group) with mode 0600 from FILE, or from stdin without one; prints its path on the target',
+    result: 'lines',
+    step: (r) => `deliver secret ${r.secret} of service ${r.service}`,
+    fields: { ...SECRET_REF_FIELDS, secret: secretName, owner: optionalSecretName, group: optionalSecretName, file: optionalOperand, content: secretContent },
+    parse: (o, paths) => ({ ...secretRef(o), secret: validName(requiredOption(o.secret, NO_SECRET), 'secret'), owner: optionalValidName(o.owner, 'owner'), group: optionalValidName(o.group, 'group'), file: paths[0] }),
+    // The content is never an argument: the transport writes it to the remote client's stdin.
+    argv: (r) => ['--put-secret', ...secretRefFlags(r), '--secret', r.secret, ...ownerFlags(r)],
+    callArgv: (r, t) => ['--put-secret', ...t, ...secretRefFlags(r), '--secret', r.secret, ...ownerFlags(r), ...(r.file === undefined ? [] : [r.file])],
+  },
+  'remove-secrets': {
+    help: 'Remove the secrets of a service (--container, --service KEY) written by --put-secret',
+    result: 'none',
+    step: (r) => `remove secrets of service ${r.service}`,
+    fields: SECRET_REF_FIELDS,
+    parse: (o) => secretRef(o),
+    argv: (r) => ['--remove-secrets', ...secretRefFlags(r)],
+    callArgv: (r, t) => ['--remove-secrets', ...t, ...secretRefFlags(r)],
+  },
 } satisfies { readonly [Op in Operation]: OperationSpec<Op> }
 
 /** Every operation, in the order of the help text. */
@@ -331,6 +374,37 @@ function activityOptions(r: ServiceActivity): string[] {
 
 function activityCallOptions(r: ServiceActivity): string[] {
   return ['--container', r.container, '--type', r.type, ...r.arguments.flatMap((a) => ['--arguments', a])]
+}
+
+function secretRef(o: RequestOptions): SecretRef {
+  return {
+    profile: profile(o),
+    container: validName(requiredOption(o.container, NO_CONTAINER), 'container'),
+    service: validName(requiredOption(o.service, NO_SERVICE), 'service key'),
+  }
+}
+
+/** Parts of a secret's file name on the target, and its owner: valid names (no `/`, `..` or leading `-`). */
+function validName(value: string, what: string): string {
+  if (!isValidName(value)) throw usageError(`ERROR: Invalid ${what}: ${JSON.stringify(value)}`)
+  return value
+}
+
+function optionalValidName(value: string | undefined, what: string): string | undefined {
+  return value === undefined ? undefined : validName(value, what)
+}
+
+function secretRefFlags(r: SecretRef): string[] {
+  return [...profileFlag(r.profile), '--container', r.container, '--service', r.service]
+}
+
+function ownerFlags(r: { owner?: string; group?: string }): string[] {
+  return [...(r.owner === undefined ? [] : ['--owner', r.owner]), ...(r.group === undefined ? [] : ['--group', r.group])]
+}
+
+function requiredOption(value: string | undefined, message: string): string {
+  if (value === undefined || value === '') throw usageError(message)
+  return value
 }
 
 function where(o: RequestOptions): FileLocation | undefined {

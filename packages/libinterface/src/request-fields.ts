@@ -59,6 +59,36 @@ export const profileName: Field<string | undefined> = {
   read: (value, field) => (value === undefined ? undefined : name.read(value, field)),
 }
 
+/** A store path or file that may be left out. */
+export const optionalOperand: Field<string | undefined> = {
+  read: (value, field) => (value === undefined ? undefined : operand.read(value, field)),
+}
+
+/**
+ * A name that becomes one component of a file name on the target (a container, a service key, a
+ * secret): libmain's naming rule, so no separators, no `..`, no leading `-`.
+ */
+export const secretName: Field<string> = {
+  read(value, field) {
+    if (typeof value !== 'string' || !isValidName(value)) throw invalidRequest(`${field} must be a valid name`)
+    return value
+  },
+}
+
+/** A user or group name that may be left out (the owner of a secret). */
+export const optionalSecretName: Field<string | undefined> = {
+  read: (value, field) => (value === undefined ? undefined : secretName.read(value, field)),
+}
+
+/** A secret's content in a JSON request: base64, never shown. */
+export const secretContent: Field<string | undefined> = {
+  read(value, field) {
+    if (value === undefined) return undefined
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw invalidRequest(`${field} must be base64 text`)
+    return value
+  },
+}
+
 export const flag: Field<boolean> = {
   read(value, field) {
     if (value === undefined) return false

@@ -19,6 +19,10 @@ export interface RequestOptions {
   component?: string
   keep: number
   command?: string
+  service?: string
+  secret?: string
+  owner?: string
+  group?: string
 }
 
 /** The long options that take a value (`--profile P`), `--target` included: what a parser must skip. */
@@ -59,6 +63,10 @@ export function requestOptions(help: RequestOptionHelp = {}): Option[] {
     new Option('-c, --component <name>', 'Component name filter of the snapshot operations'),
     new Option('--keep <n>', 'Snapshot generations to keep with --clean-snapshots').default(1).argParser(nonNegativeInteger),
     new Option('--command <commands>', 'With --shell: commands to run in the shell instead of an interactive session'),
+    new Option('--service <key>', 'With --put-secret/--remove-secrets: the key of the service whose secrets these are'),
+    new Option('--secret <name>', 'With --put-secret: the name of the secret'),
+    new Option('--owner <user>', 'With --put-secret: the owner of the secret file on the target (default: the executing user)'),
+    new Option('--group <group>', "With --put-secret: the group of the secret file on the target (default: the owner's group)"),
   ]
 }
 

@@ -66,6 +66,8 @@ export const ERROR_CODES = {
   REMOTE_COMMAND_FAILED: 'a command on a target failed',
   REMOTE_OUTPUT_MISSING: 'a remote command did not print what it should',
   LOCAL_FILE_MISSING: 'a local file to send to a target does not exist',
+  SECRET_UNREADABLE: "a secret's file on the coordinator does not exist or cannot be read",
+  SECRET_OWNER_UNKNOWN: 'the owner or group of a secret does not exist on its target',
 
   // Deployment steps
   DISTRIBUTE_FAILED: 'copying closures to the targets failed',

@@ -70,6 +70,7 @@ export {
   maskArguments,
   maskProperties,
   secretValues,
+  argumentSecrets,
 } from './secret-properties.js'
 export {
   silentProgress,

@@ -48,6 +48,15 @@ export function maskProperties<T>(properties: Readonly<Record<string, T>>, words
   return Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, isSecretProperty(name, words) ? REDACTED : value]))
 }
 
+/**
+ * The values among an activity's container arguments (`name=value`) that must never be shown, with
+ * the words a session read (`secretProperties`; the built-in words without one). What every library
+ * that calls a client interface with arguments passes as the call's secrets.
+ */
+export function argumentSecrets(args: readonly string[], context: { secretProperties?: readonly string[] }): string[] {
+  return secretValues(args, context.secretProperties)
+}
+
 /** The values of the secret `name=value` arguments: what {@link redact} must hide in free text. */
 export function secretValues(args: readonly string[], words: readonly string[] = SECRET_PROPERTY_WORDS): string[] {
   const values: string[] = []

@@ -1,4 +1,4 @@
-export { emptyManifest, emptyProfileManifest, type Manifest, type ProfileManifest, type Service } from './manifest.js'
+export { emptyManifest, emptyProfileManifest, type Manifest, type ProfileManifest, type Service, type ServiceSecret } from './manifest.js'
 export {
   compareServiceMappings,
   compareSnapshotMappings,

@@ -12,7 +12,7 @@ import {
   type XmlElement,
   type XmlNode,
 } from '@disnix-ts/libxmlmodel'
-import type { Service } from './manifest.js'
+import type { Service, ServiceSecret } from './manifest.js'
 import type { ServiceMapping, SnapshotMapping } from './service-mapping.js'
 
 /** How the element readers shared by manifests and profile manifests behave. */
@@ -42,6 +42,8 @@ export function parseServices(section: XmlElement | undefined, options: SectionO
     }
     const timeout = childText(element, 'healthCheckTimeout')?.trim()
     if (timeout !== undefined) service.healthCheckTimeout = parseSeconds(timeout, key, options)
+    const secrets = childElement(element, 'secrets')
+    if (secrets !== undefined) service.secrets = parseSecrets(secrets, key, options)
     services[key] = service
   }
   return services
@@ -101,6 +103,25 @@ function parseSeconds(text: string, key: string, options: SectionOptions): numbe
   return Number(text)
 }
 
+/** `<secret name="N"><file>…</file>[<owner>…</owner>][<group>…</group>]</secret>…`, checked as the models are. */
+function parseSecrets(section: XmlElement, key: string, options: SectionOptions): Record<string, ServiceSecret> {
+  const secrets: Record<string, ServiceSecret> = {}
+  for (const element of childElements(section, 'secret')) {
+    const name = element.attributes.name ?? ''
+    const file = field(element, 'file')
+    const invalid = (problem: string) => new DisnixError('MANIFEST_INVALID', `${options.source}: service: ${key} has an invalid secret ${JSON.stringify(name)}: ${problem}`)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw invalid('its name must consist of letters, digits and _')
+    if (!file.startsWith('/') || file.includes('\0') || /(^|\/)\.\.?(\/|$)/.test(file)) throw invalid(`its file must be an absolute path, not ${JSON.stringify(file)}`)
+    const secret: ServiceSecret = { file }
+    const owner = childText(element, 'owner')?.trim()
+    const group = childText(element, 'group')?.trim()
+    if (owner !== undefined && owner !== '') secret.owner = owner
+    if (group !== undefined && group !== '') secret.group = group
+    secrets[name] = secret
+  }
+  return secrets
+}
+
 /** A plain field's text, trimmed; empty when absent (validation reports it). */
 function field(element: XmlElement, name: string): string {
   return childText(element, name)?.trim() ?? ''
@@ -130,6 +151,7 @@ export function serviceNode(key: string, service: Service, omitTarget?: string):
       },
       // Only when set: manifests of models without it stay byte-identical to the original's.
       ...(service.healthCheckTimeout === undefined ? [] : [{ name: 'healthCheckTimeout', text: String(service.healthCheckTimeout) }]),
+      ...(service.secrets === undefined ? [] : [secretsNode(service.secrets)]),
     ],
   }
 }
@@ -156,4 +178,23 @@ export function snapshotMappingNode(mapping: SnapshotMapping, omitTarget?: strin
   children.push({ name: 'service', text: mapping.service })
   if (mapping.target !== omitTarget) children.push({ name: 'target', text: mapping.target })
   return { name: 'mapping', children, inline: true }
+}
+
+/** `<secrets>` in name order, as the Nix expressions write it. */
+function secretsNode(secrets: Record<string, ServiceSecret>): XmlNode {
+  return {
+    name: 'secrets',
+    children: sortedNames(secrets).map((name) => {
+        const secret = secrets[name]!
+        return {
+          name: 'secret',
+          attributes: [['name', name]] as Array<[string, string]>,
+          children: [
+            { name: 'file', text: secret.file },
+            ...(secret.owner === undefined ? [] : [{ name: 'owner', text: secret.owner }]),
+            ...(secret.group === undefined ? [] : [{ name: 'group', text: secret.group }]),
+          ],
+        }
+      }),
+  }
 }

@@ -83,6 +83,24 @@ describe('parseManifestXml', () => {
     )
   })
 
+  test('reads secrets only where a service has them, writes them back only there, and refuses a bad one', () => {
+    const base = parseManifestXml(fixture, { defaultTarget: 'local' })
+    expect(printManifestXml(base)).not.toContain('<secrets>')
+    const secrets = { dbPassword: { file: '/etc/secrets/db', owner: 'mysql', group: 'mysql' }, apiKey: { file: '/etc/secrets/api' } }
+    const withSecrets = { ...base, services: { ...base.services, [B]: { ...base.services[B]!, secrets } } }
+    const printed = printManifestXml(withSecrets)
+    expect(printed.match(/<secrets>/g)).toHaveLength(1)
+    expect(printed.indexOf('<secret name="apiKey">')).toBeLessThan(printed.indexOf('<secret name="dbPassword">'))
+    expect(printed).toMatch(/<file>\/etc\/secrets\/db<\/file>\s*<owner>mysql<\/owner>\s*<group>mysql<\/group>/)
+    expect(parseManifestXml(printed, { defaultTarget: 'local' })).toEqual(withSecrets)
+    expect(() => parseManifestXml(printed.replace('/etc/secrets/api', 'relative/api'), { defaultTarget: 'local' })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID', message: expect.stringContaining('invalid secret "apiKey": its file must be an absolute path') as string }),
+    )
+    expect(() => parseManifestXml(printed.replace('name="apiKey"', 'name="api-key"'), { defaultTarget: 'local' })).toThrow(
+      expect.objectContaining({ code: 'MANIFEST_INVALID' }),
+    )
+  })
+
   test('gives mappings without a target the default target', () => {
     const manifest = parseManifestXml(
       `<manifest version="2"><services><service name="${A}"><name>s</name><pkg>p</pkg><type>t</type>

@@ -18,6 +18,21 @@ export interface Service {
    * in the services model); absent when the model does not set it (the deployment's default applies).
    */
   healthCheckTimeout?: number
+  /**
+   * Secrets the target receives at activation (`secrets` in the services model), by name: where each
+   * is on the coordinator, never its content. Absent when the model sets none.
+   */
+  secrets?: Record<string, ServiceSecret>
+}
+
+/** A secret of a service: a file on the coordinator, written on the target with mode 0600 for `owner`. */
+export interface ServiceSecret {
+  /** Absolute path of the file on the coordinator (outside the Nix store). */
+  file: string
+  /** Owner of the file on the target (default: the user the target side runs as, root). */
+  owner?: string
+  /** Group of the file on the target (default: the owner's primary group). */
+  group?: string
 }
 
 /** The deployment manifest (version 2, spec §2.2). Arrays are in document order. */

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 import { processInterfaces, targetClient, type ClientInterfaces, type TargetClient } from '@disnix-ts/libinterface'
 import { targetKey, type Target } from '@disnix-ts/libinfrastructure'
-import type { ProgressSink } from '@disnix-ts/libmain'
+import { argumentSecrets, prefixLines, type ProgressSink } from '@disnix-ts/libmain'
 import type { Manifest, SnapshotMapping } from '@disnix-ts/libmanifest'
 
 /** What every state operation needs from its caller (the tool); a libdeploy DeployContext fits. */
@@ -26,6 +26,11 @@ export interface StateContext {
   snapshotStore?: string
   /** The profile whose deployment this is, named in messages about its snapshot store. */
   profile?: string
+  /**
+   * Words that make a property secret (as the session read them): their values are shown as `***`
+   * in the messages of failed state activities and in the interfaces' relayed stderr.
+   */
+  secretProperties?: readonly string[]
 }
 
 /** The environment of the coordinator's dysnomia-snapshots: the profile's store. */
@@ -58,10 +63,16 @@ export interface StateOptions extends StateContext {
   snapshotted?: readonly SnapshotMapping[]
 }
 
-/** A target reached through its own interface and key. */
-export function stateClient(target: Target, context: StateContext): TargetClient {
+/**
+ * A target reached through its own interface and key. The values of secret properties among `args`
+ * (the activity's container arguments) never show in the call's error or the interface's stderr.
+ */
+export function stateClient(target: Target, context: StateContext, args: readonly string[] = []): TargetClient {
   const interfaces = context.clientInterfaces ?? processInterfaces(context.env)
-  return targetClient(interfaces(target.clientInterface), targetKey(target), { signal: context.signal, stderr: context.interfaceStderr })
+  const secrets = argumentSecrets(args, context)
+  // Masked, not prefixed: the interface's lines reach the stderr as they are otherwise.
+  const stderr = context.interfaceStderr === undefined || secrets.length === 0 ? context.interfaceStderr : prefixLines(context.interfaceStderr, '', secrets)
+  return targetClient(interfaces(target.clientInterface), targetKey(target), { signal: context.signal, stderr, secrets })
 }
 
 /** The message of an error for a progress line: no stack. */

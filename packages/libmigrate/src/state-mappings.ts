@@ -46,7 +46,7 @@ export function resolveStateMappings(
       mapping,
       targetName: mapping.target,
       numOfCores: Math.max(1, target.numOfCores),
-      target: stateClient(target, context),
+      target: stateClient(target, context, parameters.arguments),
       activity: { component: parameters.pkg, container: parameters.container, type: parameters.type, arguments: [...parameters.arguments] },
     })
   }

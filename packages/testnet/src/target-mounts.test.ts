@@ -11,6 +11,7 @@ describe('targetFstabText', () => {
         '/d/t1/root/nix /nix none bind 0 0',
         '/d/t1/root/var/log /var/log none bind 0 0',
         '/d/t1/root/var/state /var/state none bind 0 0',
+        '/d/t1/root/var/lib/disnix /var/lib/disnix none bind 0 0',
         '/d/t1/root/etc/dysnomia /etc/dysnomia none bind 0 0',
         '/d/t1/etc-nix /etc/nix none bind 0 0',
         '/d/t1/etc-ssh /etc/ssh none bind 0 0',

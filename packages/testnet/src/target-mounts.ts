@@ -17,6 +17,7 @@ export function targetFstabText(options: { targetDir: string; hostsFile: string;
     [join(r, 'nix'), '/nix'],
     [join(r, 'var/log'), '/var/log'],
     [join(r, 'var/state'), '/var/state'],
+    [join(r, 'var/lib/disnix'), '/var/lib/disnix'],
     [join(r, 'etc/dysnomia'), '/etc/dysnomia'],
     [join(t, 'etc-nix'), '/etc/nix'],
     [join(t, 'etc-ssh'), '/etc/ssh'],

@@ -56,8 +56,8 @@ export interface TestnetInfo extends NetworkConfig {
 }
 
 /** Host directories the targets mount over; they must exist as mount points (pitfall 3). */
-const HOST_MOUNT_POINTS = ['/var/state', '/etc/dysnomia', '/etc/nix']
-const TARGET_DIRS = ['nix', 'var/log', 'var/state', 'etc/dysnomia', 'tmp', 'home/.ssh', 'run']
+const HOST_MOUNT_POINTS = ['/var/state', '/var/lib/disnix', '/etc/dysnomia', '/etc/nix']
+const TARGET_DIRS = ['nix', 'var/log', 'var/state', 'var/lib/disnix', 'etc/dysnomia', 'tmp', 'home/.ssh', 'run']
 
 /**
  * Creates (or completes) the network of targets in `config.dir` as testnet.md §2–3 describes and

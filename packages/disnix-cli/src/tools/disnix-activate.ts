@@ -52,7 +52,7 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
     const manifest = await readManifest(manifestPath, { defaultTarget: session.hostname })
     const healthChecks = healthCheckPolicy(opts)
     if (opts.repair) {
-      const { failing, status } = await deployLib.repairDeployment({ ...session.context, manifest, healthChecks })
+      const { failing, status } = await deployLib.repairDeployment({ ...session.context, profile: opts.profile, manifest, healthChecks })
       if (status !== 'success') {
         session.progress({ kind: 'message', text: 'ERROR: The repair failed! Inspect the services named above.' })
         return EXIT_STATUS.failed
@@ -72,7 +72,7 @@ export const disnixActivate = defineTool<DisnixActivateOptions, CoordinatorSessi
           if (line !== undefined) io.stdout.write(`${line}\n`)
         }
       : session.progress
-    const status = await deployLib.activateSystem({ ...session.context, progress, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun, healthChecks })
+    const status = await deployLib.activateSystem({ ...session.context, progress, profile: opts.profile, manifest, oldManifest: previous.manifest, noRollback: !opts.rollback, dryRun: opts.dryRun, healthChecks })
     if (status === 'success') {
       session.progress({ kind: 'message', text: 'The new configuration has been successfully activated!' })
       return EXIT_STATUS.success

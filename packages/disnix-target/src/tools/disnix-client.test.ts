@@ -18,6 +18,7 @@ describeClientInterface('disnix-client + disnix-service', async (scenario) => {
   })
   return {
     tmpdir,
+    logDir: join(scenario.dir, 'log'),
     run: (args) => runBin('disnix-client', ['--socket', service.socket, ...args], { env: nixTestEnv() }),
     stop: () => service.stop(),
   }

@@ -43,8 +43,10 @@ export const disnixClient = defineTool<DisnixClientOptions, undefined, [paths: s
     const request = requestFromOptions(op, opts, paths, { checkProfile: true })
     if (request.op === 'shell') throw usageError('ERROR: This operation is unsupported by this client!')
     const [{ callDisnixService, JobFailedError }, { readFile }] = await Promise.all([import('../service-client.js'), import('node:fs/promises')])
+    // A secret goes to the service as content, read here from its file or from stdin.
+    const sent = request.op === 'put-secret' ? await (await import('../target-secrets.js')).withSecretContent(request, process.stdin) : request
     try {
-      const outcome = await callDisnixService(opts.socket, request, { signal: io.signal })
+      const outcome = await callDisnixService(opts.socket, sent, { signal: io.signal })
       if (outcome.type === 'success') for (const line of outcome.lines) io.stdout.write(`${line}\n`)
     } catch (error) {
       if (!(error instanceof JobFailedError)) throw error

@@ -55,6 +55,8 @@ export const disnixRunActivity: ToolDefinition<RunActivityOptions, TargetSession
       if (!io.main) throw usageError('ERROR: --shell needs a terminal and cannot be served')
       return runShell(session.context, request, request.command)
     }
-    await runTargetRequest(request, session.context, io.stdout)
+    // A secret without a file comes on stdin (what a transport sends), never on the command line.
+    const full = request.op === 'put-secret' && request.file === undefined ? await (await import('../target-secrets.js')).withSecretContent(request, process.stdin) : request
+    await runTargetRequest(full, session.context, io.stdout)
   },
 })

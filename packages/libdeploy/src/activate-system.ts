@@ -6,6 +6,7 @@ import { executeTransition, TransitionStatus, type MappingAction, type Transitio
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { serviceLabels } from './service-labels.js'
+import { isTargetLoss, lossReason } from './target-loss.js'
 import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
@@ -27,6 +28,17 @@ export interface ActivateSystemOptions extends DeployContext {
    * A failure fails the deactivation, so the transition rolls back.
    */
   afterDeactivate?: (mapping: TransitionMapping) => Promise<void>
+  /**
+   * Filled with the targets that could not be reached during the transition (their link went down):
+   * why, and the activity that was running there (it may or may not have run).
+   */
+  lost?: Map<string, LostDuringTransition>
+}
+
+export interface LostDuringTransition {
+  reason: string
+  /** `deactivation of api` / `activation of web (rollback)`. */
+  during: string
 }
 
 /**
@@ -124,7 +136,15 @@ async function runTransition(
         progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
       })
     }
-    await target.call({ op: action, ...activity })
+    try {
+      await target.call({ op: action, ...activity })
+    } catch (error) {
+      if (isTargetLoss(error) && !options.lost?.has(mapping.target)) {
+        const during = `${action === 'activate' ? 'activation' : 'deactivation'} of ${label(mapping.service)}${rollingBack.has(mappingKey(mapping)) ? ' (rollback)' : ''}`
+        options.lost?.set(mapping.target, { reason: lossReason(error), during })
+      }
+      throw error
+    }
   }
 
   const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks

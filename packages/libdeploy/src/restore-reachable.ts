@@ -1,8 +1,8 @@
-import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { activateSystem, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { setTargetProfiles } from './set-profiles.js'
+import { targetLostError } from './target-loss.js'
 
 export interface RestoreReachableOptions extends DeployContext {
   /** The configuration that was being deployed (its services are active). */
@@ -18,6 +18,8 @@ export interface RestoreReachableOptions extends DeployContext {
   finishCommand: string
   /** What failed, for the message. */
   cause: string
+  /** Said of each lost target after its last known state (the lock it keeps, ...). */
+  lostNote?: string
 }
 
 /**
@@ -38,7 +40,7 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
     infrastructure: { ...manifest.infrastructure, ...oldManifest.infrastructure },
     serviceMappings: [...oldManifest.serviceMappings.filter((m) => !lostSet.has(m.target)), ...manifest.serviceMappings.filter((m) => lostSet.has(m.target))],
   }
-  const status = await activateSystem({ ...options, manifest: back, oldManifest: manifest, noRollback: true })
+  const status = await activateSystem({ ...options, lost: undefined, manifest: back, oldManifest: manifest, noRollback: true })
   const reachable = Object.keys({ ...manifest.profiles, ...oldManifest.profiles }).filter((t) => !lostSet.has(t)).sort()
   let profilesBack = true
   if (status === TransitionStatus.Success) {
@@ -52,14 +54,12 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
   const lines = [
     ...reachable.map((t) =>
       status !== TransitionStatus.Success
-        ? `  ${t}: the way back failed (see above); inspect it`
-        : `  ${t}: rolled back: the previous configuration is active${profilesBack ? '' : ' (its profile could not be set back)'}`,
+        ? `${t}: the way back failed (see above); inspect it`
+        : `${t}: rolled back: the previous configuration is active${profilesBack ? '' : ' (its profile could not be set back)'}`,
     ),
-    ...[...lost].sort().map((t) => `  ${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest)}`),
+    ...[...lost].sort().map((t) => `${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest)}${options.lostNote ? `; ${options.lostNote}` : ''}`),
   ]
-  throw new DisnixError('TARGET_LOST', `${options.cause}; the deployment was undone where possible:\n${lines.join('\n')}`, {
-    hint: `when ${lost.join(', ')} ${lost.length === 1 ? 'is' : 'are'} reachable again, finish the deployment with: ${options.finishCommand}`,
-  })
+  throw targetLostError({ cause: `${options.cause}; the deployment was undone where possible:`, lines, lost, finishCommand: options.finishCommand })
 }
 
 function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifest): string {

@@ -33,6 +33,8 @@ export interface ActivateSystemOptions extends DeployContext {
    * why, and the activity that was running there (it may or may not have run).
    */
   lost?: Map<string, LostDuringTransition>
+  /** Filled with what each activity that succeeded left its mapping (by mappingKey): the last word wins. */
+  done?: Map<string, 'activated' | 'deactivated'>
 }
 
 export interface LostDuringTransition {
@@ -138,6 +140,7 @@ async function runTransition(
     }
     try {
       await target.call({ op: action, ...activity })
+      options.done?.set(mappingKey(mapping), action === 'activate' ? 'activated' : 'deactivated')
     } catch (error) {
       if (isTargetLoss(error) && !options.lost?.has(mapping.target)) {
         const during = `${action === 'activate' ? 'activation' : 'deactivation'} of ${label(mapping.service)}${rollingBack.has(mappingKey(mapping)) ? ' (rollback)' : ''}`

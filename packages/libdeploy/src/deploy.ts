@@ -8,7 +8,7 @@ import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
 import { claimDeploymentLock, describeOwner, keepDeploymentLockFor, releaseDeploymentLock } from './deployment-lock.js'
 import { lockTargets, releaseLeftLocks, unlockCommand, unlockTargets } from './locking.js'
-import { restoreReachable } from './restore-reachable.js'
+import { bringReachableBack, restoreReachable } from './restore-reachable.js'
 import { setProfiles, SetProfilesError } from './set-profiles.js'
 import { lostReasons, targetLostError, TargetsLostError } from './target-loss.js'
 import { TransitionError } from './transition-error.js'
@@ -123,6 +123,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
     progress({ kind: 'message', text: 'Activating new configuration...' })
     if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
     const lost = new Map<string, LostDuringTransition>()
+    const done = new Map<string, 'activated' | 'deactivated'>()
     const status = await activateSystem({
       ...options,
       manifest,
@@ -130,6 +131,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
       noRollback: options.noRollback,
       healthChecks: options.healthChecks,
       lost,
+      done,
       afterDeactivate: async (mapping) => {
         const item = providerBound.get(mappingKey(mapping))
         if (item === undefined) return
@@ -138,7 +140,13 @@ export async function deploy(given: DeployOptions): Promise<void> {
       },
     })
     for (const t of lost.keys()) lostTargets.add(t)
-    if (status !== TransitionStatus.Success && lost.size > 0) throw lostInTransition(status, lost, { ...options, manifest, oldManifest }, finishCommand())
+    if (status !== TransitionStatus.Success && lost.size > 0) {
+      // The rollback could not re-activate what depends on a lost target's services: go back from where the reachable targets are.
+      if (status !== TransitionStatus.Failed && oldManifest && !options.noRollback) {
+        await bringReachableBack({ ...options, manifest, oldManifest, lost: [...lost.keys()], done })
+      }
+      throw lostInTransition(status, { lost, done }, { ...options, manifest, oldManifest }, finishCommand())
+    }
     if (status !== TransitionStatus.Success) throw transitionError(status, options)
 
     if (!options.noMigration) progress({ kind: 'message', text: 'Migrating data...' })
@@ -215,32 +223,48 @@ function lostBeforeAnyChange(error: TargetsLostError, options: DeployOptions, fi
 }
 
 /**
- * The account of targets lost during the transition. When the rollback succeeded, every reachable
- * target is back in the previous configuration; the activity that ran on a lost target when it was
- * lost may or may not have happened there (the finish command repeats it).
+ * The account of targets lost during the transition, from what every activity that succeeded left
+ * (`done`): a reachable target is back when every mapping it had is active and none that only the new
+ * configuration has is; the activity that ran on a lost target when it was lost may or may not have
+ * happened there (the finish command repeats it).
  */
 function lostInTransition(
   status: Exclude<TransitionStatus, 'success'>,
-  lost: ReadonlyMap<string, LostDuringTransition>,
+  outcome: { lost: ReadonlyMap<string, LostDuringTransition>; done: ReadonlyMap<string, 'activated' | 'deactivated'> },
   options: DeployOptions & { oldManifest?: Manifest },
   finishCommand: string,
 ): DisnixError {
+  const { lost, done } = outcome
+  const { manifest, oldManifest } = options
   const names = [...lost.keys()].sort()
-  const targets = [...new Set([...Object.keys(options.manifest.profiles), ...Object.keys(options.oldManifest?.profiles ?? {})])].sort()
-  const back = status === TransitionStatus.Failed
-  const recovery = back ? undefined : transitionRecoveryCommand(status, options)
+  const targets = [...new Set([...Object.keys(manifest.profiles), ...Object.keys(oldManifest?.profiles ?? {})])].sort()
+  const before = new Set((oldManifest?.serviceMappings ?? []).map(mappingKey))
+  const name = (key: string) => manifest.services[key]?.name ?? oldManifest?.services[key]?.name ?? key
+  // What differs from the previous configuration on a target: old services down, new ones up.
+  const differences = (target: string) => [
+    ...(oldManifest?.serviceMappings ?? []).filter((m) => m.target === target && done.get(mappingKey(m)) === 'deactivated').map((m) => `${name(m.service)} deactivated`),
+    ...manifest.serviceMappings.filter((m) => m.target === target && !before.has(mappingKey(m)) && done.get(mappingKey(m)) === 'activated').map((m) => `${name(m.service)} (new) activated`),
+  ]
+  let allBack = true
   const lines = targets.map((t) => {
+    const changed = differences(t)
     const gone = lost.get(t)
-    if (gone) return `${t}: unreachable; last known state: the previous configuration, except the ${gone.during}, which was running when it was lost and may or may not have happened${options.noLock ? '' : `; ${KEEPS_LOCK}`}`
-    return back ? `${t}: rolled back: the previous configuration is active` : `${t}: the way back failed (see above); inspect it`
+    if (gone) {
+      const state = `the previous configuration${changed.length > 0 ? ` with ${changed.join(', ')}` : ''}`
+      return `${t}: unreachable; last known state: ${state}, except the ${gone.during}, which was running when it was lost and may or may not have happened${options.noLock ? '' : `; ${KEEPS_LOCK}`}`
+    }
+    if (changed.length === 0) return `${t}: rolled back: the previous configuration is active`
+    allBack = false
+    return `${t}: not back in the previous configuration: ${changed.join(', ')} (see above)`
   })
   const reasons = names.map((t) => (lost.get(t)!.reason.startsWith(`[target: ${t}]: `) ? lost.get(t)!.reason : `[target: ${t}]: ${lost.get(t)!.reason}`)).join('; ')
+  const recovery = status === TransitionStatus.Failed ? undefined : transitionRecoveryCommand(status, options)
   return targetLostError({
-    cause: `The transition failed: ${reasons}; ${back ? 'the deployment was undone where possible' : 'the rollback failed too'}:`,
+    cause: `The transition failed: ${reasons}; ${allBack ? 'the deployment was undone where possible' : 'the way back failed on the reachable targets too'}:`,
     lines,
     lost: names,
     finishCommand,
-    ...(recovery ? { note: `to go back instead, run: ${recovery}` } : {}),
+    ...(recovery && !allBack ? { note: `to go back instead, run: ${recovery}` } : {}),
   })
 }
 

@@ -3,6 +3,7 @@ import { activateSystem, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { setTargetProfiles } from './set-profiles.js'
 import { targetLostError } from './target-loss.js'
+import { mappingKey } from './transition-plan.js'
 
 export interface RestoreReachableOptions extends DeployContext {
   /** The configuration that was being deployed (its services are active). */
@@ -68,4 +69,46 @@ function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifes
   const before = oldManifest.serviceMappings.filter((m) => m.target === target).map(key).sort()
   if (now.join('\n') === before.join('\n')) return 'the previous configuration (this deployment changed nothing there)'
   return 'the new configuration\'s services were activated there; its profile was not set'
+}
+
+export interface BringReachableBackOptions extends DeployContext {
+  /** The configuration that was being deployed. */
+  manifest: Manifest
+  /** The configuration to go back to. */
+  oldManifest: Manifest
+  /** The targets that were lost; nothing is asked of them. */
+  lost: readonly string[]
+  /** What every activity that succeeded so far left its mapping (mappingKey → state); updated. */
+  done: Map<string, 'activated' | 'deactivated'>
+}
+
+/**
+ * After a transition whose rollback failed because a target was lost (an old service on the reachable
+ * targets could not be activated again since it depends on one on the lost target), brings the
+ * reachable targets back to the previous configuration from where they are: their services of the
+ * previous configuration that are down are activated again and the new ones that are up are
+ * deactivated. The lost targets' services are taken as the previous configuration has them (nothing is
+ * asked of them). Data state is not touched. Returns whether every activity succeeded.
+ */
+export async function bringReachableBack(options: BringReachableBackOptions): Promise<boolean> {
+  const { manifest, oldManifest, done, progress } = options
+  const lostSet = new Set(options.lost)
+  const before = new Set(oldManifest.serviceMappings.map(mappingKey))
+  const reachable = (m: { target: string }) => !lostSet.has(m.target)
+  const now = [
+    ...oldManifest.serviceMappings.filter((m) => !reachable(m) || done.get(mappingKey(m)) !== 'deactivated'),
+    ...manifest.serviceMappings.filter((m) => reachable(m) && !before.has(mappingKey(m)) && done.get(mappingKey(m)) === 'activated'),
+  ]
+  const services = { ...manifest.services, ...oldManifest.services }
+  const infrastructure = { ...manifest.infrastructure, ...oldManifest.infrastructure }
+  progress({ kind: 'message', text: `${options.lost.join(', ')} could not be reached; bringing the reachable targets back to the previous configuration...` })
+  const status = await activateSystem({
+    ...options,
+    lost: undefined,
+    done,
+    manifest: { ...oldManifest, services, infrastructure },
+    oldManifest: { ...oldManifest, services, infrastructure, serviceMappings: now },
+    noRollback: true,
+  })
+  return status === TransitionStatus.Success
 }

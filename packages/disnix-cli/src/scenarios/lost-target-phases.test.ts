@@ -50,9 +50,9 @@ async function queried(coord: Coordinator): Promise<Record<string, string[]>> {
 }
 
 /** The state of a configuration everywhere, unlocked. */
-function configured(web: string, api: string) {
-  const on = { test1: ['db-1', `web-${web}`], test2: [`api-${api}`] }
-  return { active: on, targetProfiles: on, coordinatorProfile: [`api-${api}`, 'db-1', `web-${web}`], locks: { test1: [], test2: [] }, lockOwner: false }
+function configured(web: string, api: string, db = '1') {
+  const on = { test1: [`db-${db}`, `web-${web}`], test2: [`api-${api}`] }
+  return { active: on, targetProfiles: on, coordinatorProfile: [`api-${api}`, `db-${db}`, `web-${web}`], locks: { test1: [], test2: [] }, lockOwner: false }
 }
 
 /** Runs the command a message printed, literally (it holds no quoted words). */
@@ -299,5 +299,42 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
     const winner = second.exitCode === 0 ? '36' : web
     expect(await observe(net, coord)).toEqual(configured(winner, '23'))
     expect(await queried(coord)).toEqual(configured(winner, '23').active)
+  })
+
+  test('during activation, with a new service already activated on the reachable target: it is deactivated and the old one activated again', async () => {
+    // The overlapping runs above end with either one's web version.
+    const web = (await observe(net, coord)).active.test1.find((s) => s.startsWith('web-'))!.slice('web-'.length)
+    const before = await from(web, '23')
+    // db (test1) is activated before api (test2), which depends on it; test2 goes while db activates.
+    const hold = holdOperation(net, 'test1', 'activate')
+    await hold.set()
+    const child = coord.start('disnix-env', [...models, ...version(web, '26', 'dbVersion = "2";')])
+    try {
+      await hold.holding()
+      await net.linkDown('test2')
+    } finally {
+      await hold.release()
+    }
+    const since = Date.now()
+    let r
+    try {
+      r = await child
+      console.log(`link down during activation: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+      expect(r.exitCode).toBe(1)
+      expect(r.all).toMatch(new RegExp(`The transition failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
+      expect(r.all).not.toContain('[target: test2]: [target: test2]:')
+      expect(r.all).toMatch(/^ {2}test1: rolled back: the previous configuration is active$/m)
+      expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the previous configuration with api deactivated, except the activation of api, which was running when it was lost and may or may not have happened; it keeps this deployment's lock/m)
+      // api was deactivated on test2 before its link went down, and the new one never reached it.
+      expect(await observe(net, coord)).toEqual({ ...before, active: { test1: before.active.test1, test2: [] }, locks: { test1: [], test2: ['disnix-default.lock'] }, lockOwner: true })
+    } finally {
+      await net.linkUp('test2')
+    }
+    // disnix-query reports the target profiles: still the previous configuration.
+    expect(await queried(coord)).toEqual(before.targetProfiles)
+    const finish = await runPrinted(coord, finishCommand(r.all)!)
+    expect(finish.exitCode, finish.stderr).toBe(0)
+    expect(await observe(net, coord)).toEqual(configured(web, '26', '2'))
+    expect(await queried(coord)).toEqual(configured(web, '26', '2').active)
   })
 })

@@ -1,4 +1,4 @@
-import { maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
+import { DisnixError, maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
@@ -138,6 +138,9 @@ async function runTransition(
         progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
       })
     }
+    // A target found lost in this transition is not asked again (each call would wait for ConnectTimeout).
+    const gone = options.lost?.get(mapping.target)
+    if (gone) throw new DisnixError('TARGET_UNREACHABLE', `${gone.reason} (found lost during the ${gone.during}; not asked again)`)
     try {
       await target.call({ op: action, ...activity })
       options.done?.set(mappingKey(mapping), action === 'activate' ? 'activated' : 'deactivated')

@@ -49,22 +49,31 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
       }
       if (status !== 0 || aborted()) {
         const outcome = aborted() ? { cancelled: true } : { exitStatus: status }
-        throw interfaceError(NAME, target, request, { ...outcome, stderr: stderr.text() }, call)
+        throw interfaceError(NAME, target, request, { ...outcome, ...(call.stderr ? { shownStderr: stderr.shown() } : { stderr: stderr.text() }) }, call)
       }
       return parseResult(spec.result, stdout.text()) as InterfaceResult<R>
     },
   }
 }
 
-/** A stream that keeps what it gets, or passes it on to `forward` (which then keeps nothing). */
-function collector(forward?: Writable): { stream: Writable; text: () => string } {
+/**
+ * A stream that keeps what it gets, or passes it on to `forward` (which then keeps only its end, for
+ * the error of a failed call: why it failed).
+ */
+function collector(forward?: Writable): { stream: Writable; text: () => string; shown: () => string } {
   const chunks: Buffer[] = []
+  let shown = ''
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      if (forward) forward.write(chunk)
-      else chunks.push(chunk)
+      if (forward) {
+        forward.write(chunk)
+        shown = (shown + chunk.toString()).slice(-SHOWN_STDERR_KEPT)
+      } else chunks.push(chunk)
       callback()
     },
   })
-  return { stream, text: () => Buffer.concat(chunks).toString() }
+  return { stream, text: () => Buffer.concat(chunks).toString(), shown: () => shown }
 }
+
+/** Characters of a passed-on stderr kept for the error of a failed call. */
+const SHOWN_STDERR_KEPT = 4096

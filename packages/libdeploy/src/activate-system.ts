@@ -1,4 +1,4 @@
-import { maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
+import { DisnixError, maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
@@ -7,6 +7,7 @@ import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { serviceLabels } from './service-labels.js'
 import { checkSecretFiles, deliverSecrets, removeSecrets, secretContents } from './service-secrets.js'
+import { isTargetLoss, lossReason } from './target-loss.js'
 import { mappingKey, planTransition, sortMappings, type TransitionMapping, type TransitionPlan } from './transition-plan.js'
 import { DEFAULT_HEALTH_CHECK_POLICY, waitUntilHealthy, type HealthCheckPolicy } from './wait-until-healthy.js'
 
@@ -30,6 +31,19 @@ export interface ActivateSystemOptions extends DeployContext {
   afterDeactivate?: (mapping: TransitionMapping) => Promise<void>
   /** The Disnix profile on the targets: the secrets of its services are kept apart from other profiles'. */
   profile?: string
+  /**
+   * Filled with the targets that could not be reached during the transition (their link went down):
+   * why, and the activity that was running there (it may or may not have run).
+   */
+  lost?: Map<string, LostDuringTransition>
+  /** Filled with what each activity that succeeded left its mapping (by mappingKey): the last word wins. */
+  done?: Map<string, 'activated' | 'deactivated'>
+}
+
+export interface LostDuringTransition {
+  reason: string
+  /** `deactivation of api` / `activation of web (rollback)`. */
+  during: string
 }
 
 /**
@@ -126,6 +140,9 @@ async function runTransition(
     const shown = hasSecrets && action === 'activate' ? await secretContents(service) : []
     // Activities are never cancelled half-way: an interruption lets them finish and then rolls back.
     const target = clientFor(manifest.infrastructure[mapping.target]!, options, { cancellable: false, secrets: [...argumentSecrets(parameters.arguments, options), ...shown] })
+    // A target found lost in this transition is not asked again (each call would wait for ConnectTimeout).
+    const gone = options.lost?.get(mapping.target)
+    if (gone) throw new DisnixError('TARGET_UNREACHABLE', `${gone.reason} (found lost during the ${gone.during}; not asked again)`)
     try {
       // The module gets the paths of its secrets, delivered right before; never their content.
       const secretArguments = action === 'activate' && hasSecrets ? await deliverSecrets(target, mapping, service, options.profile) : []
@@ -137,9 +154,17 @@ async function runTransition(
         })
       }
       await target.call({ op: action, ...activity })
+      options.done?.set(mappingKey(mapping), action === 'activate' ? 'activated' : 'deactivated')
     } catch (error) {
-      // A service that did not come up keeps none of its secrets on the target (nothing deactivates it).
-      if (action === 'activate' && hasSecrets) await removeSecrets(target, mapping, options.profile).catch(() => undefined)
+      if (isTargetLoss(error)) {
+        if (!options.lost?.has(mapping.target)) {
+          const during = `${action === 'activate' ? 'activation' : 'deactivation'} of ${label(mapping.service)}${rollingBack.has(mappingKey(mapping)) ? ' (rollback)' : ''}`
+          options.lost?.set(mapping.target, { reason: lossReason(error), during })
+        }
+      } else if (action === 'activate' && hasSecrets) {
+        // A service that did not come up keeps none of its secrets on the target (nothing deactivates it).
+        await removeSecrets(target, mapping, options.profile).catch(() => undefined)
+      }
       throw error
     }
     // A deactivated service's secrets leave its target (also in a rollback).

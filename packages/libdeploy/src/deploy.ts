@@ -3,13 +3,14 @@ import { DisnixError } from '@disnix-ts/libmain'
 import { isValidStorePath } from '@disnix-ts/libnix'
 import { coordinatorProfileDir, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
 import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers } from '@disnix-ts/libmigrate'
-import { activateSystem, transitionPlanFor, TransitionStatus } from './activate-system.js'
+import { activateSystem, transitionPlanFor, TransitionStatus, type LostDuringTransition } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
-import { claimDeploymentLock, describeOwner, releaseDeploymentLock } from './deployment-lock.js'
-import { lockTargets, releaseLeftLocks, unlockTargets } from './locking.js'
-import { restoreReachable } from './restore-reachable.js'
+import { claimDeploymentLock, describeOwner, keepDeploymentLockFor, releaseDeploymentLock } from './deployment-lock.js'
+import { lockTargets, releaseLeftLocks, unlockCommand, unlockTargets } from './locking.js'
+import { bringReachableBack, restoreReachable } from './restore-reachable.js'
 import { setProfiles, SetProfilesError } from './set-profiles.js'
+import { lostReasons, targetLostError, TargetsLostError } from './target-loss.js'
 import { TransitionError } from './transition-error.js'
 import type { HealthCheckPolicy } from './wait-until-healthy.js'
 import { mappingKey } from './transition-plan.js'
@@ -63,22 +64,43 @@ export async function deploy(given: DeployOptions): Promise<void> {
   const { manifest, progress } = given
   let options = given
   if (!options.noCoordinatorProfile) await checkManifestInStore(options)
+  const finishCommand = () => `disnix-deploy ${profileArguments(options)} ${options.manifestPath}`
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
-  await distribute(options)
+  try {
+    await distribute(options)
+  } catch (error) {
+    if (!(error instanceof TargetsLostError)) throw error
+    throw lostBeforeAnyChange(error, options, finishCommand(), 'nothing was changed on any target (only closures were copied)')
+  }
 
   const lockOptions = { ...options, manifest, profile: options.profile }
   const owner = { coordinatorProfilePath: coordinatorProfileDir({ path: options.coordinatorProfilePath, user: options.user }), profile: options.profile }
   if (options.noLock) progress({ kind: 'message', text: 'Not acquiring any locks...' })
   else {
     progress({ kind: 'message', text: 'Acquiring locks...' })
-    await lockAsOwner(lockOptions, owner)
+    try {
+      await lockAsOwner(lockOptions, owner)
+    } catch (error) {
+      if (!(error instanceof TargetsLostError)) throw error
+      throw lostBeforeAnyChange(error, options, finishCommand(), 'no service was touched', 'may hold this deployment\'s lock (the finish command releases it first)')
+    }
   }
+  // Targets found unreachable: their locks are not asked for again; the next run releases them.
+  const lostTargets = new Set<string>()
   const release = async () => {
     if (options.noLock) return
     progress({ kind: 'message', text: 'Releasing locks...' })
-    await unlockTargets(lockOptions)
-    await releaseDeploymentLock(owner)
+    const reachable = Object.keys(manifest.profiles).filter((t) => !lostTargets.has(t))
+    try {
+      if (reachable.length > 0) await unlockTargets({ ...lockOptions, targets: reachable })
+    } catch (error) {
+      if (error instanceof TargetsLostError) for (const t of error.lost.keys()) lostTargets.add(t)
+      if (lostTargets.size > 0) await keepDeploymentLockFor(owner, [...lostTargets])
+      throw error
+    }
+    if (lostTargets.size > 0) await keepDeploymentLockFor(owner, [...lostTargets])
+    else await releaseDeploymentLock(owner)
   }
 
   try {
@@ -100,12 +122,16 @@ export async function deploy(given: DeployOptions): Promise<void> {
     const snapshotted: SnapshotMapping[] = []
     progress({ kind: 'message', text: 'Activating new configuration...' })
     if (options.noUpgrade) progress({ kind: 'message', text: 'Forced to do no upgrade! Ignoring the previous manifest file!' })
+    const lost = new Map<string, LostDuringTransition>()
+    const done = new Map<string, 'activated' | 'deactivated'>()
     const status = await activateSystem({
       ...options,
       manifest,
       oldManifest,
       noRollback: options.noRollback,
       healthChecks: options.healthChecks,
+      lost,
+      done,
       afterDeactivate: async (mapping) => {
         const item = providerBound.get(mappingKey(mapping))
         if (item === undefined) return
@@ -113,6 +139,14 @@ export async function deploy(given: DeployOptions): Promise<void> {
         snapshotted.push(item.mapping)
       },
     })
+    for (const t of lost.keys()) lostTargets.add(t)
+    if (status !== TransitionStatus.Success && lost.size > 0) {
+      // The rollback could not re-activate what depends on a lost target's services: go back from where the reachable targets are.
+      if (status !== TransitionStatus.Failed && oldManifest && !options.noRollback) {
+        await bringReachableBack({ ...options, manifest, oldManifest, lost: [...lost.keys()], done })
+      }
+      throw lostInTransition(status, { lost, done }, { ...options, manifest, oldManifest }, finishCommand())
+    }
     if (status !== TransitionStatus.Success) throw transitionError(status, options)
 
     if (!options.noMigration) progress({ kind: 'message', text: 'Migrating data...' })
@@ -136,20 +170,33 @@ export async function deploy(given: DeployOptions): Promise<void> {
       // A target lost after the transition: the others must not stay in a configuration the
       // coordinator profile does not know (no later deployment would ever remove it).
       if (!(error instanceof SetProfilesError) || !options.oldManifest || options.noRollback) throw error
+      for (const t of error.lost.keys()) lostTargets.add(t)
       await restoreReachable({
         ...options,
         manifest,
         oldManifest: options.oldManifest,
         lost: error.targets,
-        cause: error.message,
-        finishCommand: `disnix-deploy ${profileArguments(options)} ${options.manifestPath}`,
+        lostNote: options.noLock ? undefined : KEEPS_LOCK,
+        cause: `Setting the profiles failed: ${error.message.replace(/^Cannot set the Disnix profile on: /, '')}`,
+        finishCommand: finishCommand(),
       })
     }
   } catch (error) {
     await release().catch(() => {})
     throw error
   }
-  await release()
+  try {
+    await release()
+  } catch (error) {
+    if (!(error instanceof TargetsLostError)) throw error
+    // Every profile is set: the deployment is done; only a lock may be left on the lost targets.
+    const names = [...error.lost.keys()].sort()
+    throw new DisnixError(
+      'LOCK_LEFT',
+      `The deployment is done: the new configuration is active and every profile is set; but ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} lost while the locks were released (${lostReasons(error.lost)}), so ${names.length === 1 ? 'it' : 'they'} may keep this deployment's lock`,
+      { hint: `when ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} reachable again, release the lock with: ${unlockCommand({ ...lockOptions, coordinatorProfilePath: options.coordinatorProfilePath, manifestPath: options.manifestPath, targets: names })} (the next deployment of this profile releases it too)` },
+    )
+  }
 
   if (options.oldManifest && !options.deleteState && hasObsoleteState(manifest, options.oldManifest) && options.oldManifestPath) {
     progress({
@@ -157,6 +204,68 @@ export async function deploy(given: DeployOptions): Promise<void> {
       text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state ${profileArguments(options)} ${options.oldManifestPath}`,
     })
   }
+}
+
+const KEEPS_LOCK = 'it keeps this deployment\'s lock (the finish command releases it first)'
+
+/**
+ * The account of targets lost before any service was touched (while distributing or locking): every
+ * target still runs the previous configuration; the lost ones were last seen in it.
+ */
+function lostBeforeAnyChange(error: TargetsLostError, options: DeployOptions, finishCommand: string, what: string, lostNote?: string): DisnixError {
+  const lost = [...error.lost.keys()].sort()
+  const targets = [...new Set([...Object.keys(options.manifest.profiles), ...Object.keys(options.oldManifest?.profiles ?? {})])].sort()
+  const previous = options.oldManifest ? 'the previous configuration is active' : 'nothing is deployed'
+  const lines = targets.map((t) =>
+    error.lost.has(t) ? `${t}: unreachable; last known state: ${options.oldManifest ? 'the previous configuration' : 'nothing deployed'}${lostNote ? `; it ${lostNote}` : ''}` : `${t}: unchanged: ${previous}`,
+  )
+  return targetLostError({ cause: `${error.message}; ${what}:`, lines, lost, finishCommand })
+}
+
+/**
+ * The account of targets lost during the transition, from what every activity that succeeded left
+ * (`done`): a reachable target is back when every mapping it had is active and none that only the new
+ * configuration has is; the activity that ran on a lost target when it was lost may or may not have
+ * happened there (the finish command repeats it).
+ */
+function lostInTransition(
+  status: Exclude<TransitionStatus, 'success'>,
+  outcome: { lost: ReadonlyMap<string, LostDuringTransition>; done: ReadonlyMap<string, 'activated' | 'deactivated'> },
+  options: DeployOptions & { oldManifest?: Manifest },
+  finishCommand: string,
+): DisnixError {
+  const { lost, done } = outcome
+  const { manifest, oldManifest } = options
+  const names = [...lost.keys()].sort()
+  const targets = [...new Set([...Object.keys(manifest.profiles), ...Object.keys(oldManifest?.profiles ?? {})])].sort()
+  const before = new Set((oldManifest?.serviceMappings ?? []).map(mappingKey))
+  const name = (key: string) => manifest.services[key]?.name ?? oldManifest?.services[key]?.name ?? key
+  // What differs from the previous configuration on a target: old services down, new ones up.
+  const differences = (target: string) => [
+    ...(oldManifest?.serviceMappings ?? []).filter((m) => m.target === target && done.get(mappingKey(m)) === 'deactivated').map((m) => `${name(m.service)} deactivated`),
+    ...manifest.serviceMappings.filter((m) => m.target === target && !before.has(mappingKey(m)) && done.get(mappingKey(m)) === 'activated').map((m) => `${name(m.service)} (new) activated`),
+  ]
+  let allBack = true
+  const lines = targets.map((t) => {
+    const changed = differences(t)
+    const gone = lost.get(t)
+    if (gone) {
+      const state = `the previous configuration${changed.length > 0 ? ` with ${changed.join(', ')}` : ''}`
+      return `${t}: unreachable; last known state: ${state}, except the ${gone.during}, which was running when it was lost and may or may not have happened${options.noLock ? '' : `; ${KEEPS_LOCK}`}`
+    }
+    if (changed.length === 0) return `${t}: rolled back: the previous configuration is active`
+    allBack = false
+    return `${t}: not back in the previous configuration: ${changed.join(', ')} (see above)`
+  })
+  const reasons = names.map((t) => (lost.get(t)!.reason.startsWith(`[target: ${t}]: `) ? lost.get(t)!.reason : `[target: ${t}]: ${lost.get(t)!.reason}`)).join('; ')
+  const recovery = status === TransitionStatus.Failed ? undefined : transitionRecoveryCommand(status, options)
+  return targetLostError({
+    cause: `The transition failed: ${reasons}; ${allBack ? 'the deployment was undone where possible' : 'the way back failed on the reachable targets too'}:`,
+    lines,
+    lost: names,
+    finishCommand,
+    ...(recovery && !allBack ? { note: `to go back instead, run: ${recovery}` } : {}),
+  })
 }
 
 /**
@@ -177,7 +286,9 @@ async function lockAsOwner(options: DeployOptions & { profile: string }, owner: 
   try {
     await lockTargets(options)
   } catch (error) {
-    await releaseDeploymentLock(owner)
+    // A lost target may hold the lock: the record stays, naming it, for the next run to release.
+    if (error instanceof TargetsLostError) await keepDeploymentLockFor(owner, [...error.lost.keys()])
+    else await releaseDeploymentLock(owner)
     throw error
   }
 }

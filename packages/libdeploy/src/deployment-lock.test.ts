@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { testDir } from '@disnix-ts/test-utils'
-import { claimDeploymentLock, lockOwnerFile, releaseDeploymentLock } from './deployment-lock.js'
+import { claimDeploymentLock, keepDeploymentLockFor, lockOwnerFile, releaseDeploymentLock } from './deployment-lock.js'
 
 /** Writes an owner record of another process of this host, as a coordinator that holds the locks would. */
 async function heldBy(dir: string, pid: number): Promise<void> {
@@ -58,5 +58,17 @@ describe('claimDeploymentLock', () => {
     const dead = await zombie()
     await heldBy(dir, dead)
     expect(await claimDeploymentLock(options(dir))).toMatchObject({ status: 'claimed', takenOver: { pid: dead } })
+  })
+})
+
+describe('keepDeploymentLockFor', () => {
+  test('keeps its own record naming only the lost targets; another process\'s record is left alone', async () => {
+    const dir = await testDir()
+    await claimDeploymentLock({ coordinatorProfilePath: dir, profile: 'default', targets: ['test1', 'test2'] })
+    await keepDeploymentLockFor({ coordinatorProfilePath: dir, profile: 'default' }, ['test2'])
+    expect(JSON.parse(await readFile(lockOwnerFile(dir, 'default'), 'utf8'))).toMatchObject({ pid: process.pid, targets: ['test2'] })
+    await heldBy(dir, 1)
+    await keepDeploymentLockFor({ coordinatorProfilePath: dir, profile: 'default' }, ['test9'])
+    expect(JSON.parse(await readFile(lockOwnerFile(dir, 'default'), 'utf8'))).toMatchObject({ pid: 1, targets: ['test1'] })
   })
 })

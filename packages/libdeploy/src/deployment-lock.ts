@@ -75,6 +75,20 @@ export async function releaseDeploymentLock(options: Pick<DeploymentLockOptions,
   if (held?.pid === process.pid && held.host === hostname()) await rm(file, { force: true })
 }
 
+/**
+ * Keeps this process's owner record, naming only `targets`: the lost targets that may still hold this
+ * deployment's lock. Once this process has ended, the next deployment of the profile takes the record
+ * over and releases what is left on them (a target without the lock is fine).
+ */
+export async function keepDeploymentLockFor(options: Pick<DeploymentLockOptions, 'coordinatorProfilePath' | 'profile'>, targets: readonly string[]): Promise<void> {
+  const file = lockOwnerFile(options.coordinatorProfilePath, options.profile)
+  const held = await readOwner(file)
+  if (held?.pid !== process.pid || held.host !== hostname()) return
+  const tmp = `${file}.${process.pid}`
+  await writeFile(tmp, `${JSON.stringify({ ...held, targets: [...targets].sort() })}\n`, { mode: 0o644 })
+  await rename(tmp, file)
+}
+
 /** `pid 123 on host coord (profile default, coordinator profile path /x) since <time>`. */
 export function describeOwner(owner: LockOwner): string {
   return `pid ${owner.pid} on host ${owner.host} (profile ${owner.profile}, coordinator profile path ${owner.coordinatorProfilePath}, targets ${owner.targets.join(', ')}) since ${owner.since}`

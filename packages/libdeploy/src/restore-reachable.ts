@@ -1,8 +1,9 @@
-import { DisnixError } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { activateSystem, TransitionStatus } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { setTargetProfiles } from './set-profiles.js'
+import { targetLostError } from './target-loss.js'
+import { mappingKey } from './transition-plan.js'
 
 export interface RestoreReachableOptions extends DeployContext {
   /** The configuration that was being deployed (its services are active). */
@@ -18,6 +19,8 @@ export interface RestoreReachableOptions extends DeployContext {
   finishCommand: string
   /** What failed, for the message. */
   cause: string
+  /** Said of each lost target after its last known state (the lock it keeps, ...). */
+  lostNote?: string
 }
 
 /**
@@ -38,7 +41,7 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
     infrastructure: { ...manifest.infrastructure, ...oldManifest.infrastructure },
     serviceMappings: [...oldManifest.serviceMappings.filter((m) => !lostSet.has(m.target)), ...manifest.serviceMappings.filter((m) => lostSet.has(m.target))],
   }
-  const status = await activateSystem({ ...options, manifest: back, oldManifest: manifest, noRollback: true })
+  const status = await activateSystem({ ...options, lost: undefined, manifest: back, oldManifest: manifest, noRollback: true })
   const reachable = Object.keys({ ...manifest.profiles, ...oldManifest.profiles }).filter((t) => !lostSet.has(t)).sort()
   let profilesBack = true
   if (status === TransitionStatus.Success) {
@@ -52,14 +55,12 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
   const lines = [
     ...reachable.map((t) =>
       status !== TransitionStatus.Success
-        ? `  ${t}: the way back failed (see above); inspect it`
-        : `  ${t}: rolled back: the previous configuration is active${profilesBack ? '' : ' (its profile could not be set back)'}`,
+        ? `${t}: the way back failed (see above); inspect it`
+        : `${t}: rolled back: the previous configuration is active${profilesBack ? '' : ' (its profile could not be set back)'}`,
     ),
-    ...[...lost].sort().map((t) => `  ${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest)}`),
+    ...[...lost].sort().map((t) => `${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest)}${options.lostNote ? `; ${options.lostNote}` : ''}`),
   ]
-  throw new DisnixError('TARGET_LOST', `${options.cause}; the deployment was undone where possible:\n${lines.join('\n')}`, {
-    hint: `when ${lost.join(', ')} ${lost.length === 1 ? 'is' : 'are'} reachable again, finish the deployment with: ${options.finishCommand}`,
-  })
+  throw targetLostError({ cause: `${options.cause}; the deployment was undone where possible:`, lines, lost, finishCommand: options.finishCommand })
 }
 
 function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifest): string {
@@ -68,4 +69,46 @@ function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifes
   const before = oldManifest.serviceMappings.filter((m) => m.target === target).map(key).sort()
   if (now.join('\n') === before.join('\n')) return 'the previous configuration (this deployment changed nothing there)'
   return 'the new configuration\'s services were activated there; its profile was not set'
+}
+
+export interface BringReachableBackOptions extends DeployContext {
+  /** The configuration that was being deployed. */
+  manifest: Manifest
+  /** The configuration to go back to. */
+  oldManifest: Manifest
+  /** The targets that were lost; nothing is asked of them. */
+  lost: readonly string[]
+  /** What every activity that succeeded so far left its mapping (mappingKey → state); updated. */
+  done: Map<string, 'activated' | 'deactivated'>
+}
+
+/**
+ * After a transition whose rollback failed because a target was lost (an old service on the reachable
+ * targets could not be activated again since it depends on one on the lost target), brings the
+ * reachable targets back to the previous configuration from where they are: their services of the
+ * previous configuration that are down are activated again and the new ones that are up are
+ * deactivated. The lost targets' services are taken as the previous configuration has them (nothing is
+ * asked of them). Data state is not touched. Returns whether every activity succeeded.
+ */
+export async function bringReachableBack(options: BringReachableBackOptions): Promise<boolean> {
+  const { manifest, oldManifest, done, progress } = options
+  const lostSet = new Set(options.lost)
+  const before = new Set(oldManifest.serviceMappings.map(mappingKey))
+  const reachable = (m: { target: string }) => !lostSet.has(m.target)
+  const now = [
+    ...oldManifest.serviceMappings.filter((m) => !reachable(m) || done.get(mappingKey(m)) !== 'deactivated'),
+    ...manifest.serviceMappings.filter((m) => reachable(m) && !before.has(mappingKey(m)) && done.get(mappingKey(m)) === 'activated'),
+  ]
+  const services = { ...manifest.services, ...oldManifest.services }
+  const infrastructure = { ...manifest.infrastructure, ...oldManifest.infrastructure }
+  progress({ kind: 'message', text: `${options.lost.join(', ')} could not be reached; bringing the reachable targets back to the previous configuration...` })
+  const status = await activateSystem({
+    ...options,
+    lost: undefined,
+    done,
+    manifest: { ...oldManifest, services, infrastructure },
+    oldManifest: { ...oldManifest, services, infrastructure, serviceMappings: now },
+    noRollback: true,
+  })
+  return status === TransitionStatus.Success
 }

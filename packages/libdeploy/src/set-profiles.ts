@@ -3,6 +3,7 @@ import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import { coordinatorProfileDir, type Manifest } from '@disnix-ts/libmanifest'
 import { setProfile } from '@disnix-ts/libnix'
 import { manifestClient, type DeployContext } from './deploy-context.js'
+import { isTargetLoss, lossReason, lostReasons } from './target-loss.js'
 
 export interface SetProfilesOptions extends DeployContext {
   manifest: Manifest
@@ -35,6 +36,7 @@ async function setAllProfiles(options: SetProfilesOptions): Promise<boolean> {
 export async function setTargetProfiles(options: SetProfilesOptions): Promise<void> {
   const { manifest, progress } = options
   const failed: string[] = []
+  const lost = new Map<string, string>()
   await Promise.all(
     Object.entries(manifest.profiles).map(async ([targetName, path]) => {
       progress({ kind: 'step', target: targetName, step: 'set profile', status: 'start', text: `Setting Disnix profile: ${path}` })
@@ -43,16 +45,21 @@ export async function setTargetProfiles(options: SetProfilesOptions): Promise<vo
         progress({ kind: 'step', target: targetName, step: 'set profile', status: 'done' })
       } catch (error) {
         failed.push(targetName)
+        if (isTargetLoss(error)) lost.set(targetName, lossReason(error))
         progress({ kind: 'step', target: targetName, step: 'set profile', status: 'failed', text: `Cannot set Disnix profile: ${path}`, error: progressError(error) })
       }
     }),
   )
-  if (failed.length > 0) throw new SetProfilesError(failed.sort())
+  if (failed.length > 0) throw new SetProfilesError(failed.sort(), lost)
 }
 
 /** Setting the profile failed on some targets (unreachable ones, typically); the others have theirs set. */
 export class SetProfilesError extends DisnixError {
-  constructor(readonly targets: string[]) {
-    super('SET_PROFILE_FAILED', `Cannot set the Disnix profile on: ${targets.join(', ')}`)
+  constructor(
+    readonly targets: string[],
+    /** Those of them that could not be reached, and why. */
+    readonly lost: ReadonlyMap<string, string> = new Map(),
+  ) {
+    super('SET_PROFILE_FAILED', `Cannot set the Disnix profile on: ${lost.size === targets.length ? lostReasons(lost) : targets.join(', ')}`)
   }
 }

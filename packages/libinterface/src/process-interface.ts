@@ -4,6 +4,9 @@ import { parseResult, type InterfaceResult } from './interface-result.js'
 import { operationSpec, type InterfaceRequest } from './operations.js'
 import { interfaceArgv } from './request-argv.js'
 
+/** Characters of a relayed stderr kept for the error of a failed call. */
+const SHOWN_STDERR_KEPT = 4096
+
 /** The interfaces this installation ships; they are found next to us before PATH. */
 const BUILT_IN_INTERFACES = new Set(['disnix-ssh-client', 'disnix-client', 'disnix-run-activity'])
 
@@ -46,12 +49,16 @@ export function processInterface(name: string, options: ProcessInterfaceOptions 
         encoding: 'utf8',
         reject: false,
       })
+      // What was passed on is kept too (its end only), for the error's stderrTail: why the call failed.
+      let shown = ''
       child.stderr.on('data', (chunk: Buffer | string) => {
-        if (call.stderr) call.stderr.write(chunk)
-        else stderr.push(String(chunk))
+        if (call.stderr) {
+          call.stderr.write(chunk)
+          shown = (shown + String(chunk)).slice(-SHOWN_STDERR_KEPT)
+        } else stderr.push(String(chunk))
       })
       const result = await child
-      if (result.failed) throw interfaceError(name, target, request, execaOutcome(result, stderr.join('')), call, hint)
+      if (result.failed) throw interfaceError(name, target, request, { ...execaOutcome(result, stderr.join('')), ...(call.stderr ? { shownStderr: shown } : {}) }, call, hint)
       return parseResult(spec.result, typeof result.stdout === 'string' ? result.stdout : '') as InterfaceResult<R>
     },
   }

@@ -18,6 +18,11 @@ export interface ChildOutcome {
   notFound?: boolean
   /** Its stderr, when it was kept rather than passed on: the message carries the last lines. */
   stderr?: string
+  /**
+   * Its stderr, when it was passed on (shown already): not repeated in the message, but its last
+   * lines are kept in the error's `stderrTail`, so that a caller can tell why it failed.
+   */
+  shownStderr?: string
 }
 
 /** What the failed child was doing, as the message names it. */
@@ -69,7 +74,8 @@ export function childProcessError(outcome: ChildOutcome, context: ChildContext):
   const how = context.program === undefined ? status : `${context.program}: ${status}`
   const message = redact(`${prefix}${context.step}${context.colon ? ':' : ''} failed (${how})`, secrets) + (tail ? `\n${tail}` : '')
   const code = outcome.cancelled ? (context.codes?.cancelled ?? context.codes?.failed ?? 'COMMAND_FAILED') : (context.codes?.failed ?? 'COMMAND_FAILED')
-  return new ChildProcessError(code, message, { ...data, stderrTail: tail || undefined })
+  const shown = outcome.shownStderr === undefined ? '' : redact(lastLines(outcome.shownStderr, FAILURE_CONTEXT_LINES), secrets)
+  return new ChildProcessError(code, message, { ...data, stderrTail: tail || shown || undefined })
 }
 
 /**

@@ -78,6 +78,7 @@ export const ERROR_CODES = {
   SERVICES_FAILING: 'the health check of one or more deployed services fails',
   MIGRATION_FAILED: 'the state migration failed after the new configuration was activated',
   TARGET_LOST: 'a target was lost during a deployment; the reachable targets were brought back to the previous configuration',
+  LOCK_LEFT: 'the deployment is done, but a target was lost while its lock was released: it may keep the lock',
   SET_PROFILE_FAILED: 'setting a target or coordinator profile failed',
   NO_PREVIOUS_DEPLOYMENT: 'there is no previous deployment to go back to',
   NO_SUCH_GENERATION: 'the requested coordinator profile generation does not exist',

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
@@ -67,4 +67,35 @@ export function outputContains(child: { all?: NodeJS.ReadableStream | null }, te
       if (seen.includes(text)) resolve()
     })
   })
+}
+
+/**
+ * Holds an operation of the pipeline fixture's services on a target (services.nix): the operation
+ * waits while the hold exists. `holding` resolves with the process group of the held remote call once
+ * it waits; `release` lets it go on.
+ */
+export function holdOperation(net: Testnet, target: string, operation: string) {
+  const root = net.targets.find((t) => t.name === target)!.root
+  const hold = join(root, 'tmp', `pipeline-hold-${operation}`)
+  return {
+    set: async () => {
+      // A call ended while held (killed, as a crash) leaves its mark behind.
+      await rm(join(root, 'tmp', `pipeline-holding-${operation}`), { force: true })
+      await writeFile(hold, '')
+    },
+    holding: async (): Promise<number> => {
+      const lines = await waitForLines(net, target, `tmp/pipeline-holding-${operation}`)
+      return Number(lines[0])
+    },
+    release: () => rm(hold, { force: true }),
+  }
+}
+
+/** Resolves with the lines of a file on a target once it exists and is not empty (polled). */
+export async function waitForLines(net: Testnet, target: string, path: string): Promise<string[]> {
+  for (;;) {
+    const lines = await targetLines(net, target, path)
+    if (lines.length > 0) return lines
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }

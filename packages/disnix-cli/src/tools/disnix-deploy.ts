@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { Argument, Option } from 'commander'
-import { coordinatorProfilePathOption, defineTool, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
+import { coordinatorProfilePathOption, defineTool, DisnixError, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
 import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
 
@@ -50,8 +50,9 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
   environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
-    { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active' },
+    { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active; a target lost on the way (TARGET_LOST) is accounted for per target, with the command that finishes the deployment' },
     { status: 2, meaning: 'the state migration failed (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
+    { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
   async run({ opts, args: [manifestArg], session, io }) {
     const [{ readManifest }, deployLib, { loadPreviousManifest }] = await Promise.all([
@@ -69,10 +70,11 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       oldManifestPath: previous.path,
     })
     if (keptDeployed) session.progress({ kind: 'message', text: `The new configuration is the deployed one (same manifest, same profile contents); keeping: ${manifestPath}` })
-    // The coordinator profile is read again under the locks, also when -o names what it held at the
-    // start (disnix-env passes its newest generation): another deployment may finish in between.
+    // The coordinator profile is read again under the locks, also when -o names one of its generations
+    // (disnix-env passes the newest one it saw when it started building): another deployment may have
+    // finished since, even before this process started. Only a manifest the profile never held is kept.
     const fromProfile = () => loadPreviousManifest({ ...opts, oldManifest: undefined, user: session.user }, session.hostname, () => {})
-    const underLocks = async () => (opts.oldManifest === undefined || (await fromProfile()).path === previous.path ? fromProfile : undefined)
+    const underLocks = async () => (opts.oldManifest === undefined || (await isGenerationOf(opts, session.user, previous.path)) ? fromProfile : undefined)
     if (opts.dryRun) {
       const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })
       io.stdout.write(deployLib.formatDeploymentPlan(plan))
@@ -106,8 +108,18 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
         readPreviousManifest: await underLocks(),
       })
     } catch (error) {
-      session.progress({ kind: 'message', text: 'The deployment failed! Please inspect the output to diagnose any problems!' })
+      // LOCK_LEFT: the deployment is done; its message says what is left.
+      if (!(error instanceof DisnixError && error.code === 'LOCK_LEFT')) session.progress({ kind: 'message', text: 'The deployment failed! Please inspect the output to diagnose any problems!' })
       throw error
     }
   },
 })
+
+/** Whether a manifest is one of the coordinator profile's generations. */
+async function isGenerationOf(opts: DisnixDeployOptions, user: string, path: string | undefined): Promise<boolean> {
+  if (path === undefined) return false
+  const [{ realpath }, { coordinatorProfileDir, generationLinks }] = await Promise.all([import('node:fs/promises'), import('@disnix-ts/libnix')])
+  const links = await generationLinks(coordinatorProfileDir({ path: opts.coordinatorProfilePath, user }), opts.profile)
+  for (const link of links) if ((await realpath(link.path)) === path) return true
+  return false
+}

@@ -54,7 +54,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     { status: 2, meaning: 'the state migration failed (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
   ],
   async run({ opts, args: [manifestArg], session, io }) {
-    const [{ readManifest }, deployLib, { loadPreviousManifest }] = await Promise.all([
+    const [{ readManifest }, deployLib, { loadPreviousManifest, previousManifestFile }] = await Promise.all([
       import('@disnix-ts/libmanifest'),
       import('@disnix-ts/libdeploy'),
       import('../cli/manifests.js'),
@@ -70,9 +70,11 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     })
     if (keptDeployed) session.progress({ kind: 'message', text: `The new configuration is the deployed one (same manifest, same profile contents); keeping: ${manifestPath}` })
     // The coordinator profile is read again under the locks, also when -o names what it held at the
-    // start (disnix-env passes its newest generation): another deployment may finish in between.
-    const fromProfile = () => loadPreviousManifest({ ...opts, oldManifest: undefined, user: session.user }, session.hostname, () => {})
-    const underLocks = async () => (opts.oldManifest === undefined || (await fromProfile()).path === previous.path ? fromProfile : undefined)
+    // start (disnix-env passes its newest generation): another deployment may finish in between. Its
+    // manifest is parsed again only when the profile moved; the same file is the manifest read above.
+    const location = { ...opts, oldManifest: undefined, user: session.user }
+    const fromProfile = async () => ((await previousManifestFile(location)) === previous.path ? previous : loadPreviousManifest(location, session.hostname, () => {}))
+    const underLocks = async () => (opts.oldManifest === undefined || (await previousManifestFile(location)) === previous.path ? fromProfile : undefined)
     if (opts.dryRun) {
       const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })
       io.stdout.write(deployLib.formatDeploymentPlan(plan))

@@ -4,12 +4,12 @@
 //   { "steps": [["lock", [service...]], ["activate", [service...]], ...] }
 // where a service is { pkg, type, container } as the profile manifest names it. It runs every
 // operation of every step one after the other, as `dysnomia --type T --container C --environment
-// --operation OP --component PKG` does (Dysnomia's library in this one process: only the module is
+// --operation OP --component PKG` does (`check`: the module's health check, which must pass) (Dysnomia's library in this one process: only the module is
 // started per operation, as disnix-run-activity does), and prints {"seconds": S, "cpu": C,
 // "operations": K}: the wall time of the operations themselves, without this process's start-up, and
 // the CPU seconds they took (this process and the modules).
 import { readFileSync } from 'node:fs'
-import { dysnomiaSettings, runDysnomiaOperation } from '../packages/dysnomia/lib/index.js'
+import { checkComponent, dysnomiaSettings, runDysnomiaOperation } from '../packages/dysnomia/lib/index.js'
 import { bundledModulesDir } from '../packages/libmain/lib/index.js'
 
 let input = ''
@@ -32,6 +32,15 @@ const cpu0 = cpuSeconds()
 const started = performance.now()
 for (const [operation, services] of steps) {
   for (const service of services) {
+    if (operation === 'check') {
+      const result = await checkComponent({ ...request, type: service.type, component: service.pkg, container: service.container })
+      if (result.status === 'failing') {
+        console.error(`dysnomia --operation check of ${service.pkg} failed: ${result.reason}`)
+        process.exit(1)
+      }
+      operations++
+      continue
+    }
     const status = await runDysnomiaOperation({
       ...request,
       operation,

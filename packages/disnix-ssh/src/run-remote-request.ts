@@ -85,16 +85,38 @@ function clientCall(request: InterfaceRequest, io: RemoteRequestIo): { command: 
   return { command: quoteShellArgs(forwardedArgv(request, io)), served: io.serve === false ? undefined : { client: io.remoteClient, request } }
 }
 
-/** `--import --localfile F…`: each file streams into a disnix-tmpfile that is imported, then removed. */
+/**
+ * `--import --localfile F…`: each file streams into a disnix-tmpfile, which the remote client imports
+ * (`--import --remotefile`, a plain call: served by the connection's `--serve` session, no process
+ * start) and which is then removed, whether the import succeeded or not.
+ */
 async function importLocalFiles(request: RequestOf<'import'>, session: RemoteSession, io: RemoteRequestIo): Promise<number> {
   for (const file of request.paths) await checkLocalFile(file, 'file')
   for (const file of request.paths) {
-    const rc = quoteShellArgs([io.remoteClient, '--import'])
-    const command = `X=; X=$(disnix-tmpfile) && cat > "$X" && ${rc} "$X"; s=$?; if [ -n "$X" ]; then rm -f "$X"; fi; exit $s`
-    const status = exitStatus(await session.exec({ command, stdin: createReadStream(file), stdout: io.stdout, stderr: io.stderr }))
+    const uploaded: Buffer[] = []
+    const upload = 'X=; X=$(disnix-tmpfile) && cat > "$X" && printf \'%s\\n\' "$X"; s=$?; if [ $s -ne 0 ] && [ -n "$X" ]; then rm -f "$X"; fi; exit $s'
+    const sent = exitStatus(await session.exec({ command: upload, stdin: createReadStream(file), stdout: collectInto(uploaded), stderr: io.stderr }))
+    if (sent !== 0) return sent
+    const remote = Buffer.concat(uploaded).toString().trim().split('\n').at(-1) ?? ''
+    if (remote === '') throw targetError(io, 'REMOTE_OUTPUT_MISSING', 'disnix-tmpfile printed no file name')
+    let status: number
+    try {
+      status = await forward({ op: 'import', where: 'remote', paths: [remote] }, session, io)
+    } finally {
+      await session.exec({ command: quoteShellArgs(['rm', '-f', remote]), stdout: io.stdout, stderr: io.stderr }).catch(() => {})
+    }
     if (status !== 0) return status
   }
   return 0
+}
+
+function collectInto(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk)
+      callback()
+    },
+  })
 }
 
 /**

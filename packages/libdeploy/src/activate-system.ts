@@ -2,7 +2,7 @@ import { DisnixError, maskArguments, progressError, SECRET_PROPERTY_WORDS, withP
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
-import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
+import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent, type VerifyGate } from './execute-transition.js'
 import { checkDeployment, type ServiceStatus } from './check-deployment.js'
 import { checkService, healthCheckError } from './check-service.js'
 import { serviceLabels } from './service-labels.js'
@@ -172,14 +172,19 @@ async function runTransition(
   }
 
   const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks
-  const verify = async (mapping: TransitionMapping): Promise<void> => {
+  const verify = async (mapping: TransitionMapping, _service: unknown, gate: VerifyGate): Promise<void> => {
     if (policy === false || options.dryRun) return
     const service = unified.services[mapping.service]!
     const own = service.healthCheckTimeout
     const timeoutMs = own === undefined ? policy.timeoutMs : own * 1000
     const step = { kind: 'step', target: mapping.target, service: label(mapping.service), key: mapping.service, container: mapping.container, step: 'check' } as const
     progress({ ...step, status: 'start' })
-    const outcome = await waitUntilHealthy(() => checkService(manifest, mapping, options), { ...policy, timeoutMs, signal: options.signal })
+    const outcome = await waitUntilHealthy(() => gate.withCore(() => checkService(manifest, mapping, options)), {
+      ...policy,
+      timeoutMs,
+      signal: options.signal,
+      onHealthy: gate.passed,
+    })
     if (outcome.status === 'failing') throw healthCheckError(service.name, mapping.target, outcome.reason, timeoutMs)
     progress({ ...step, status: 'done' })
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent } from './execute-transition.js'
+import { executeTransition, TransitionStatus, type MappingAction, type TransitionEvent, type VerifyGate } from './execute-transition.js'
 import { planTransition, type TransitionMapping, type TransitionService } from './transition-plan.js'
 
 // A tiny system: db (t1) <- api (t2) <- web (t1); cache (t2) stands alone.
@@ -196,6 +196,63 @@ describe('executeTransition with a health gate (verify)', () => {
     const status = await executeTransition(plan, { run: r.run, verify: async (mp) => void verified.push(mp.service), coresOf: cores({ t1: 2, t2: 2 }) })
     expect(status).toBe(TransitionStatus.Success)
     expect(verified.sort()).toEqual(['api', 'cache', 'db', 'web'])
+  })
+})
+
+describe('executeTransition: a health gate\'s waits and its first pass', () => {
+  test('the waits between checks hold no core; each check takes one, never more than numOfCores', async () => {
+    // One core on t1: db and cache (independent) would run one after the other if db's gate held it.
+    const services = { db: svc('db'), cache: svc('cache') }
+    const plan = planTransition({ newMappings: [m('db', 't1'), m('cache', 't1')], newServices: services })
+    const r = recorder()
+    let busy = 0
+    let maxBusy = 0
+    const run = async (action: MappingAction, mapping: TransitionMapping) => {
+      busy++
+      maxBusy = Math.max(maxBusy, busy)
+      await r.run(action, mapping)
+      busy--
+    }
+    const verify = async (mapping: TransitionMapping, _service: TransitionService, gate: VerifyGate) => {
+      for (let i = 0; i < 3; i++) {
+        await gate.withCore(async () => {
+          busy++
+          maxBusy = Math.max(maxBusy, busy)
+          r.log.push(`check ${mapping.service}`)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          busy--
+        })
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      r.log.push(`verified ${mapping.service}`)
+    }
+    expect(await executeTransition(plan, { run, verify, coresOf: cores({ t1: 1 }) })).toBe(TransitionStatus.Success)
+    const first = r.log[0]!.split(' ')[1]!.split('@')[0]!
+    const second = first === 'db' ? 'cache' : 'db'
+    // The second activation ran while the first service's gate was still waiting.
+    expect(r.log.indexOf(`activate ${second}@t1`)).toBeLessThan(r.log.indexOf(`verified ${first}`))
+    expect(maxBusy).toBe(1)
+    expect(r.log.filter((e) => e.startsWith('check'))).toHaveLength(6)
+  })
+
+  test('dependants start once the gate passed; a gate that fails afterwards rolls them back too', async () => {
+    const services = { db: svc('db'), api: svc('api', [['db', 't1']]) }
+    const plan = planTransition({ newMappings: [m('db', 't1'), m('api', 't2')], newServices: services })
+    const r = recorder()
+    const events: TransitionEvent[] = []
+    const verify = async (mapping: TransitionMapping, _service: TransitionService, gate: VerifyGate) => {
+      gate.passed()
+      if (mapping.service !== 'db') return
+      // db answered once, then dies within its settle time: after api was activated on top of it.
+      while (!r.log.includes('activate api@t2')) await new Promise((resolve) => setTimeout(resolve, 2))
+      throw new Error('db stopped during its settle time')
+    }
+    const status = await executeTransition(plan, { run: r.run, verify, coresOf: cores({ t1: 1, t2: 1 }), onEvent: (e) => events.push(e) })
+    expect(status).toBe(TransitionStatus.Failed)
+    expect(r.log).toEqual(['activate db@t1', 'activate api@t2', 'deactivate api@t2', 'deactivate db@t1'])
+    const failed = events.filter((e) => e.kind === 'failed')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({ action: 'activate', rollback: false, mapping: m('db', 't1') })
   })
 })
 

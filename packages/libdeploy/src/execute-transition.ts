@@ -27,16 +27,28 @@ export interface ExecuteTransitionOptions {
   /** Performs one (de)activation; throws when it fails. */
   run: (action: MappingAction, mapping: TransitionMapping, service: TransitionService) => Promise<void>
   /**
-   * Runs after a service was activated (never in a rollback) and before its dependants start: a health
-   * gate. Throwing fails the activation exactly as a failing `run` does.
+   * Runs after a service was activated (never in a rollback): a health gate. Its dependants start once
+   * it calls `gate.passed()` (or it returns); the activation counts as done when it returns, and
+   * throwing fails the activation exactly as a failing `run` does, even after `passed()`.
    */
-  verify?: (mapping: TransitionMapping, service: TransitionService) => Promise<void>
+  verify?: (mapping: TransitionMapping, service: TransitionService, gate: VerifyGate) => Promise<void>
   /** numOfCores of a target in the new infrastructure, or undefined when the target is no longer there. */
   coresOf: (target: string) => number | undefined
   noRollback?: boolean
   /** Aborting stops new activities from starting; running ones finish, then the rollback runs. */
   signal?: AbortSignal
   onEvent?: (event: TransitionEvent) => void
+}
+
+/** What the engine offers a health gate while it runs. */
+export interface VerifyGate {
+  /**
+   * Runs one check holding one of the target's cores (waiting for a free one): the waits between
+   * checks hold none, so that other activities of the target go on meanwhile.
+   */
+  withCore<T>(work: () => Promise<T>): Promise<T>
+  /** The service passed its check: its dependants may start while the gate goes on (its settle time). */
+  passed(): void
 }
 
 type Status = 'activated' | 'deactivated' | 'in-progress' | 'error'
@@ -103,6 +115,10 @@ class Traversal {
   /** mapping key → keys of the mappings in U whose service dependsOn it (its interdependents). */
   private readonly dependants = new Map<string, string[]>()
   private readonly busyCores = new Map<string, number>()
+  /** Checks waiting for a core of their target, first come first served. */
+  private readonly coreWaiters = new Map<string, Array<() => void>>()
+  /** Wakes the scheduling loop of `run` (a core became free, a gate passed). */
+  private wake: () => void = () => {}
   /** Mappings that were activated but failed their health gate: in error, yet active on their target. */
   private readonly unhealthy = new Set<string>()
 
@@ -172,7 +188,7 @@ class Traversal {
           changed = true
           continue
         }
-        if (stopping() || (this.busyCores.get(m.target) ?? 0) >= Math.max(1, cores)) continue
+        if (stopping() || !this.tryTakeCore(m.target, cores)) continue
         const service = this.plan.services[m.service]
         if (service === undefined) {
           this.status.set(key, 'error')
@@ -181,12 +197,21 @@ class Traversal {
           continue
         }
         this.status.set(key, 'in-progress')
-        this.busyCores.set(m.target, (this.busyCores.get(m.target) ?? 0) + 1)
         visited.add(key)
         emit({ kind: 'start', action, mapping: m, rollback })
+        let holdsCore = true
+        const releaseCore = () => {
+          if (!holdsCore) return
+          holdsCore = false
+          this.releaseCore(m.target)
+        }
         running.set(
           key,
-          this.runAndVerify(action, m, service, rollback).then(
+          this.runAndVerify(action, m, service, rollback, releaseCore, () => {
+            // Passing once lets the dependants start; the gate's verdict still decides below.
+            if (this.status.get(key) === 'in-progress') this.status.set(key, goal)
+            this.wake()
+          }).then(
             () => {
               this.status.set(key, goal)
               emit({ kind: 'done', action, mapping: m, rollback })
@@ -196,14 +221,14 @@ class Traversal {
               emit({ kind: 'failed', action, mapping: m, rollback, error })
             },
           ).finally(() => {
-            this.busyCores.set(m.target, (this.busyCores.get(m.target) ?? 1) - 1)
+            releaseCore()
             running.delete(key)
           }),
         )
         changed = true
       }
       if (running.size > 0) {
-        await Promise.race(running.values())
+        await Promise.race([...running.values(), new Promise<void>((resolve) => (this.wake = resolve))])
         continue
       }
       if (!changed) break
@@ -212,15 +237,52 @@ class Traversal {
     return set.every((m) => this.status.get(mappingKey(m)) === goal)
   }
 
-  /** The activity, then (a new activation only) its health gate, holding the target's core throughout. */
-  private async runAndVerify(action: MappingAction, m: TransitionMapping, service: TransitionService, rollback: boolean): Promise<void> {
+  /**
+   * The activity holding a core of the target, then (a new activation only) its health gate, whose
+   * checks take a core each while the waits between them hold none.
+   */
+  private async runAndVerify(
+    action: MappingAction,
+    m: TransitionMapping,
+    service: TransitionService,
+    rollback: boolean,
+    releaseCore: () => void,
+    passed: () => void,
+  ): Promise<void> {
     await this.options.run(action, m, service)
+    releaseCore()
     if (action !== 'activate' || rollback || this.options.verify === undefined) return
     try {
-      await this.options.verify(m, service)
+      await this.options.verify(m, service, { withCore: (work) => this.withCore(m.target, work), passed })
     } catch (error) {
       this.unhealthy.add(mappingKey(m))
       throw error
+    }
+  }
+
+  /** Takes a core of `target` if one is free and no check waits for one. */
+  private tryTakeCore(target: string, cores: number): boolean {
+    const busy = this.busyCores.get(target) ?? 0
+    if (busy >= Math.max(1, cores) || (this.coreWaiters.get(target)?.length ?? 0) > 0) return false
+    this.busyCores.set(target, busy + 1)
+    return true
+  }
+
+  /** Gives a core back: to the next waiting check, or free for the scheduler. */
+  private releaseCore(target: string): void {
+    const next = this.coreWaiters.get(target)?.shift()
+    if (next !== undefined) return next()
+    this.busyCores.set(target, (this.busyCores.get(target) ?? 1) - 1)
+    this.wake()
+  }
+
+  private async withCore<T>(target: string, work: () => Promise<T>): Promise<T> {
+    const cores = Math.max(1, this.options.coresOf(target) ?? 1)
+    if (!this.tryTakeCore(target, cores)) await new Promise<void>((resolve) => this.coreWaiters.set(target, [...(this.coreWaiters.get(target) ?? []), resolve]))
+    try {
+      return await work()
+    } finally {
+      this.releaseCore(target)
     }
   }
 

@@ -24,6 +24,22 @@ function scripted(answers: CheckOutcome[]) {
 }
 
 describe('waitUntilHealthy', () => {
+  test('says once, at the first healthy answer, that the service runs, while the settle time goes on', async () => {
+    const s = scripted([failing(1), healthy, failing(2), healthy, healthy, healthy, healthy, healthy])
+    const said: number[] = []
+    const outcome = await waitUntilHealthy(s.check, { timeoutMs: 10000, intervalMs: 500, settleMs: 2000, now: s.now, sleep: s.sleep, onHealthy: () => said.push(s.now()) })
+    expect(outcome).toEqual(healthy)
+    expect(said).toEqual([500])
+    expect(s.asked()).toBe(8)
+  })
+
+  test('never says so for a service that is never healthy', async () => {
+    const s = scripted([failing(1)])
+    const said: number[] = []
+    expect(await waitUntilHealthy(s.check, { timeoutMs: 1000, intervalMs: 500, settleMs: 0, now: s.now, sleep: s.sleep, onHealthy: () => said.push(1) })).toEqual(failing(1))
+    expect(said).toEqual([])
+  })
+
   test('returns at once when the first check is healthy or unknown', async () => {
     for (const answer of [healthy, unknown]) {
       const s = scripted([answer])

@@ -23,6 +23,11 @@ export interface WaitUntilHealthyOptions extends HealthCheckPolicy {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Stops polling: the last outcome is returned as it is. */
   signal?: AbortSignal
+  /**
+   * Called once, at the first healthy outcome: the service runs and answers (what its dependants
+   * need), while the settle time goes on deciding whether it stays up.
+   */
+  onHealthy?: () => void
 }
 
 /**
@@ -38,12 +43,17 @@ export async function waitUntilHealthy(check: () => Promise<CheckOutcome>, optio
   const settle = Math.min(Math.max(0, options.settleMs), timeout)
   const deadline = now() + timeout
   let healthySince: number | undefined
+  let everHealthy = false
   for (;;) {
     const outcome = await check()
     const time = now()
     if (outcome.status === 'unknown') return outcome
     if (outcome.status === 'healthy') {
-      healthySince ??= time
+      if (healthySince === undefined) {
+        if (!everHealthy) options.onHealthy?.()
+        everHealthy = true
+        healthySince = time
+      }
       if (time - healthySince >= settle) return outcome
     } else {
       healthySince = undefined

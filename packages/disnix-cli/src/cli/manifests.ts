@@ -14,12 +14,19 @@ export async function loadPreviousManifest(
   defaultTarget: string,
   progress: ProgressSink,
 ): Promise<{ manifest?: Manifest; path?: string }> {
-  const found = await previousManifestPath({ oldManifest: location.oldManifest, profile: location.profile, path: location.coordinatorProfilePath, user: location.user })
-  if (found === undefined) return {}
-  // The profile link moves when this deployment sets it; messages and hints need the manifest itself.
-  const path = await realpath(found)
+  const path = await previousManifestFile(location)
+  if (path === undefined) return {}
   progress({ kind: 'message', text: `Using previous manifest: ${path}` })
   return { manifest: await readManifest(path, { defaultTarget }), path }
+}
+
+/**
+ * The file of the previous manifest (-o, else the coordinator profile's), without reading it. The
+ * profile link moves when this deployment sets it; messages and hints need the manifest itself.
+ */
+export async function previousManifestFile(location: ManifestLocation & { oldManifest?: string }): Promise<string | undefined> {
+  const found = await previousManifestPath({ oldManifest: location.oldManifest, profile: location.profile, path: location.coordinatorProfilePath, user: location.user })
+  return found === undefined ? undefined : realpath(found)
 }
 
 /** A manifest argument, or the last deployed one from the coordinator profile when it is omitted. */

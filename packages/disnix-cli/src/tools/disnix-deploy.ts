@@ -55,7 +55,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
   async run({ opts, args: [manifestArg], session, io }) {
-    const [{ readManifest }, deployLib, { loadPreviousManifest }] = await Promise.all([
+    const [{ readManifest }, deployLib, { loadPreviousManifest, previousManifestFile }] = await Promise.all([
       import('@disnix-ts/libmanifest'),
       import('@disnix-ts/libdeploy'),
       import('../cli/manifests.js'),
@@ -73,7 +73,9 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     // The coordinator profile is read again under the locks, also when -o names one of its generations
     // (disnix-env passes the newest one it saw when it started building): another deployment may have
     // finished since, even before this process started. Only a manifest the profile never held is kept.
-    const fromProfile = () => loadPreviousManifest({ ...opts, oldManifest: undefined, user: session.user }, session.hostname, () => {})
+    // Its manifest is parsed again only when the profile moved; the same file is the manifest read above.
+    const location = { ...opts, oldManifest: undefined, user: session.user }
+    const fromProfile = async () => ((await previousManifestFile(location)) === previous.path ? previous : loadPreviousManifest(location, session.hostname, () => {}))
     const underLocks = async () => (opts.oldManifest === undefined || (await isGenerationOf(opts, session.user, previous.path)) ? fromProfile : undefined)
     if (opts.dryRun) {
       const plan = await deployLib.planDeployment({ ...session.context, manifest, oldManifest: opts.upgrade ? previous.manifest : undefined })

@@ -333,6 +333,30 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test
       await stopMasters(env.XDG_RUNTIME_DIR)
     })
 
+    test('--import --localfile: the upload is a plain command, the import a served call; the temp file goes either way', async () => {
+      const env = { ...real, XDG_RUNTIME_DIR: await testDir('disnix-ssh-serve-import-') }
+      const dir = await testDir()
+      const pkg = join(dir, 'served-import')
+      await mkdir(pkg)
+      await writeFile(join(pkg, 'data'), randomBytes(16).toString('hex'))
+      const path = (await execa('nix-store', ['--add', pkg], { env: nixTestEnv() })).stdout.trim()
+      const closure = join(dir, 'closure')
+      await execa('sh', ['-c', 'nix-store --export "$1" > "$2"', 'sh', path, closure], { env: nixTestEnv() })
+      expect(await client(['--target', T1, '--import', '--localfile', closure], env)).toMatchObject({ exitCode: 0 })
+      expect((await net.exec(T1, ['nix-store', '--check-validity', path])).exitCode).toBe(0)
+      // Upload and removal are plain commands; only the import itself runs in the session.
+      expect(await masterStatus(env)).toMatchObject({ connects: 1, commands: 3, served: 1 })
+      expect(await remoteTempFiles(T1)).toEqual([])
+
+      const broken = join(dir, 'broken')
+      await writeFile(broken, 'not a closure')
+      const failed = await client(['--target', T1, '--import', '--localfile', broken], env)
+      expect(failed.exitCode).not.toBe(0)
+      expect(failed.stderr).not.toBe('')
+      expect(await remoteTempFiles(T1)).toEqual([])
+      await stopMasters(env.XDG_RUNTIME_DIR)
+    })
+
     test('a remote disnix-run-activity that cannot serve gets a process per call', async () => {
       const env = { XDG_RUNTIME_DIR: await testDir('disnix-ssh-noserve-'), DISNIX_REMOTE_CLIENT: '/tmp/older/disnix-run-activity' }
       await mkdir(join(root(T1), 'tmp', 'older'), { recursive: true })

@@ -170,6 +170,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
             inFlight: new Map([...lostInMigration].map(([t, { state }]) => [t, { state }])),
             cause: `The data migration failed: ${lostReasons(new Map([...lostInMigration].map(([t, { reason }]) => [t, reason])))}`,
             finishCommand: finishCommand(),
+            goBackNote: reachableGoBackNote([...lostInMigration.keys()], options),
           })
         }
         const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
@@ -200,6 +201,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
         lostNote: options.noLock ? undefined : KEEPS_LOCK,
         cause: `Setting the profiles failed: ${error.message.replace(/^Cannot set the Disnix profile on: /, '')}`,
         finishCommand: finishCommand(),
+        goBackNote: reachableGoBackNote(error.targets, options),
       })
     }
   } catch (error) {
@@ -321,6 +323,12 @@ function goBackNote(recovery: string, lost: readonly string[], options: DeployOp
   if (options.noLock) return `to go back instead (${once}), run: ${recovery}`
   const unlock = unlockCommand({ profile: options.profile, coordinatorProfilePath: options.coordinatorProfilePath, manifestPath: options.manifestPath, targets: [...lost] })
   return `to go back instead (${once}), run: ${recovery} and release the lock left on ${lost.join(', ')} with: ${unlock}`
+}
+
+/** goBackNote for a way back after the transition (the previous configuration activated again). */
+function reachableGoBackNote(lost: readonly string[], options: DeployOptions): string | undefined {
+  const recovery = transitionRecoveryCommand(TransitionStatus.ObsoleteMappingsRollbackFailed, options)
+  return recovery === undefined ? undefined : goBackNote(recovery, lost, options)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, realpath, rm, writeFile, mkdir } from 'node:fs/promises'
+import { lstat, mkdir, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { runsHere, suiteDir } from '@disnix-ts/test-utils'
@@ -396,6 +396,60 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
     expect(finish.exitCode, finish.stderr).toBe(0)
     expect(await observe(net, coord)).toEqual(configured('41', '41', '2'))
     expect(await queried(coord)).toEqual(configured('41', '41', '2').active)
+  })
+
+  test('while setting the profiles, after the set request reached the lost target: it is said to be unknown; the printed command finishes the job', async () => {
+    const before = await observe(net, coord)
+    expect(before).toEqual(configured('41', '41', '2'))
+    // While web activates on test1 (after api on test2), everything test2 sends is dropped: the set
+    // request still reaches it and is carried out, its answer never comes back; once test2's profile
+    // moved, its link goes down.
+    const profile = join(net.targets.find((t) => t.name === 'test2')!.root, 'nix/var/nix/profiles/disnix/default')
+    const setBefore = await readlink(profile)
+    const dropSent = ['tc', 'qdisc', '%s', 'dev', 'eth0', 'root', 'tbf', 'rate', '8bit', 'burst', '10', 'limit', '10']
+    const tc = async (op: string) => {
+      const r = await net.exec('test2', dropSent.map((a) => (a === '%s' ? op : a)))
+      expect(r.exitCode, r.stderr).toBe(0)
+    }
+    const hold = holdOperation(net, 'test1', 'activate')
+    await hold.set()
+    const child = coord.start('disnix-env', [...models, ...version('42', '42', 'dbVersion = "2";')])
+    let r
+    try {
+      try {
+        await hold.holding()
+        await tc('add')
+      } finally {
+        await hold.release()
+      }
+      for (let waited = 0; (await readlink(profile)) === setBefore; waited += 50) {
+        if (waited > 30_000) throw new Error('test2\'s profile was never set')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      await net.linkDown('test2')
+      const since = Date.now()
+      r = await child
+      console.log(`link down after the set request reached test2: failed ${seconds(since)} s later (exit ${r.exitCode})\n${r.all}`)
+      expect(r.exitCode).toBe(1)
+      expect(r.all).toMatch(new RegExp(`Setting the profiles failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
+      expect(r.all).toMatch(/^ {2}test1: rolled back: the previous configuration is active$/m)
+      expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the new configuration's services were activated there; its Disnix profile may or may not have been set to the new configuration \(the request may have reached it before it was lost\); it keeps this deployment's lock/m)
+      // It was: test2 runs the new api with its new profile; test1 is back; the coordinator profile did not move.
+      expect(await observe(net, coord)).toEqual({
+        ...before,
+        active: { test1: before.active.test1, test2: ['api-42'] },
+        targetProfiles: { test1: before.targetProfiles.test1, test2: ['api-42'] },
+        locks: { test1: [], test2: ['disnix-default.lock'] },
+        lockOwner: true,
+      })
+    } finally {
+      await tc('del')
+      await net.linkUp('test2')
+    }
+    const finish = await runPrinted(coord, finishCommand(r.all)!)
+    expect(finish.exitCode, finish.stderr).toBe(0)
+    expect(await observe(net, coord)).toEqual(configured('42', '42', '2'))
+    expect(await queried(coord)).toEqual(configured('42', '42', '2').active)
   })
 
   // Stateful services (the state fixture, its own profile and coordinator on the same targets): files

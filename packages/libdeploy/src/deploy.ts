@@ -65,7 +65,8 @@ export async function deploy(given: DeployOptions): Promise<void> {
   const { manifest, progress } = given
   let options = given
   if (!options.noCoordinatorProfile) await checkManifestInStore(options)
-  const finishCommand = () => `disnix-deploy ${profileArguments(options)} ${options.manifestPath}`
+  // The same deployment: --delete-state too, so that the state this one would have deleted is.
+  const finishCommand = () => `disnix-deploy ${profileArguments(options)}${options.deleteState ? ' --delete-state' : ''} ${options.manifestPath}`
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   try {

@@ -23,15 +23,15 @@ describe('lastKnownState of a target lost after the transition', () => {
   })
 
   test('a target whose services changed: its profile was not set, or may or may not have been', () => {
-    expect(lastKnownState('test1', manifest, oldManifest)).toBe("the new configuration's services were activated there; its profile was not set")
+    expect(lastKnownState('test1', manifest, oldManifest)).toBe("the new configuration's services are active there; its profile was not set")
     expect(lastKnownState('test1', manifest, oldManifest, { profile: true })).toBe(
-      "the new configuration's services were activated there; its Disnix profile may or may not have been set to the new configuration (the request may have reached it before it was lost)",
+      "the new configuration's services are active there; its Disnix profile may or may not have been set to the new configuration (the request may have reached it before it was lost)",
     )
   })
 
   test('a state activity that was running when the target was lost may or may not have happened', () => {
     expect(lastKnownState('test1', manifest, oldManifest, { state: 'the restore of the state of files' })).toBe(
-      "the new configuration's services were activated there; its profile was not set; the restore of the state of files, which was running when it was lost, may or may not have happened",
+      "the new configuration's services are active there; its profile was not set; the restore of the state of files, which was running when it was lost, may or may not have happened",
     )
   })
 })

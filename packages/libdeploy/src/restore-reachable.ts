@@ -97,11 +97,11 @@ export function lastKnownState(target: string, manifest: Manifest, oldManifest: 
   const unchanged = now.join('\n') === before.join('\n')
   const state = inFlight.state ? `; ${inFlight.state}, which was running when it was lost, may or may not have happened` : ''
   if (inFlight.profile) {
-    const services = unchanged ? 'the previous configuration\'s services (this deployment changed none there)' : 'the new configuration\'s services were activated there'
+    const services = unchanged ? 'the previous configuration\'s services (this deployment changed none there)' : 'the new configuration\'s services are active there'
     return `${services}; its Disnix profile may or may not have been set to the new configuration (the request may have reached it before it was lost)${state}`
   }
   if (unchanged) return `the previous configuration (this deployment changed nothing there)${state}`
-  return `the new configuration's services were activated there; its profile was not set${state}`
+  return `the new configuration's services are active there; its profile was not set${state}`
 }
 
 export interface BringReachableBackOptions extends DeployContext {

@@ -433,7 +433,7 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`Setting the profiles failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
       expect(r.all).toMatch(/^ {2}test1: rolled back: the previous configuration is active$/m)
-      expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the new configuration's services were activated there; its Disnix profile may or may not have been set to the new configuration \(the request may have reached it before it was lost\); it keeps this deployment's lock/m)
+      expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the new configuration's services are active there; its Disnix profile may or may not have been set to the new configuration \(the request may have reached it before it was lost\); it keeps this deployment's lock/m)
       // It was: test2 runs the new api with its new profile; test1 is back; the coordinator profile did not move.
       expect(await observe(net, coord)).toEqual({
         ...before,
@@ -506,7 +506,7 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
         expect(r.all).toMatch(new RegExp(`The data migration failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
         expect(r.all).not.toContain('[target: test2]: [target: test2]:')
         expect(r.all).toMatch(/^ {2}test1: rolled back: the previous configuration is active$/m)
-        expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the new configuration's services were activated there; its profile was not set; the transfer of the snapshot of files, which was running when it was lost, may or may not have happened; it keeps this deployment's lock/m)
+        expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the new configuration's services are active there; its profile was not set; the transfer of the snapshot of files, which was running when it was lost, may or may not have happened; it keeps this deployment's lock/m)
         // test1 runs files again on the very data it had (the rollback never touches state); test2 has
         // files active with no data; no profile moved; test2 keeps the lock, the record names it.
         expect(await observeState()).toEqual({

@@ -230,20 +230,21 @@ export async function deploy(given: DeployOptions): Promise<void> {
   }
 }
 
-const STATE_ACTIVITY: Record<StateStep, (component: string) => string> = {
+const STATE_ACTIVITY: Record<Exclude<StateStep, 'delete'>, (component: string) => string> = {
   snapshot: (c) => `the snapshot of the state of ${c}`,
   retrieve: (c) => `the retrieval of the snapshot of ${c}`,
   send: (c) => `the transfer of the snapshot of ${c}`,
   restore: (c) => `the restore of the state of ${c}`,
-  delete: (c) => `the deletion of the obsolete state of ${c}`,
 }
 
 /**
  * The targets a failed data migration lost (could not reach, or stopped answering), with why and the
  * state activity that was running there; undefined when no target was lost (a failing state step).
+ * Not while the obsolete state is deleted (--delete-state): the state has moved by then and may be
+ * gone from the previous configuration's targets, so going back to it is no way back.
  */
 function lostDuringMigration(error: unknown): Map<string, { reason: string; state: string }> | undefined {
-  if (!(error instanceof StateStepError)) return undefined
+  if (!(error instanceof StateStepError) || error.step === 'delete') return undefined
   const lost = new Map<string, { reason: string; state: string }>()
   for (const failure of error.failures) {
     if (!isTargetLoss(failure.error) || lost.has(failure.target)) continue

@@ -2,15 +2,15 @@ import { realpath } from 'node:fs/promises'
 import { DisnixError } from '@disnix-ts/libmain'
 import { isValidStorePath } from '@disnix-ts/libnix'
 import { coordinatorProfileDir, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
-import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers } from '@disnix-ts/libmigrate'
+import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers, StateStepError, type StateStep } from '@disnix-ts/libmigrate'
 import { activateSystem, transitionPlanFor, TransitionStatus, type LostDuringTransition } from './activate-system.js'
 import type { DeployContext } from './deploy-context.js'
 import { distribute } from './distribute.js'
 import { claimDeploymentLock, describeOwner, keepDeploymentLockFor, releaseDeploymentLock } from './deployment-lock.js'
 import { lockTargets, releaseLeftLocks, unlockCommand, unlockTargets } from './locking.js'
-import { bringReachableBack, restoreReachable } from './restore-reachable.js'
+import { bringReachableBack, restoreReachable, type InFlight } from './restore-reachable.js'
 import { setProfiles, SetProfilesError } from './set-profiles.js'
-import { lostReasons, targetLostError, TargetsLostError } from './target-loss.js'
+import { isTargetLoss, lossReason, lostReasons, mayHaveReached, targetLostError, TargetsLostError } from './target-loss.js'
 import { TransitionError } from './transition-error.js'
 import type { HealthCheckPolicy } from './wait-until-healthy.js'
 import { mappingKey } from './transition-plan.js'
@@ -51,7 +51,8 @@ export interface DeployOptions extends DeployContext {
 /**
  * disnix-deploy (spec §5.7): distribute → lock → activate → migrate → set profiles → unlock, all in
  * this process as the original's libdeploy does. Throws a DisnixError whose code and hint say what is
- * left and how to recover (MIGRATION_FAILED: the new configuration is active, its state is not);
+ * left and how to recover (MIGRATION_FAILED: the new configuration is active, its state is not; TARGET_LOST
+ * with a per-target account when a target is lost in any phase, also while the data migrates);
  * locks are always released.
  *
  * QUIRK §5.7 step 2: the original refuses to deploy a configuration without the service that
@@ -64,7 +65,8 @@ export async function deploy(given: DeployOptions): Promise<void> {
   const { manifest, progress } = given
   let options = given
   if (!options.noCoordinatorProfile) await checkManifestInStore(options)
-  const finishCommand = () => `disnix-deploy ${profileArguments(options)} ${options.manifestPath}`
+  // The same deployment: --delete-state too, so that the state this one would have deleted is.
+  const finishCommand = () => `disnix-deploy ${profileArguments(options)}${options.deleteState ? ' --delete-state' : ''} ${options.manifestPath}`
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   try {
@@ -154,6 +156,24 @@ export async function deploy(given: DeployOptions): Promise<void> {
       try {
         await migrate({ ...stateOptions, snapshotted })
       } catch (error) {
+        const lostInMigration = lostDuringMigration(error)
+        if (lostInMigration && options.oldManifest && !options.noRollback) {
+          // The new configuration is active on the reachable targets, the data only partly moved: they
+          // go back to the previous configuration (their data stays as it is), the finish command
+          // migrates again from there.
+          for (const t of lostInMigration.keys()) lostTargets.add(t)
+          await restoreReachable({
+            ...options,
+            manifest,
+            oldManifest: options.oldManifest,
+            lost: [...lostInMigration.keys()],
+            lostNote: options.noLock ? undefined : KEEPS_LOCK,
+            inFlight: new Map([...lostInMigration].map(([t, { state }]) => [t, { state }])),
+            cause: `The data migration failed: ${lostReasons(new Map([...lostInMigration].map(([t, { reason }]) => [t, reason])))}`,
+            finishCommand: finishCommand(),
+            goBackNote: reachableGoBackNote([...lostInMigration.keys()], options),
+          })
+        }
         const old = options.oldManifestPath ? ` -o ${options.oldManifestPath}` : ''
         const where = profileArguments(options)
         throw new DisnixError('MIGRATION_FAILED', `The data migration failed: ${error instanceof Error ? error.message : String(error)}`, {
@@ -171,7 +191,10 @@ export async function deploy(given: DeployOptions): Promise<void> {
       // coordinator profile does not know (no later deployment would ever remove it).
       if (!(error instanceof SetProfilesError) || !options.oldManifest || options.noRollback) throw error
       for (const t of error.lost.keys()) lostTargets.add(t)
+      // A set request sent over a connection that then stopped answering may have been carried out.
+      const inFlight = new Map<string, InFlight>([...error.lost].map(([t, reason]) => [t, { profile: mayHaveReached(reason) }]))
       await restoreReachable({
+        inFlight,
         ...options,
         manifest,
         oldManifest: options.oldManifest,
@@ -179,6 +202,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
         lostNote: options.noLock ? undefined : KEEPS_LOCK,
         cause: `Setting the profiles failed: ${error.message.replace(/^Cannot set the Disnix profile on: /, '')}`,
         finishCommand: finishCommand(),
+        goBackNote: reachableGoBackNote(error.targets, options),
       })
     }
   } catch (error) {
@@ -204,6 +228,29 @@ export async function deploy(given: DeployOptions): Promise<void> {
       text: `NOTE: The state of services that moved or were removed has not been deleted. Delete it with: disnix-delete-state ${profileArguments(options)} ${options.oldManifestPath}`,
     })
   }
+}
+
+const STATE_ACTIVITY: Record<Exclude<StateStep, 'delete'>, (component: string) => string> = {
+  snapshot: (c) => `the snapshot of the state of ${c}`,
+  retrieve: (c) => `the retrieval of the snapshot of ${c}`,
+  send: (c) => `the transfer of the snapshot of ${c}`,
+  restore: (c) => `the restore of the state of ${c}`,
+}
+
+/**
+ * The targets a failed data migration lost (could not reach, or stopped answering), with why and the
+ * state activity that was running there; undefined when no target was lost (a failing state step).
+ * Not while the obsolete state is deleted (--delete-state): the state has moved by then and may be
+ * gone from the previous configuration's targets, so going back to it is no way back.
+ */
+function lostDuringMigration(error: unknown): Map<string, { reason: string; state: string }> | undefined {
+  if (!(error instanceof StateStepError) || error.step === 'delete') return undefined
+  const lost = new Map<string, { reason: string; state: string }>()
+  for (const failure of error.failures) {
+    if (!isTargetLoss(failure.error) || lost.has(failure.target)) continue
+    lost.set(failure.target, { reason: lossReason(failure.error), state: STATE_ACTIVITY[error.step](failure.component) })
+  }
+  return lost.size > 0 ? lost : undefined
 }
 
 const KEEPS_LOCK = 'it keeps this deployment\'s lock (the finish command releases it first)'
@@ -264,8 +311,26 @@ function lostInTransition(
     lines,
     lost: names,
     finishCommand,
-    ...(recovery && !allBack ? { note: `to go back instead, run: ${recovery}` } : {}),
+    ...(recovery && !allBack ? { note: goBackNote(recovery, names, options) } : {}),
   })
+}
+
+/**
+ * The way back to the previous configuration when the reachable targets could not be brought back:
+ * the disnix-activate command that finishes the rollback, then (the lost targets keep this
+ * deployment's lock) the disnix-lock command that releases what they hold.
+ */
+function goBackNote(recovery: string, lost: readonly string[], options: DeployOptions): string {
+  const once = `once ${lost.join(', ')} ${lost.length === 1 ? 'is' : 'are'} reachable again and the cause is fixed`
+  if (options.noLock) return `to go back instead (${once}), run: ${recovery}`
+  const unlock = unlockCommand({ profile: options.profile, coordinatorProfilePath: options.coordinatorProfilePath, manifestPath: options.manifestPath, targets: [...lost] })
+  return `to go back instead (${once}), run: ${recovery} and release the lock left on ${lost.join(', ')} with: ${unlock}`
+}
+
+/** goBackNote for a way back after the transition (the previous configuration activated again). */
+function reachableGoBackNote(lost: readonly string[], options: DeployOptions): string | undefined {
+  const recovery = transitionRecoveryCommand(TransitionStatus.ObsoleteMappingsRollbackFailed, options)
+  return recovery === undefined ? undefined : goBackNote(recovery, lost, options)
 }
 
 /**

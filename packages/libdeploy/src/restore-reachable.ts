@@ -21,6 +21,10 @@ export interface RestoreReachableOptions extends DeployContext {
   cause: string
   /** Said of each lost target after its last known state (the lock it keeps, ...). */
   lostNote?: string
+  /** Said when even the way back fails on a reachable target: how to go back instead. */
+  goBackNote?: string
+  /** What may or may not have happened on each lost target when it was lost (by target). */
+  inFlight?: ReadonlyMap<string, InFlight>
 }
 
 /**
@@ -34,14 +38,17 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
   const { manifest, oldManifest, lost, progress } = options
   const lostSet = new Set(lost)
   progress({ kind: 'message', text: `${lost.join(', ')} could not be reached; bringing the reachable targets back to the previous configuration...` })
-  // Going back everywhere except on the lost targets: there, the configuration stays what it is.
-  const back: Manifest = {
-    ...oldManifest,
-    services: { ...manifest.services, ...oldManifest.services },
-    infrastructure: { ...manifest.infrastructure, ...oldManifest.infrastructure },
-    serviceMappings: [...oldManifest.serviceMappings.filter((m) => !lostSet.has(m.target)), ...manifest.serviceMappings.filter((m) => lostSet.has(m.target))],
-  }
-  const status = await activateSystem({ ...options, lost: undefined, manifest: back, oldManifest: manifest, noRollback: true })
+  // Going back everywhere except on the lost targets: there, the configuration stays what it is. Their
+  // mappings of both configurations are on both sides, so that nothing is asked of them and every
+  // service on a reachable target finds its dependencies (the old web its old api on a lost target).
+  const services = { ...manifest.services, ...oldManifest.services }
+  const infrastructure = { ...manifest.infrastructure, ...oldManifest.infrastructure }
+  const seen = new Set<string>()
+  const onLost = [...oldManifest.serviceMappings, ...manifest.serviceMappings].filter((m) => lostSet.has(m.target) && !seen.has(mappingKey(m)) && seen.add(mappingKey(m)))
+  const reachableOf = (m: Manifest) => m.serviceMappings.filter((x) => !lostSet.has(x.target))
+  const back: Manifest = { ...oldManifest, services, infrastructure, serviceMappings: [...reachableOf(oldManifest), ...onLost] }
+  const from: Manifest = { ...manifest, services, infrastructure, serviceMappings: [...reachableOf(manifest), ...onLost] }
+  const status = await activateSystem({ ...options, lost: undefined, manifest: back, oldManifest: from, noRollback: true })
   const reachable = Object.keys({ ...manifest.profiles, ...oldManifest.profiles }).filter((t) => !lostSet.has(t)).sort()
   let profilesBack = true
   if (status === TransitionStatus.Success) {
@@ -55,20 +62,46 @@ export async function restoreReachable(options: RestoreReachableOptions): Promis
   const lines = [
     ...reachable.map((t) =>
       status !== TransitionStatus.Success
-        ? `${t}: the way back failed (see above); inspect it`
+        ? `${t}: not back in the previous configuration: the way back failed (see above)`
         : `${t}: rolled back: the previous configuration is active${profilesBack ? '' : ' (its profile could not be set back)'}`,
     ),
-    ...[...lost].sort().map((t) => `${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest)}${options.lostNote ? `; ${options.lostNote}` : ''}`),
+    ...[...lost].sort().map((t) => `${t}: unreachable; last known state: ${lastKnownState(t, manifest, oldManifest, options.inFlight?.get(t))}${options.lostNote ? `; ${options.lostNote}` : ''}`),
   ]
-  throw targetLostError({ cause: `${options.cause}; the deployment was undone where possible:`, lines, lost, finishCommand: options.finishCommand })
+  const failed = status !== TransitionStatus.Success
+  throw targetLostError({
+    cause: `${options.cause}; ${failed ? 'the way back failed on the reachable targets too' : 'the deployment was undone where possible'}:`,
+    lines,
+    lost,
+    finishCommand: options.finishCommand,
+    ...(failed && options.goBackNote ? { note: options.goBackNote } : {}),
+  })
 }
 
-function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifest): string {
+/** What was under way on a target when it was lost, and so may or may not have happened there. */
+export interface InFlight {
+  /** The request to set its Disnix profile to the new configuration may have reached it. */
+  profile?: boolean
+  /** A state activity that was running there (`the restore of the state of files`). */
+  state?: string
+}
+
+/**
+ * The last known state of a target lost after the transition (while migrating the data or setting the
+ * profiles), from what this deployment changed there and what was under way when it was lost: the
+ * coordinator cannot know whether a request that was sent before the link went down arrived.
+ */
+export function lastKnownState(target: string, manifest: Manifest, oldManifest: Manifest, inFlight: InFlight = {}): string {
   const key = (m: { service: string; container: string }) => `${m.service}\0${m.container}`
   const now = manifest.serviceMappings.filter((m) => m.target === target).map(key).sort()
   const before = oldManifest.serviceMappings.filter((m) => m.target === target).map(key).sort()
-  if (now.join('\n') === before.join('\n')) return 'the previous configuration (this deployment changed nothing there)'
-  return 'the new configuration\'s services were activated there; its profile was not set'
+  const unchanged = now.join('\n') === before.join('\n')
+  const state = inFlight.state ? `; ${inFlight.state}, which was running when it was lost, may or may not have happened` : ''
+  if (inFlight.profile) {
+    const services = unchanged ? 'the previous configuration\'s services (this deployment changed none there)' : 'the new configuration\'s services are active there'
+    return `${services}; its Disnix profile may or may not have been set to the new configuration (the request may have reached it before it was lost)${state}`
+  }
+  if (unchanged) return `the previous configuration (this deployment changed nothing there)${state}`
+  return `the new configuration's services are active there; its profile was not set${state}`
 }
 
 export interface BringReachableBackOptions extends DeployContext {

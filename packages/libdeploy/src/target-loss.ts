@@ -77,3 +77,12 @@ export function lostReasons(lost: ReadonlyMap<string, string>): string {
     .map(([target, reason]) => (reason.startsWith(`[target: ${target}]: `) ? reason : `[target: ${target}]: ${reason}`))
     .join('; ')
 }
+
+/**
+ * Whether a request whose target was lost may have reached it: only a connection that could not even
+ * be set up (`cannot connect to ...`: no answer, refused) proves it did not; a connection that stopped
+ * answering may have carried the request before the link went down.
+ */
+export function mayHaveReached(reason: string): boolean {
+  return !/\bcannot connect to\b/.test(reason)
+}

@@ -27,6 +27,6 @@ async function deleteState(options: DeleteObsoleteStateOptions): Promise<Snapsho
   options.progress({ kind: 'message', text: 'Deleting obsolete state of services...' })
   const items = resolveStateMappings(options.manifest.snapshotMappings, options.manifest, options.infrastructure ?? options.manifest.infrastructure, options)
   const failures = await runPerCore(items, (item) => runStateActivity(item, 'delete-state', options), options.signal)
-  if (failures.length > 0) throw stateFailure('DELETE_STATE_FAILED', 'Deleting the obsolete state failed:', failures)
+  if (failures.length > 0) throw stateFailure('DELETE_STATE_FAILED', 'Deleting the obsolete state failed:', failures, 'delete')
   return items.map((item) => item.mapping)
 }

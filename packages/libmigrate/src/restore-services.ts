@@ -48,16 +48,16 @@ async function restoreSelected(options: StateOptions): Promise<StateResult> {
       },
       options.signal,
     )
-    if (failures.length > 0) throw stateFailure('RESTORE_FAILED', 'Restoring the state of services failed:', failures)
+    if (failures.length > 0) throw stateFailure('RESTORE_FAILED', 'Restoring the state of services failed:', failures, 'restore')
     return result
   }
 
   options.progress({ kind: 'message', text: 'Sending snapshots...' })
   const sendFailures = await runPerTarget(items, options.maxConcurrentTransfers ?? 2, send, options.signal)
-  if (sendFailures.length > 0) throw stateFailure('SNAPSHOT_TRANSFER_FAILED', 'Sending the snapshots failed:', sendFailures)
+  if (sendFailures.length > 0) throw stateFailure('SNAPSHOT_TRANSFER_FAILED', 'Sending the snapshots failed:', sendFailures, 'send')
   if (!options.transferOnly) {
     const failures = await runPerCore(items, restore, options.signal)
-    if (failures.length > 0) throw stateFailure('RESTORE_FAILED', 'Restoring the state of services failed:', failures)
+    if (failures.length > 0) throw stateFailure('RESTORE_FAILED', 'Restoring the state of services failed:', failures, 'restore')
   }
   return result
 }

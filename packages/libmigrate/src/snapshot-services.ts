@@ -59,16 +59,16 @@ async function snapshotSelected(options: StateOptions): Promise<StateResult> {
       },
       options.signal,
     )
-    if (failures.length > 0) throw stateFailure('SNAPSHOT_FAILED', 'Snapshotting the state of services failed:', failures)
+    if (failures.length > 0) throw stateFailure('SNAPSHOT_FAILED', 'Snapshotting the state of services failed:', failures, 'snapshot')
     return result
   }
 
   if (!options.transferOnly) {
     const failures = await runPerCore(items, snapshot, options.signal)
-    if (failures.length > 0) throw stateFailure('SNAPSHOT_FAILED', 'Snapshotting the state of services failed:', failures)
+    if (failures.length > 0) throw stateFailure('SNAPSHOT_FAILED', 'Snapshotting the state of services failed:', failures, 'snapshot')
   }
   progress({ kind: 'message', text: 'Retrieving snapshots...' })
   const failures = await runPerTarget(items, options.maxConcurrentTransfers ?? 2, retrieve, options.signal)
-  if (failures.length > 0) throw stateFailure('SNAPSHOT_TRANSFER_FAILED', 'Retrieving the snapshots failed:', failures)
+  if (failures.length > 0) throw stateFailure('SNAPSHOT_TRANSFER_FAILED', 'Retrieving the snapshots failed:', failures, 'retrieve')
   return result
 }

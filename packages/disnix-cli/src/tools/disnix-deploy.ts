@@ -50,8 +50,8 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
   environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
-    { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active; a target lost on the way (TARGET_LOST) is accounted for per target, with the command that finishes the deployment' },
-    { status: 2, meaning: 'the state migration failed (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
+    { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active; a target lost on the way (TARGET_LOST, also while the data migrates) is accounted for per target, with the command that finishes the deployment' },
+    { status: 2, meaning: 'the state migration failed, no target lost (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
   async run({ opts, args: [manifestArg], session, io }) {

@@ -60,8 +60,8 @@ export const disnixEnv = defineTool<DisnixEnvOptions, CoordinatorLocalSession, [
   ],
   exitStatuses: [
     { status: 0, meaning: 'success' },
-    { status: 1, meaning: 'failure (a failed deployment, also a service that does not pass its health check, leaves the previous configuration active; with --repair: a service could not be repaired; a target lost on the way (TARGET_LOST) is accounted for per target, with the command that finishes the deployment)' },
-    { status: 2, meaning: 'the state migration failed after the new configuration was activated' },
+    { status: 1, meaning: 'failure (a failed deployment, also a service that does not pass its health check, leaves the previous configuration active; with --repair: a service could not be repaired; a target lost on the way (TARGET_LOST, also while the data migrates) is accounted for per target, with the command that finishes the deployment)' },
+    { status: 2, meaning: 'the state migration failed after the new configuration was activated, no target lost' },
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
     { status: 130, meaning: 'interrupted (Ctrl-C); the previous configuration is active and no target is left locked' },
   ],

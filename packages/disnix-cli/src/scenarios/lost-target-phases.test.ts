@@ -61,6 +61,7 @@ async function runPrinted(coord: Coordinator, command: string) {
   return coord.runPlain(tool!, args)
 }
 
+type Run = Awaited<ReturnType<Coordinator['start']>>
 const finishCommand = (output: string) => /finish the deployment with: (disnix-deploy \S.*)$/m.exec(output)?.[1]
 const lossOfTest2 = /\[target: test2\]: unreachable: (?:no answer for 10 s from|cannot connect to) 10\.\d+\.\d+\.12 port 22/
 
@@ -89,17 +90,51 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
     return before
   }
 
+  /** Starts disnix-env; test2's link goes down while `operation` is held on `target`, which then goes on. */
+  const startLosingTest2 = async (target: string, operation: string, args: readonly string[]) => {
+    const hold = holdOperation(net, target, operation)
+    await hold.set()
+    const child = coord.start('disnix-env', args)
+    try {
+      await hold.holding()
+      await net.linkDown('test2')
+    } finally {
+      await hold.release()
+    }
+    // Wrapped: an async function returning the (thenable) run would wait for its end.
+    return { child }
+  }
+
+  /** Waits for the end of a run that lost test2 and checks it while the link is still down; then the link comes back. */
+  const endWithoutTest2 = async (child: ReturnType<Coordinator['start']>, what: string, check: (r: Run) => Promise<void>): Promise<Run> => {
+    const since = Date.now()
+    try {
+      const r = await child
+      console.log(`link down ${what}: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+      await check(r)
+      return r
+    } finally {
+      await net.linkUp('test2')
+    }
+  }
+
+  /** Once test2 is back: disnix-query still reports `query` (when given); the printed command then deploys `want`. */
+  const finishes = async (r: Run, query: Record<string, string[]> | undefined, want: ReturnType<typeof configured>) => {
+    if (query) expect(await queried(coord)).toEqual(query)
+    const finish = await runPrinted(coord, finishCommand(r.all)!)
+    expect(finish.exitCode, finish.stderr).toBe(0)
+    expect(await observe(net, coord)).toEqual(want)
+    expect(await queried(coord)).toEqual(want.active)
+    return finish
+  }
+
   test('during distribution: nothing changes; the printed command finishes the job', async () => {
     const before = await from('1', '1')
     // One transfer at a time, test2's last and big: its link goes down while its closure is sent.
     const child = coord.start('disnix-env', [...models, '-m', '1', ...version('21', '21', 'payload = "64";')])
     await outputContains(child, '[target: test2]: Receiving intra-dependency closure')
     await net.linkDown('test2')
-    const since = Date.now()
-    let r
-    try {
-      r = await child
-      console.log(`link down during distribution: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+    const r = await endWithoutTest2(child, 'during distribution', async (r) => {
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`Distributing the closures failed: ${lossOfTest2.source}`))
       expect(r.all).not.toContain('[target: test2]: [target: test2]:')
@@ -107,34 +142,16 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
       expect(r.all).toMatch(/^ {2}test1: unchanged: the previous configuration is active$/m)
       expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the previous configuration$/m)
       expect(await observe(net, coord)).toEqual(before)
-    } finally {
-      await net.linkUp('test2')
-    }
-    expect(await queried(coord)).toEqual(before.active)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured('21', '21'))
-    expect(await queried(coord)).toEqual(configured('21', '21').active)
+    })
+    await finishes(r, before.active, configured('21', '21'))
   })
 
   test('during locking: the reachable target is unlocked again; the lost one keeps its lock until the printed command', async () => {
     const before = await from('21', '21')
-    const hold = holdOperation(net, 'test2', 'lock')
-    await hold.set()
-    const child = coord.start('disnix-env', [...models, ...version('22', '21')])
-    try {
-      await hold.holding()
-      await net.linkDown('test2')
-    } finally {
-      // The lock request reached test2: it completes there, unseen by the coordinator.
-      await hold.release()
-    }
-    const since = Date.now()
-    let r
-    try {
+    // The lock request reached test2: it completes there, unseen by the coordinator.
+    const { child } = await startLosingTest2('test2', 'lock', [...models, ...version('22', '21')])
+    const r = await endWithoutTest2(child, 'during locking', async (r) => {
       await waitForLines(net, 'test2', 'tmp/disnix-default.lock')
-      r = await child
-      console.log(`link down during locking: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`Cannot lock profile: default: ${lossOfTest2.source}`))
       expect(r.all).not.toContain('another deployment may be running')
@@ -142,67 +159,31 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
       expect(r.all).toMatch(/^ {2}test1: unchanged: the previous configuration is active$/m)
       expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the previous configuration; it may hold this deployment's lock/m)
       expect(await observe(net, coord)).toEqual({ ...before, locks: { test1: [], test2: ['disnix-default.lock'] }, lockOwner: true })
-    } finally {
-      await net.linkUp('test2')
-    }
-    expect(await queried(coord)).toEqual(before.active)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
+    })
+    const finish = await finishes(r, before.active, configured('22', '21'))
     expect(finish.stderr).toMatch(/Taking over the locks of a deployment that is gone: pid \d+ on host \S+ \(profile default, .*targets test2\)/)
-    expect(await observe(net, coord)).toEqual(configured('22', '21'))
-    expect(await queried(coord)).toEqual(configured('22', '21').active)
   })
 
   test('during deactivation: the service deactivated on the reachable target is activated again', async () => {
     const before = await from('22', '21')
     // web (test1) is deactivated before api (test2), which it depends on; test2 goes while web is.
-    const hold = holdOperation(net, 'test1', 'deactivate')
-    await hold.set()
-    const child = coord.start('disnix-env', [...models, ...version('23', '23')])
-    try {
-      await hold.holding()
-      await net.linkDown('test2')
-    } finally {
-      await hold.release()
-    }
-    const since = Date.now()
-    let r
-    try {
-      r = await child
-      console.log(`link down during deactivation: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+    const { child } = await startLosingTest2('test1', 'deactivate', [...models, ...version('23', '23')])
+    const r = await endWithoutTest2(child, 'during deactivation', async (r) => {
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`The transition failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
       expect(r.all).not.toContain('[target: test2]: [target: test2]:')
       expect(r.all).toMatch(/^ {2}test1: rolled back: the previous configuration is active$/m)
       expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the previous configuration, except the deactivation of api, which was running when it was lost and may or may not have happened; it keeps this deployment's lock/m)
       expect(await observe(net, coord)).toEqual({ ...before, locks: { test1: [], test2: ['disnix-default.lock'] }, lockOwner: true })
-    } finally {
-      await net.linkUp('test2')
-    }
-    expect(await queried(coord)).toEqual(before.active)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured('23', '23'))
-    expect(await queried(coord)).toEqual(configured('23', '23').active)
+    })
+    await finishes(r, before.active, configured('23', '23'))
   })
 
   test('while setting the profiles: the reachable target goes back to the previous configuration and profile', async () => {
     const before = await from('23', '23')
     // test2 has nothing to do until its profile is set: its link goes while web activates on test1.
-    const hold = holdOperation(net, 'test1', 'activate')
-    await hold.set()
-    const child = coord.start('disnix-env', [...models, ...version('24', '23')])
-    try {
-      await hold.holding()
-      await net.linkDown('test2')
-    } finally {
-      await hold.release()
-    }
-    const since = Date.now()
-    let r
-    try {
-      r = await child
-      console.log(`link down while setting the profiles: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+    const { child } = await startLosingTest2('test1', 'activate', [...models, ...version('24', '23')])
+    const r = await endWithoutTest2(child, 'while setting the profiles', async (r) => {
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`Setting the profiles failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
       expect(r.all).not.toContain('[target: test2]: [target: test2]:')
@@ -216,14 +197,8 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
           : /^ {2}test2: unreachable; last known state: the previous configuration \(this deployment changed nothing there\); it keeps this deployment's lock/m,
       )
       expect(await observe(net, coord)).toEqual({ ...before, locks: { test1: [], test2: ['disnix-default.lock'] }, lockOwner: true })
-    } finally {
-      await net.linkUp('test2')
-    }
-    expect(await queried(coord)).toEqual(before.active)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured('24', '23'))
-    expect(await queried(coord)).toEqual(configured('24', '23').active)
+    })
+    await finishes(r, before.active, configured('24', '23'))
   })
 
   test('while unlocking: the deployment is done; the lost target keeps its lock until the printed disnix-lock command', async () => {
@@ -313,20 +288,8 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
     const web = (await observe(net, coord)).active.test1.find((s) => s.startsWith('web-'))!.slice('web-'.length)
     const before = await from(web, '23')
     // db (test1) is activated before api (test2), which depends on it; test2 goes while db activates.
-    const hold = holdOperation(net, 'test1', 'activate')
-    await hold.set()
-    const child = coord.start('disnix-env', [...models, ...version(web, '26', 'dbVersion = "2";')])
-    try {
-      await hold.holding()
-      await net.linkDown('test2')
-    } finally {
-      await hold.release()
-    }
-    const since = Date.now()
-    let r
-    try {
-      r = await child
-      console.log(`link down during activation: failed after ${seconds(since)} s (exit ${r.exitCode})\n${r.all}`)
+    const { child } = await startLosingTest2('test1', 'activate', [...models, ...version(web, '26', 'dbVersion = "2";')])
+    const r = await endWithoutTest2(child, 'during activation', async (r) => {
       expect(r.exitCode).toBe(1)
       expect(r.all).toMatch(new RegExp(`The transition failed: ${lossOfTest2.source}.*; the deployment was undone where possible:`))
       expect(r.all).not.toContain('[target: test2]: [target: test2]:')
@@ -334,15 +297,9 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
       expect(r.all).toMatch(/^ {2}test2: unreachable; last known state: the previous configuration with api deactivated, except the activation of api, which was running when it was lost and may or may not have happened; it keeps this deployment's lock/m)
       // api was deactivated on test2 before its link went down, and the new one never reached it.
       expect(await observe(net, coord)).toEqual({ ...before, active: { test1: before.active.test1, test2: [] }, locks: { test1: [], test2: ['disnix-default.lock'] }, lockOwner: true })
-    } finally {
-      await net.linkUp('test2')
-    }
+    })
     // disnix-query reports the target profiles: still the previous configuration.
-    expect(await queried(coord)).toEqual(before.targetProfiles)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured(web, '26', '2'))
-    expect(await queried(coord)).toEqual(configured(web, '26', '2').active)
+    await finishes(r, before.targetProfiles, configured(web, '26', '2'))
   })
   test('when the way back fails on the reachable target too: the account says what is not back; the printed disnix-activate command goes back once the cause is fixed', async () => {
     const before = await observe(net, coord)
@@ -391,11 +348,7 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
     // The previous configuration everywhere, no lock left; the record of the lost run stays until the
     // next deployment of the profile takes it over.
     expect(await observe(net, coord)).toEqual({ ...before, lockOwner: true })
-    expect(await queried(coord)).toEqual(before.active)
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured('41', '41', '2'))
-    expect(await queried(coord)).toEqual(configured('41', '41', '2').active)
+    await finishes(r, before.active, configured('41', '41', '2'))
   })
 
   test('while setting the profiles, after the set request reached the lost target: it is said to be unknown; the printed command finishes the job', async () => {
@@ -446,10 +399,7 @@ describe.runIf(runsHere(support, 'a test network'))('a target lost in each phase
       await tc('del')
       await net.linkUp('test2')
     }
-    const finish = await runPrinted(coord, finishCommand(r.all)!)
-    expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(await observe(net, coord)).toEqual(configured('42', '42', '2'))
-    expect(await queried(coord)).toEqual(configured('42', '42', '2').active)
+    await finishes(r, undefined, configured('42', '42', '2'))
   })
 
   // Stateful services (the state fixture, its own profile and coordinator on the same targets): files

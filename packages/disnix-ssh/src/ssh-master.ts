@@ -81,7 +81,37 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     )
   }
 
+  // Served requests whose invocation went away (a coordinator killed in the middle of an activity):
+  // activities are never cancelled half-way, so they run to their end on the target. Later commands
+  // wait for them: a rerun that takes over a killed run's locks never overlaps what it left running.
+  const orphans = new Set<Promise<unknown>>()
+  const afterOrphans = async (): Promise<void> => {
+    if (orphans.size === 0) return
+    options.log(`${params.target}: waiting for ${orphans.size} command(s) of an invocation that went away to finish`)
+    while (orphans.size > 0) await Promise.allSettled([...orphans])
+  }
+  const adoptWhenOrphaned = (command: ChannelCommand, running: Promise<unknown>): void => {
+    if (!command.open.served) return // other commands end with their invocation (mux-channels)
+    const adopt = (): void => {
+      orphans.add(running)
+      void running.then(settled, settled)
+    }
+    const settled = (): void => {
+      orphans.delete(running)
+      command.signal.removeEventListener('abort', adopt)
+    }
+    command.signal.addEventListener('abort', adopt, { once: true })
+    void running.then(settled, settled)
+  }
+
   const run = async (command: ChannelCommand): Promise<ExitPayload> => {
+    await afterOrphans()
+    const running = runCommand(command)
+    adoptWhenOrphaned(command, running)
+    return running
+  }
+
+  const runCommand = async (command: ChannelCommand): Promise<ExitPayload> => {
     counts.running++
     try {
       const reused = connection.connected

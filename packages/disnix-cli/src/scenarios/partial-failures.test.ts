@@ -8,6 +8,14 @@ import { runsHere } from '@disnix-ts/test-utils'
 import { startTestnet, testnetAvailable, type Testnet } from '@disnix-ts/testnet/testing'
 import { coordinator, fixtures, outputContains, targetEntries, type Coordinator } from './scenario-helpers.js'
 
+/** The `sleep` processes running in a target's network namespace (a slow activation that goes on). */
+async function sleepingOn(net: Testnet, target: string): Promise<string[]> {
+  const script = 'for p in $(pgrep -x sleep); do [ "$(readlink /proc/$p/ns/net)" = "$(readlink /proc/self/ns/net)" ] && tr "\\0" " " < /proc/$p/cmdline && echo; done; true'
+  const r = await net.exec(target, ['sh', '-c', script])
+  expect(r.exitCode, r.stderr).toBe(0)
+  return r.stdout.split('\n').filter((line) => line.trim() !== '')
+}
+
 vi.setConfig({ testTimeout: 180_000 })
 const support = await testnetAvailable()
 if (!support.ok) console.warn(`skipping the partial-failure scenario: ${support.reason}`)
@@ -94,6 +102,11 @@ describe.runIf(runsHere(support, 'a test network'))('partial failures on a real 
     const args = [...models, '--verbose', '--extra-params', '{ webVersion = "4"; slow = "web"; }']
     const child = coord.start('disnix-env', args)
     await outputContains(child, 'Activating service with key')
+    // Killed while web's slow activation runs on test1.
+    for (let waited = 0; (await sleepingOn(net, 'test1')).length === 0; waited += 100) {
+      if (waited > 20_000) throw new Error('web\'s slow activation never started on test1')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
     process.kill(-child.pid!, 'SIGKILL')
     await child
     expect((await locks(net)).test1).toEqual(['disnix-default.lock'])
@@ -103,6 +116,9 @@ describe.runIf(runsHere(support, 'a test network'))('partial failures on a real 
     console.log(`rerun after SIGKILL: ${seconds(since)} s (exit ${rerun.exitCode})\n${rerun.stderr}`)
     expect(rerun.exitCode, rerun.stderr).toBe(0)
     expect(rerun.stderr).toMatch(/Taking over the locks of a deployment that is gone: pid \d+ on host /)
+    // The killed run's slow activation went on on test1; the rerun waited for it to end instead of
+    // overlapping it (left running, it would activate web-4 again after a later deployment removed it).
+    expect(await sleepingOn(net, 'test1')).toEqual([])
     expect(await active(net)).toEqual({ test1: ['db-1', 'web-4'], test2: ['api-1'] })
     expect(await locks(net)).toEqual({ test1: [], test2: [] })
     expect(await readdir(coord.profileDir)).not.toContain('.default.lock-owner.json')

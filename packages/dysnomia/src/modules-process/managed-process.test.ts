@@ -108,8 +108,10 @@ async function lifecycle(setup: Setup, processName: string): Promise<void> {
 
   expect(await runModule('managed-process', 'activate', component, env, 'managed-process')).toMatchObject({ exitCode: 0 })
   expect(await mainPid(setup)).toBe(pid)
-  // check asks the manager's module about the generated configuration.
-  const check = await runModule('managed-process', 'check', component, env, 'managed-process')
+  // check asks the manager's module about the generated configuration: healthy once the manager says
+  // the process runs (supervisord says STARTING until the program has run for its startsecs).
+  let check = await runModule('managed-process', 'check', component, env, 'managed-process')
+  await waitFor('a passing check', async () => (check = await runModule('managed-process', 'check', component, env, 'managed-process')).exitCode === 0)
   expect(check).toMatchObject({ exitCode: 0, stderr: '' })
   expect(check.stdout).toMatch(/^healthy: /)
   expect(await runModule('managed-process', 'unlock', component, env, 'managed-process')).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })

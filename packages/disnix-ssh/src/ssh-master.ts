@@ -94,14 +94,16 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     if (!command.open.served) return // other commands end with their invocation (mux-channels)
     const adopt = (): void => {
       orphans.add(running)
-      void running.then(settled, settled)
-    }
-    const settled = (): void => {
-      orphans.delete(running)
-      command.signal.removeEventListener('abort', adopt)
+      idle.enter() // the master stays while it runs, as for a connected invocation
+      const release = (): void => {
+        orphans.delete(running)
+        idle.leave()
+      }
+      void running.then(release, release)
     }
     command.signal.addEventListener('abort', adopt, { once: true })
-    void running.then(settled, settled)
+    const ended = (): void => command.signal.removeEventListener('abort', adopt)
+    void running.then(ended, ended)
   }
 
   const run = async (command: ChannelCommand): Promise<ExitPayload> => {

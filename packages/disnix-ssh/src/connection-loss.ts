@@ -11,7 +11,22 @@ const losses = new WeakMap<SshClient, DisnixError>()
 export function watchConnectionLoss(client: SshClient, params: ConnectionParams): void {
   client.on('error', (error: Error & { level?: string; code?: string }) => {
     if (!losses.has(client)) losses.set(client, connectionLossError(params, error))
+    // A link that stopped answering: what is still queued for it must never reach the target later.
+    if (error.level === 'client-timeout') abandonConnection(client)
   })
+}
+
+/**
+ * Gives up a connection that stopped answering: closes it with a reset, so that the kernel drops what
+ * it has not sent yet. A plain close (ssh2's after an unanswered keep-alive, `destroy()`) leaves the
+ * kernel sending it on its own: once the target's link is back, requests that were given up long ago
+ * (an activation reported as "may or may not have happened", then undone elsewhere) would still
+ * arrive and run there. ssh2 keeps its socket private, hence the cast.
+ */
+export function abandonConnection(client: SshClient): void {
+  const socket = (client as unknown as { _sock?: { resetAndDestroy?: () => void; destroyed?: boolean } })._sock
+  if (socket && !socket.destroyed) socket.resetAndDestroy?.()
+  client.destroy()
 }
 
 /** Why the connection ended, when it ended with an error: a new error each time (each command marks its own). */

@@ -1,5 +1,5 @@
 import type { Client as SshClient } from 'ssh2'
-import { connectionLoss, markNotStarted } from './connection-loss.js'
+import { abandonConnection, connectionLoss, markNotStarted } from './connection-loss.js'
 import { targetError } from './target-error.js'
 import type { ExecRequest, ExecResult, RemoteSession } from './remote-session.js'
 
@@ -25,7 +25,7 @@ export function execOnClient(client: SshClient, target: string, request: ExecReq
       timer = setTimeout(() => {
         timer = undefined
         reject(targetError({ target }, 'TARGET_UNREACHABLE', `unreachable: the connection stopped responding (no answer within ${openTimeoutMs / 1000} s)`))
-        client.destroy()
+        abandonConnection(client)
       }, openTimeoutMs)
     }
     const onLost = (): void => {

@@ -1,5 +1,6 @@
 import type { Client as SshClient } from 'ssh2'
 import { connectSsh } from './connect-ssh.js'
+import { abandonConnection } from './connection-loss.js'
 import type { ConnectionParams } from './resolve-connection.js'
 
 /** The one ssh2 connection a master shares, connected on first use and again after a drop. */
@@ -56,7 +57,7 @@ export function masterConnection(params: ConnectionParams, options: MasterConnec
     },
     drop(stale) {
       if (client === stale) client = undefined
-      stale.destroy()
+      abandonConnection(stale)
     },
     end() {
       client?.end()

@@ -298,6 +298,25 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test
     const real = { DISNIX_REMOTE_CLIENT: 'disnix-run-activity' }
     const masterStatus = async (env: NodeJS.ProcessEnv) => JSON.parse((await client(['--target', T1, '--master-status'], env)).stdout) as { connects: number; commands: number; served: number }
 
+    test('a served request given up on a link that stopped answering never runs on the target once the link is back', async () => {
+      const env = { ...real, XDG_RUNTIME_DIR: await testDir('disnix-ssh-given-up-') }
+      expect((await client(['--target', T2, '--query-installed', '-p', 'nothing-deployed-here'], env)).exitCode).toBe(0)
+      await net.linkDown(T2)
+      let r
+      try {
+        // Written into the served session while the link is down: it fails after the keep-alives.
+        r = await client(['--target', T2, '--lock', '-p', 'given-up'], env)
+      } finally {
+        await net.linkUp(T2)
+      }
+      expect(r.exitCode).not.toBe(0)
+      expect(r.stderr).toMatch(/\[target: sshtest2\]: unreachable: /)
+      // Long enough for the kernel to retransmit whatever it still held for the given-up connection.
+      await new Promise((resolve) => setTimeout(resolve, 15_000))
+      expect((await readdir(join(root(T2), 'tmp'))).filter((f) => f.includes('given-up'))).toEqual([])
+      await stopMasters(env.XDG_RUNTIME_DIR)
+    }, 60_000)
+
     test('plain calls run in one served session per connection, with the results of a process per call', async () => {
       const env = { ...real, XDG_RUNTIME_DIR: await testDir('disnix-ssh-serve-') }
       const cases = [

@@ -64,12 +64,14 @@ export function serveInvocation(socket: Socket, handlers: InvocationHandlers): v
         block(new Promise<void>((resolve) => (opened = resolve)))
         void runChannel(socket, message.channel, { open: message.open, stdin: input, signal: stop.signal, opened: () => opened() }, handlers).finally(() => {
           channels.delete(message.channel)
+          // Nothing reads the input of an ended command: a wait for it to drain ends with it.
+          input.destroy()
           opened()
         })
         break
       }
       case 'stdin':
-        if (stdin && !stdin.write(message.data)) block(new Promise((resolve) => stdin.once('drain', resolve)))
+        if (stdin && !stdin.write(message.data)) block(new Promise((resolve) => stdin.once('drain', resolve).once('close', resolve)))
         break
       case 'stdin-eof':
         stdin?.end()

@@ -18,6 +18,11 @@ describe('isTargetLoss', () => {
     expect(lost.message).toBe('[target: test2]: lock profile default failed (disnix-ssh-client: exit status 255)')
     expect(isTargetLoss(lost)).toBe(true)
     expect(lossReason(lost)).toBe(unreachable)
+    // A channel that never opened on a connection that stopped answering (an upload over a lost link).
+    const stopped = '[target: test2]: unreachable: the connection stopped responding (no answer within 5 s)'
+    const upload = childProcessError({ exitStatus: 255, shownStderr: `${stopped}\n` }, { step: 'import closure', target: 'test2', program: 'disnix-ssh-client' })
+    expect(isTargetLoss(upload)).toBe(true)
+    expect(lossReason(upload)).toBe(stopped)
   })
 
   test('a refusal or a failing service is not a loss', () => {

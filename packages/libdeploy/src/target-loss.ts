@@ -3,7 +3,7 @@ import { ChildProcessError, DisnixError, type ErrorCode } from '@disnix-ts/libma
 /** The codes of a target that stopped answering or could not be reached at all (disnix-ssh). */
 const LOSS_CODES: readonly ErrorCode[] = ['TARGET_UNREACHABLE', 'CONNECTION_LOST']
 // The same failures as a client interface started as a process reports them on its stderr.
-const LOSS_TEXT = /\bunreachable: (?:no answer for|cannot connect to)|\bthe connection to \S+ port \d+ was (?:lost|reset)/
+const LOSS_TEXT = /\bunreachable: (?:no answer for|cannot connect to|the connection stopped responding)|\bthe connection to \S+ port \d+ was (?:lost|reset)/
 
 /**
  * Whether a call failed because its target could not be reached or stopped answering (its link went

@@ -55,8 +55,8 @@ export interface TestnetInfo extends NetworkConfig {
   targets: TestnetTarget[]
 }
 
-/** Host directories the targets mount over; they must exist as mount points (pitfall 3). */
-const HOST_MOUNT_POINTS = ['/var/state', '/var/lib/disnix', '/etc/dysnomia', '/etc/nix']
+/** Host directories the targets mount over; they must exist as mount points (pitfall 3): /nix too, which a machine whose Nix never ran has not yet. */
+const HOST_MOUNT_POINTS = ['/nix', '/var/state', '/var/lib/disnix', '/etc/dysnomia', '/etc/nix']
 const TARGET_DIRS = ['nix', 'var/log', 'var/state', 'var/lib/disnix', 'etc/dysnomia', 'tmp', 'home/.ssh', 'run']
 
 /**

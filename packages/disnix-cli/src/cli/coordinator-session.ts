@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { hostname, userInfo } from 'node:os'
 import {
   createProgressReporter,
@@ -74,6 +75,9 @@ export const coordinatorShellSession: Session<CoordinatorSession> = {
 function openCoordinatorSession(io: ToolIo, tool: string, options: { format: LogFormat; plain: boolean; interrupts: boolean }): OpenSession {
   const reporter = createProgressReporter({ tool, stream: io.stderr as NodeJS.WriteStream, format: options.format, plain: options.plain })
   const controller = new AbortController()
+  // The run's one signal is passed to every activity, request and wait of the run: as many listeners as
+  // services in flight (Node's default warns on stderr past ten, which would break a JSON event stream).
+  setMaxListeners(0, controller.signal)
   io.signal?.addEventListener('abort', () => controller.abort(), { once: true })
   let onSigint: (() => void) | undefined
   if (io.main && options.interrupts) {

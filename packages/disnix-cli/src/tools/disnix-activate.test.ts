@@ -10,6 +10,7 @@ const INTERFACE = `#!/bin/sh
 op=$1
 for last; do :; done
 echo "$op $last" >> "$IFACE_LOG"
+if [ "$op" = --check ]; then echo "healthy: running"; exit 0; fi
 case "$op $last" in
   "--activate $FAIL_ACTIVATE"|"--deactivate $FAIL_DEACTIVATE") echo "module: cannot $op" >&2; echo "module: giving up" >&2; exit 1 ;;
 esac
@@ -48,7 +49,7 @@ ${services
 `
 }
 
-async function activate(options: { old?: readonly TestService[]; next: readonly TestService[]; failActivate?: string; failDeactivate?: string; flags?: string[] }) {
+async function activate(options: { old?: readonly TestService[]; next: readonly TestService[]; failActivate?: string; failDeactivate?: string; flags?: string[]; healthChecks?: boolean }) {
   const dir = await testDir()
   const iface = join(dir, 'interface')
   await writeFile(iface, INTERFACE)
@@ -65,7 +66,8 @@ async function activate(options: { old?: readonly TestService[]; next: readonly 
   const log = join(dir, 'log')
   await writeFile(log, '')
   const env = { IFACE_LOG: log, FAIL_ACTIVATE: options.failActivate ? pkg(options.failActivate) : '', FAIL_DEACTIVATE: options.failDeactivate ? pkg(options.failDeactivate) : '' }
-  const result = await runBin('disnix-activate', ['--no-health-checks', ...(options.flags ?? ['--verbose']), ...args], { env })
+  const gate = options.healthChecks === true ? [] : ['--no-health-checks']
+  const result = await runBin('disnix-activate', [...gate, ...(options.flags ?? ['--verbose']), ...args], { env })
   const calls = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '').map((l) => l.replace(/\/nix\/store\/0+-/, ''))
   return { ...result, calls, dir, next, old }
 }
@@ -142,5 +144,16 @@ describe('disnix-activate output', () => {
       exitStatus: 1,
       targets: { box: { done: { activate: ['db'] }, rolledBack: { deactivate: ['db'] }, failed: ['activate web'] } },
     })
+  })
+
+  test('--log-format json with many services settling at once: still nothing but events on stderr', async () => {
+    // Every settling service waits on the run's one abort signal; Node warned on stderr (breaking the
+    // event stream) once more than ten did.
+    const names = Array.from({ length: 16 }, (_, i) => `svc${i}`)
+    const r = await activate({ next: names.map((name) => [name]), flags: ['--log-format', 'json'], healthChecks: true })
+    expect(r.stderr).not.toContain('Warning')
+    const events = r.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(events.filter((e) => e.event === 'step-end' && e.operation === 'check')).toHaveLength(16)
+    expect(r.exitCode).toBe(0)
   })
 })

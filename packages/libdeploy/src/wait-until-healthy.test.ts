@@ -30,7 +30,7 @@ describe('waitUntilHealthy', () => {
     const outcome = await waitUntilHealthy(s.check, { timeoutMs: 10000, intervalMs: 500, settleMs: 2000, now: s.now, sleep: s.sleep, onHealthy: () => said.push(s.now()) })
     expect(outcome).toEqual(healthy)
     expect(said).toEqual([500])
-    expect(s.asked()).toBe(8)
+    expect(s.asked()).toBe(6)
   })
 
   test('never says so for a service that is never healthy', async () => {
@@ -78,10 +78,23 @@ describe('waitUntilHealthy', () => {
   test('a service that stays healthy passes once settleMs has passed; a failure restarts the wait', async () => {
     const stays = scripted([healthy])
     expect(await waitUntilHealthy(stays.check, { timeoutMs: 5000, intervalMs: 500, settleMs: 2000, now: stays.now, sleep: stays.sleep })).toEqual(healthy)
-    expect(stays.asked()).toBe(5)
+    expect(stays.asked()).toBe(3)
     const recovers = scripted([healthy, failing(1), healthy])
     expect(await waitUntilHealthy(recovers.check, { timeoutMs: 5000, intervalMs: 500, settleMs: 1000, now: recovers.now, sleep: recovers.sleep })).toEqual(healthy)
     expect(recovers.asked()).toBe(5)
+  })
+
+  test('while it settles, a healthy service is asked halfway and at the end of the settle time, never more often than the interval', async () => {
+    const long = scripted([healthy])
+    expect(await waitUntilHealthy(long.check, { timeoutMs: 5000, intervalMs: 500, settleMs: 2000, now: long.now, sleep: long.sleep })).toEqual(healthy)
+    expect(long.sleeps).toEqual([1000, 1000])
+    const short = scripted([healthy])
+    expect(await waitUntilHealthy(short.check, { timeoutMs: 5000, intervalMs: 500, settleMs: 600, now: short.now, sleep: short.sleep })).toEqual(healthy)
+    expect(short.sleeps).toEqual([500, 100])
+    // Dead at the half-way check: the wait starts again, polling every interval until it passes.
+    const flaps = scripted([healthy, failing(1), healthy])
+    expect(await waitUntilHealthy(flaps.check, { timeoutMs: 5000, intervalMs: 500, settleMs: 2000, now: flaps.now, sleep: flaps.sleep })).toEqual(healthy)
+    expect(flaps.sleeps).toEqual([1000, 500, 1000, 1000])
   })
 
   test('settleMs is capped at the timeout: healthy at the deadline passes', async () => {

@@ -32,7 +32,7 @@ export interface WaitUntilHealthyOptions extends HealthCheckPolicy {
 
 /**
  * Asks `check` every interval until the service has been healthy for `settleMs` without a failing
- * check in between, or reports unknown (a module without `check` counts as passing at once), or the
+ * check in between (while it settles, at half the settle time and at its end: pauseAfter), or reports unknown (a module without `check` counts as passing at once), or the
  * timeout has run out; returns the last outcome. At the deadline a healthy service passes and a
  * failing one fails. A check is always asked at least once.
  */
@@ -60,8 +60,20 @@ export async function waitUntilHealthy(check: () => Promise<CheckOutcome>, optio
     }
     const left = deadline - time
     if (left <= 0 || options.signal?.aborted) return outcome
-    await sleep(Math.min(options.intervalMs, left), options.signal)
+    await sleep(Math.min(pauseAfter(time, healthySince, settle, options.intervalMs), left), options.signal)
   }
+}
+
+/**
+ * The pause before the next check. A failing service is asked every interval. A healthy one that
+ * settles is asked halfway through its settle time and at its end (never more often than every
+ * interval): a service that dies within the settle time and stays down is caught at the end, one
+ * that dies and comes back is caught when the half-way check falls in its down time, and the
+ * checks of a hundred services settling at once cost a target two module runs each, not four.
+ */
+function pauseAfter(time: number, healthySince: number | undefined, settle: number, interval: number): number {
+  if (healthySince === undefined) return interval
+  return Math.min(Math.max(interval, settle / 2), healthySince + settle - time)
 }
 
 /** Whether a check outcome lets a deployment go on: healthy, or unknown. */

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream'
 import { DisnixError } from '@disnix-ts/libmain'
 import type { InterfaceRequest, Operation } from '@disnix-ts/libinterface'
 import type { PtyRequest } from './remote-session.js'
+import type { ConnectionParams } from './resolve-connection.js'
 import { sshClientSettings } from './ssh-client-settings.js'
 
 /** Where one request of disnix-ssh-client reads its settings and writes its output. */
@@ -16,6 +17,11 @@ export interface SshRequestIo {
   tmpdir?: string
   /** `--shell` on a terminal: its input, size and size changes. */
   terminal?: { stdin: Readable; pty: PtyRequest; watchResize: (apply: (rows: number, cols: number) => void) => () => void }
+  /**
+   * The connection parameters of each target, once resolved (the ssh config files read and matched):
+   * a caller that makes many requests with one environment (the in-process interface) keeps them.
+   */
+  resolved?: Map<string, ConnectionParams>
 }
 
 /**
@@ -32,7 +38,11 @@ export async function runSshRequest(target: string, request: InterfaceRequest, i
     import('./open-session.js'),
     import('./run-remote-request.js'),
   ])
-  const params = resolveConnection({ target, ...settings.connection })
+  let params = io.resolved?.get(target)
+  if (params === undefined) {
+    params = resolveConnection({ target, ...settings.connection })
+    io.resolved?.set(target, params)
+  }
   const session = await openSession(params, { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, onWarning: (m) => void io.stderr.write(`${m}\n`) })
   const abort = (): void => session.close()
   if (io.signal?.aborted) abort()

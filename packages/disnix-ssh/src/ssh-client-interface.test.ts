@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { suiteDir, runsHere } from '@disnix-ts/test-utils'
@@ -91,6 +91,20 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
       code: 'INTERFACE_FAILED',
       message: expect.stringContaining(`[target: ${T}]: activate ${missing} failed (disnix-ssh-client: exit status 1)`) as string,
     })
+  })
+
+  test('one interface reads the ssh settings of a target once: later calls reuse them', async () => {
+    // A private copy of the network's ssh config, then broken: an interface that already used it keeps
+    // what it read (one reading per target and run, not one per request); a new one reads the broken file.
+    const config = join(runtimeDir, 'ssh-config-once')
+    const original = /-F\s+(\S+)/.exec(net.sshOpts)![1]!
+    await writeFile(config, await readFile(original, 'utf8'))
+    const client = (): TargetClient => targetClient(sshClientInterface({ env: env({ SSH_OPTS: `-F ${config}`, DISNIX_SSH_PERSIST: '0' }) }), T)
+    const first = client()
+    expect(await printInvalid(first, [missing])).toEqual([missing])
+    await writeFile(config, 'Host *\n  Port 1\n  ConnectTimeout 2\n')
+    expect(await printInvalid(first, [missing])).toEqual([missing])
+    await expect(printInvalid(client(), [missing])).rejects.toThrow()
   })
 
   test('no client process is started: an environment in which no Node process can start does not matter', async () => {

@@ -10,6 +10,7 @@ import {
   type InterfaceRequest,
   type InterfaceResult,
 } from '@disnix-ts/libinterface'
+import type { ConnectionParams } from './resolve-connection.js'
 
 export interface SshClientInterfaceOptions {
   /** disnix-ssh-client's environment: SSH_OPTS, SSH_USER, DISNIX_REMOTE_CLIENT, DISNIX_SSH_PERSIST, TMPDIR, ... */
@@ -28,6 +29,8 @@ const NAME = 'disnix-ssh-client'
  */
 export function sshClientInterface(options: SshClientInterfaceOptions): ClientInterface {
   const { env } = options
+  // Every request of this interface has the same environment, so a target's ssh settings are read once.
+  const resolved = new Map<string, ConnectionParams>()
   return {
     name: NAME,
     async call<R extends InterfaceRequest>(target: string, request: R, call: CallOptions = {}): Promise<InterfaceResult<R>> {
@@ -40,7 +43,7 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
       let status: number
       try {
         const { runSshRequest } = await import('./run-ssh-request.js')
-        status = await runSshRequest(target, request, { env, stdout: stdout.stream, stderr: stderr.stream, signal: call.signal, tmpdir: call.tmpdir })
+        status = await runSshRequest(target, request, { env, stdout: stdout.stream, stderr: stderr.stream, signal: call.signal, tmpdir: call.tmpdir, resolved })
       } catch (error) {
         const { disnixSshClient } = await import('./tools/disnix-ssh-client.js')
         const report = errorReport(disnixSshClient, error)

@@ -46,6 +46,11 @@ export interface DeployOptions extends DeployContext {
    * transition starts from what that one left, not from what was active when this one started.
    */
   readPreviousManifest?: () => Promise<{ manifest?: Manifest; path?: string }>
+  /**
+   * Whether manifestPath is a valid path of the Nix store, when the caller started that check early
+   * (a nix-store process that runs while the manifests are parsed); checked here otherwise.
+   */
+  manifestInStore?: Promise<boolean>
 }
 
 /**
@@ -416,14 +421,18 @@ function transitionError(status: Exclude<TransitionStatus, 'success'>, options: 
   return new TransitionError(status, `Transition phase execution failed (${state})!`, { hint })
 }
 
+/** Whether `path` (after symlinks) is a valid path of the Nix store: the check of a manifest the coordinator profile can record. */
+export async function manifestIsStorePath(path: string, options: { nixEnv?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<boolean> {
+  return isValidStorePath(await realpath(path), { env: options.nixEnv, signal: options.signal })
+}
+
 /**
  * The coordinator profile is a Nix profile, so it can only record a manifest in the Nix store. The
  * original found out at the very end, after every service had been activated; we refuse before
  * anything is copied.
  */
 async function checkManifestInStore(options: DeployOptions): Promise<void> {
-  const path = await realpath(options.manifestPath)
-  if (await isValidStorePath(path, { env: options.nixEnv, signal: options.signal })) return
+  if (await (options.manifestInStore ?? manifestIsStorePath(options.manifestPath, options))) return
   throw new DisnixError('MANIFEST_INVALID', `The manifest: ${options.manifestPath} is not in the Nix store, so the coordinator profile cannot record it`, {
     hint: 'deploy the manifest that disnix-manifest built (its store path), or use --no-coordinator-profile',
   })

@@ -12,23 +12,33 @@ export interface CopyClosureOptions {
   signal?: AbortSignal
 }
 
-/** What a copy did: the closure that was considered and the paths that were actually sent. */
+/** What a copy did: the paths that were actually sent. */
 export interface CopyClosureResult {
-  requisites: string[]
   copied: string[]
 }
 
 /**
  * Copies the closure of `paths` to the target, sending only the paths the target lacks (spec §5.2):
  * local `nix-store -qR`, the interface's `--print-invalid`, then one export/import of the missing
- * ones through a temp file that is removed afterwards.
+ * ones through a temp file that is removed afterwards. The target is first asked about `paths`
+ * themselves (while the local query runs): when it has them, it has their closure, and nothing
+ * more is asked or sent.
  */
 export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: readonly string[], options: CopyClosureOptions): Promise<CopyClosureResult> {
   const target = toTargetClient(to)
   const nix = nixOptions(options)
-  const requisites = await localRequisites(target.target, paths, nix)
+  const closure = localRequisites(target.target, paths, nix)
+  if (paths.length > 0 && paths.every(isStorePathName)) {
+    // Nix keeps closures whole: a path that is valid on the target has its whole closure there. So
+    // the target is asked about `paths` alone while their closure is queried here, and a target that
+    // has them (a redeployment) needs nothing more: no waiting for the local query.
+    closure.catch(() => undefined)
+    const lacking = await target.call({ op: 'print-invalid', paths: [...paths] })
+    if (lacking.length === 0) return { copied: [] }
+  }
+  const requisites = await closure
   const invalid = requisites.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: requisites })
-  if (invalid.length === 0) return { requisites, copied: [] }
+  if (invalid.length === 0) return { copied: [] }
   const dir = await mkdtemp(join(options.tmpdir, 'disnix.'))
   try {
     const file = join(dir, 'closure')
@@ -37,7 +47,7 @@ export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: rea
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
-  return { requisites, copied: invalid }
+  return { copied: invalid }
 }
 
 /**
@@ -50,14 +60,14 @@ export async function copyClosureFrom(from: TargetClient | InterfaceCall, paths:
   const nix = nixOptions(options)
   const requisites = await target.call({ op: 'query-requisites', paths: [...paths] })
   const invalid = await printInvalid(requisites, { ...nix, step: 'check which paths are missing locally' })
-  if (invalid.length === 0) return { requisites, copied: [] }
+  if (invalid.length === 0) return { copied: [] }
   const file = await target.call({ op: 'export', where: 'remote', paths: invalid })
   try {
     await importPaths({ file }, { ...nix, step: `[target: ${target.target}]: import the closure exported to ${file}` })
   } finally {
     await rm(file, { force: true })
   }
-  return { requisites, copied: invalid }
+  return { copied: invalid }
 }
 
 /**
@@ -75,6 +85,11 @@ async function localRequisites(target: string, paths: readonly string[], nix: Ni
       cause: error,
     })
   }
+}
+
+/** A path of the default Nix store (the fast path of copyClosureTo; any other path takes the general one). */
+function isStorePathName(path: string): boolean {
+  return /^\/nix\/store\/[0-9a-z]{32}-[^/]+$/.test(path)
 }
 
 /** Nix's own reason in a failed command's message: its last `error: ...` line, without `error: `. */

@@ -61,6 +61,9 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
       import('../cli/manifests.js'),
     ])
     const manifestArgPath = resolve(manifestArg)
+    // The store check of the manifest (a nix-store process) runs while the manifests are parsed.
+    const inStore = opts.coordinatorProfile && !opts.dryRun ? deployLib.manifestIsStorePath(manifestArgPath, session.context) : undefined
+    inStore?.catch(() => undefined)
     const built = await readManifest(manifestArgPath, { defaultTarget: session.hostname })
     const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
     const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
@@ -108,6 +111,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
         noTargetProfiles: !opts.targetProfiles,
         healthChecks: healthCheckPolicy(opts),
         readPreviousManifest: await underLocks(),
+        manifestInStore: manifestPath === manifestArgPath ? inStore : undefined,
       })
     } catch (error) {
       // LOCK_LEFT: the deployment is done; its message says what is left.

@@ -69,6 +69,8 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
       ['failing activate', activity(missing, 'echo')],
       ['unknown module', activity(component, 'no-such-module', 'x')],
       ['check', { op: 'check', component, container: 'echo', type: 'echo', arguments: [] }],
+      ['activate-check', { op: 'activate-check', component, container: 'echo', type: 'echo', arguments: [] }],
+      ['failing activate-check', { op: 'activate-check', component: missing, container: 'echo', type: 'echo', arguments: [] }],
       ['check of a missing component', { op: 'check', component: missing, container: 'echo', type: 'echo', arguments: [] }],
       ['lock', { op: 'lock', profile: 'inproc' }],
       ['lock again', { op: 'lock', profile: 'inproc' }],
@@ -86,6 +88,8 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
     expect(inProcess).toEqual(await sequence('process'))
     expect(inProcess.find(([name]) => name === 'lock again')![1]).toMatchObject({ code: 'INTERFACE_FAILED' })
     expect(inProcess.find(([name]) => name === 'check')![1]).toMatchObject({ value: { status: 'healthy' } })
+    expect(inProcess.find(([name]) => name === 'activate-check')![1]).toMatchObject({ value: { status: 'healthy' } })
+    expect(inProcess.find(([name]) => name === 'failing activate-check')![1]).toMatchObject({ code: 'INTERFACE_FAILED', message: expect.stringContaining(`activate ${missing} failed`) as string })
     expect(await outcome(() => printInvalid(call(mode), [missing]))).toEqual({ value: [missing] })
     expect(await outcome(() => call(mode).call(activity(missing, 'echo')))).toMatchObject({
       code: 'INTERFACE_FAILED',

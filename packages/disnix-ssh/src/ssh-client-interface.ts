@@ -33,6 +33,8 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
   const resolved = new Map<string, ConnectionParams>()
   return {
     name: NAME,
+    // Every operation of the protocol table, run by the disnix-run-activity of this version on the target.
+    knows: () => true,
     async call<R extends InterfaceRequest>(target: string, request: R, call: CallOptions = {}): Promise<InterfaceResult<R>> {
       const spec = operationSpec(request.op)
       if (spec.result === 'status') return processInterface(NAME, { env }).call(target, request, call)

@@ -64,6 +64,16 @@ export async function executeTargetRequest(request: TargetRequest, ctx: TargetCo
       const { formatCheckOutcome } = await import('@disnix-ts/libinterface')
       return { kind: 'lines', lines: [formatCheckOutcome(await runCheck(ctx, request)).trimEnd()] }
     }
+    case 'activate-check': {
+      await runActivity(ctx, 'activate', request)
+      const { formatCheckOutcome } = await import('@disnix-ts/libinterface')
+      // The activation happened: a check that cannot run is its outcome, not a failed call.
+      const outcome = await runCheck(ctx, request).catch((error: unknown): CheckOutcome => {
+        if (!(error instanceof DisnixError)) throw error
+        return { status: 'failing', reason: error.message.split('\n')[0] ?? '' }
+      })
+      return { kind: 'lines', lines: [formatCheckOutcome(outcome).trimEnd()] }
+    }
     case 'lock':
       await (await locking()).acquireProfileLock(ctx, profile(request))
       return { kind: 'done' }

@@ -45,6 +45,8 @@ export function jobLogHeader(request: TargetRequest, words: readonly string[] = 
     case 'restore':
     case 'delete-state':
       return `${dysnomiaOperation(request.op)}: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(maskArguments(request.arguments, words))}`
+    case 'activate-check':
+      return `Activate and check: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(maskArguments(request.arguments, words))}`
     case 'check':
       return `Check: ${request.component} of type: ${request.type} in container: ${request.container} with arguments: ${list(maskArguments(request.arguments, words))}`
     case 'lock':

@@ -213,6 +213,20 @@ export function describeClientInterface(name: string, start: (scenario: Scenario
       expect(missing.stdout).toBe('')
     })
 
+    test('activate-check activates, then prints what check would; a refused activation fails as --activate does', async () => {
+      const component = closure.service
+      const name = component.slice('/nix/store/'.length + 33)
+      await rm(join(scenario.statedir, 'recorder', name), { recursive: true, force: true })
+      const activateCheck = (type: string) => iface.run(['--activate-check', '--target', 'localhost', '--type', type, component])
+      expect(await ok(['--activate-check', '--target', 'localhost', '--type', 'recorder', component])).toBe(`healthy: ${name} has its state\n`)
+      expect((await stat(join(scenario.statedir, 'recorder', name))).isDirectory()).toBe(true)
+      expect((await activateCheck('legacy')).stdout).toBe('unknown: module legacy does not implement check\n')
+      const refused = await activateCheck('failing')
+      expect(refused.exitCode).not.toBe(0)
+      expect(refused.stdout).toBe('')
+      expect(refused.stderr).toMatch(/failing module: activate refused/)
+    })
+
     test('snapshot, query, resolve, export, import and clean snapshots', async () => {
       const component = closure.service
       const name = component.slice('/nix/store/'.length + 33)

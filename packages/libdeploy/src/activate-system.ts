@@ -1,4 +1,5 @@
-import { DisnixError, maskArguments, progressError, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
+import type { CheckOutcome } from '@disnix-ts/libinterface'
+import { DisnixError, maskArguments, progressError, redact, SECRET_PROPERTY_WORDS, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
 import { mappingParameters } from '@disnix-ts/libmanifest'
 import { argumentSecrets, clientFor, errorText, type DeployContext } from './deploy-context.js'
@@ -117,6 +118,11 @@ async function runTransition(
   const label = serviceLabels(manifest.services, oldServices)
   // The engine announces each activity (with whether it is part of the rollback) right before it runs it.
   const rollingBack = new Set<string>()
+  const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks
+  // The first check of a gated activation, made by the target right after the activation in the same
+  // call where the interface knows how (activate-check): one round trip less per service. The gate
+  // takes it as its first answer (by mappingKey).
+  const firstChecks = new Map<string, CheckOutcome>()
 
   const run = async (action: MappingAction, mapping: TransitionMapping): Promise<void> => {
     const parameters = mappingParameters(unified, mapping)
@@ -153,7 +159,12 @@ async function runTransition(
           progress({ kind: 'message', target: mapping.target, text: `Deactivating failing service: ${mapping.service} before repairing it failed (${errorText(error).split('\n')[0]}); activating it anyway` })
         })
       }
-      await target.call({ op: action, ...activity })
+      const gated = action === 'activate' && policy !== false && !rollingBack.has(mappingKey(mapping))
+      // A service with secrets is checked without their paths (only its activation gets them): two calls.
+      if (gated && !hasSecrets && target.interface.knows?.('activate-check') === true) {
+        const outcome = await target.call({ op: 'activate-check', ...activity })
+        firstChecks.set(mappingKey(mapping), { ...outcome, reason: redact(outcome.reason, argumentSecrets(parameters.arguments, options)) })
+      } else await target.call({ op: action, ...activity })
       options.done?.set(mappingKey(mapping), action === 'activate' ? 'activated' : 'deactivated')
     } catch (error) {
       if (isTargetLoss(error)) {
@@ -171,7 +182,6 @@ async function runTransition(
     if (action === 'deactivate' && hasSecrets) await removeSecrets(target, mapping, options.profile)
   }
 
-  const policy = options.healthChecks === undefined ? DEFAULT_HEALTH_CHECK_POLICY : options.healthChecks
   const verify = async (mapping: TransitionMapping, _service: unknown, gate: VerifyGate): Promise<void> => {
     if (policy === false || options.dryRun) return
     const service = unified.services[mapping.service]!
@@ -179,7 +189,15 @@ async function runTransition(
     const timeoutMs = own === undefined ? policy.timeoutMs : own * 1000
     const step = { kind: 'step', target: mapping.target, service: label(mapping.service), key: mapping.service, container: mapping.container, step: 'check' } as const
     progress({ ...step, status: 'start' })
-    const outcome = await waitUntilHealthy(() => gate.withCore(() => checkService(manifest, mapping, options)), {
+    let first = firstChecks.get(mappingKey(mapping))
+    firstChecks.delete(mappingKey(mapping))
+    const check = (): Promise<CheckOutcome> => {
+      if (first === undefined) return gate.withCore(() => checkService(manifest, mapping, options))
+      const answer = first
+      first = undefined
+      return Promise.resolve(answer)
+    }
+    const outcome = await waitUntilHealthy(check, {
       ...policy,
       timeoutMs,
       signal: options.signal,

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream'
 import { childProcessError, type ChildOutcome, type ChildProcessError } from '@disnix-ts/libmain'
 import type { InterfaceResult } from './interface-result.js'
-import { operationSpec, type InterfaceRequest } from './operations.js'
+import { operationSpec, type InterfaceRequest, type Operation } from './operations.js'
 
 /** How one call is made; every implementation honours all of it. */
 export interface CallOptions {
@@ -32,6 +32,12 @@ export interface ClientInterface {
    * naming the target and the step, with the interface's exit status and the last lines of its stderr.
    */
   call<R extends InterfaceRequest>(target: string, request: R, options?: CallOptions): Promise<InterfaceResult<R>>
+  /**
+   * Whether it knows an operation that a caller may do without, such as `activate-check` (one call
+   * instead of `activate` and `check`): the built-in interfaces of this process say so; an
+   * executable (which may be another implementation) is asked only for what the caller needs.
+   */
+  knows?(op: Operation): boolean
 }
 
 /** The interface for each name a target's `clientInterface` can give: what a tool injects. */

@@ -23,6 +23,7 @@ const REQUESTS: Record<Operation, InterfaceRequest> = {
   snapshot: { op: 'snapshot', ...activity },
   restore: { op: 'restore', ...activity },
   check: { op: 'check', ...activity },
+  'activate-check': { op: 'activate-check', ...activity },
   lock: { op: 'lock', profile: 'p' },
   unlock: { op: 'unlock', profile: 'p' },
   shell: { op: 'shell', ...activity, command: 'echo $foo' },
@@ -59,6 +60,7 @@ const CALL_ARGV: Record<Operation, string[]> = {
   snapshot: ['--snapshot', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   restore: ['--restore', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   check: ['--check', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
+  'activate-check': ['--activate-check', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc'],
   lock: ['--lock', ...T, '--profile', 'p'],
   unlock: ['--unlock', ...T, '--profile', 'p'],
   shell: ['--shell', ...T, '--container', 'c 1', '--type', 'echo', ...A, '/nix/store/abc-svc', '--command', 'echo $foo'],
@@ -90,6 +92,7 @@ const CLIENT_ARGV: Record<Operation, string[]> = {
   snapshot: ['--snapshot', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   restore: ['--restore', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   check: ['--check', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
+  'activate-check': ['--activate-check', '--type', 'echo', '--container', 'c 1', ...A, '/nix/store/abc-svc'],
   lock: ['--lock', '--profile', 'p'],
   unlock: ['--unlock', '--profile', 'p'],
   shell: ['--shell', '--type', 'echo', '--container', 'c 1', ...A, '--command', 'echo $foo', '/nix/store/abc-svc'],
@@ -222,6 +225,7 @@ describe('the client-interface protocol', () => {
     expectTypeOf(iface.call('t', { op: 'export-snapshots', paths: [] })).resolves.toEqualTypeOf<string[]>()
     expectTypeOf(iface.call('t', { op: 'shell', ...activity })).resolves.toEqualTypeOf<number>()
     expectTypeOf(iface.call('t', { op: 'check', ...activity })).resolves.toEqualTypeOf<CheckOutcome>()
+    expectTypeOf(iface.call('t', { op: 'activate-check', ...activity })).resolves.toEqualTypeOf<CheckOutcome>()
   })
 
   test.each([

@@ -22,6 +22,7 @@ function inProcessSshClient(env: NodeJS.ProcessEnv): ClientInterface {
   let loaded: Promise<ClientInterface> | undefined
   return {
     name: 'disnix-ssh-client',
+    knows: () => true,
     async call<R extends InterfaceRequest>(target: string, request: R, options?: CallOptions): Promise<InterfaceResult<R>> {
       loaded ??= import('@disnix-ts/disnix-ssh').then(({ sshClientInterface }) => sshClientInterface({ env }))
       return (await loaded).call(target, request, options)

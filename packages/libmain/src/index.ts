@@ -22,7 +22,7 @@ export {
   type SubcommandDefinition,
 } from './tool-definition.js'
 export { commandFor, toolOptions, toolEnvironment, toolExitStatuses, type ParsedCommandLine } from './tool-command.js'
-export { runMain, runToolInProcess, errorReport, exitStatusOf, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
+export { runMain, runToolInProcess, errorReport, exitStatusOf, ARGV_ON_STDIN, INTERNAL_ERROR_STATUS, type ErrorReport } from './run-tool.js'
 export { toolArgv, parseToolArgv } from './tool-argv.js'
 export {
   DEFAULT_PROFILE,

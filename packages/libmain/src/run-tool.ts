@@ -19,7 +19,43 @@ export async function runMain(tool: ToolDefinition): Promise<void> {
       process.exit(process.exitCode ?? 0)
     })
   }
-  process.exitCode = await runTool(tool, process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, main: true })
+  let argv = process.argv.slice(2)
+  if (process.env[ARGV_ON_STDIN] === '1') {
+    // Started ahead of its command line: load what the run needs while the caller gets it ready.
+    delete process.env[ARGV_ON_STDIN]
+    const preloading = tool.preload?.().catch(() => undefined) // the run's own imports report a failure
+    const given = await argvFromStdin()
+    if (given === undefined) return // not needed after all: nothing done, nothing printed
+    if (given === 'invalid') {
+      process.stderr.write(`${tool.name}: ${ARGV_ON_STDIN}=1, but standard input is not a JSON array of arguments\n`)
+      process.exitCode = 1
+      return
+    }
+    await preloading
+    argv = given
+  }
+  process.exitCode = await runTool(tool, argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, main: true })
+}
+
+/**
+ * With this variable set to 1, an executable tool starts at once and reads its command line from
+ * stdin, as one JSON array of strings; empty input ends it at once with status 0. For compositions of
+ * tools (startToolAhead): the next step loads its libraries while the previous one still runs.
+ */
+export const ARGV_ON_STDIN = 'DISNIX_ARGV_ON_STDIN'
+
+async function argvFromStdin(): Promise<string[] | 'invalid' | undefined> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8').trim()
+  if (text === '') return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[]
+  } catch {
+    // reported below
+  }
+  return 'invalid'
 }
 
 /**

@@ -35,6 +35,12 @@ export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
    * session. Without a subcommand such a tool shows its help and fails, as commander does.
    */
   commands?: readonly SubcommandDefinition<S>[]
+  /**
+   * Loads what `run` imports on demand. A tool started ahead of its command line (ARGV_ON_STDIN: a
+   * composition such as disnix-env starts its next step while the current one runs) loads it while
+   * it waits.
+   */
+  preload?: () => Promise<unknown>
   /** Does the work; returns the exit status when it is not 0 without being an error. Tools with `commands` have none. */
   run?(input: ToolRun<O, S, A>): Promise<number | void>
 }

@@ -1,7 +1,8 @@
 import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
-import { ChildProcessError, DisnixError, envFlag, hasErrorCode, runChild, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
+import type { Writable } from 'node:stream'
+import { ARGV_ON_STDIN, ChildProcessError, DisnixError, envFlag, hasErrorCode, runChild, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { selectModels, type ModelOptions } from '../models/select-models.js'
 import { disnixActivate, type DisnixActivateOptions } from '../tools/disnix-activate.js'
 import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
@@ -73,6 +74,9 @@ async function buildAndDeploy(opts: DisnixEnvOptions, flags: StepFlags, io: Tool
   }
   session.progress({ kind: 'message', text: 'Building manifest...' })
   const building = runSiblingTool(disnixManifest, toolArgv(disnixManifest, manifestStep(opts, flags), []), true)
+  // disnix-deploy starts now and loads its libraries while the manifest is built; it gets its command
+  // line once the manifest is there (ARGV_ON_STDIN), or nothing, and ends, when there is none.
+  const deploying = startSiblingToolAhead(disnixDeploy)
   // Looked up while the manifest is built; its failure counts only once the manifest step succeeded.
   const newestGeneration = newestGenerationLink(opts).then(
     (path) => () => path,
@@ -82,9 +86,19 @@ async function buildAndDeploy(opts: DisnixEnvOptions, flags: StepFlags, io: Tool
   )
   const built = await building
   const oldManifest = await newestGeneration
-  if (built.exitCode !== 0) return built.exitCode
+  if (built.exitCode !== 0) {
+    await deploying.cancel()
+    return built.exitCode
+  }
   const manifest = built.stdout.trim().split('\n').at(-1) ?? ''
-  return runDeploy(opts, flags, manifest, oldManifest())
+  let args: string[]
+  try {
+    args = toolArgv(disnixDeploy, deployStep(opts, flags, oldManifest()), [manifest])
+  } catch (error) {
+    await deploying.cancel()
+    throw error
+  }
+  return (await deploying.run(args)).exitCode
 }
 
 /** The newest generation link of the coordinator profile (the previous manifest), as the original's `sort -V | tail -1`. */
@@ -173,6 +187,34 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
  * Runs a sibling tool as its own process; its stderr (progress, errors) goes straight to ours, stdout
  * is captured or passed on. Its exit status is the result: it has already reported why.
  */
+/**
+ * A step started ahead of its command line (libmain's ARGV_ON_STDIN): it loads its libraries while the
+ * caller still works out its arguments, then `run` hands them over, or `cancel` ends it without it
+ * doing or printing anything. Like runSiblingTool, it handles Ctrl-C itself; we only wait for it.
+ */
+function startSiblingToolAhead(tool: ToolDefinition): { run: (args: readonly string[]) => Promise<{ exitCode: number }>; cancel: () => Promise<void> } {
+  const ignore = () => {}
+  process.on('SIGINT', ignore)
+  let input: Writable | null = null
+  const file = toolPath(tool.name)
+  const running = runChild(file, [], { stdin: 'pipe', stdout: 'inherit', stderr: 'inherit', env: { [ARGV_ON_STDIN]: '1' }, attach: (child) => (input = child.stdin) }).finally(() =>
+    process.off('SIGINT', ignore),
+  )
+  return {
+    async run(args) {
+      input?.end(JSON.stringify(args))
+      const outcome = await running
+      if (outcome.spawnError !== undefined) throw new ChildProcessError('COMMAND_NOT_FOUND', `cannot execute ${file}: ${outcome.spawnError.message}`, { cause: outcome.spawnError })
+      if (outcome.exitCode === undefined) throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${outcome.signal ?? 'unknown signal'})`, { signal: outcome.signal })
+      return { exitCode: outcome.exitCode }
+    },
+    async cancel() {
+      input?.end()
+      await running
+    },
+  }
+}
+
 async function runSiblingTool(tool: ToolDefinition, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
   // The child handles Ctrl-C itself (it rolls back); we only wait for it.
   const ignore = () => {}

@@ -47,13 +47,19 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     new Option('--dry-run', 'Print what would be transferred, deactivated and activated per target, and change nothing'),
     ...healthCheckOptions(),
   ],
-  environment: [{ name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' }],
+  environment: [
+    { name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' },
+    { name: 'DISNIX_ARGV_ON_STDIN', meaning: 'When 1 (disnix-env sets it): start at once, then read the command line from stdin as a JSON array of strings; empty input: exit 0 without doing anything' },
+  ],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
     { status: 1, meaning: 'the deployment failed (also: a service did not pass its health check); the previous configuration is active; a target lost on the way (TARGET_LOST, also while the data migrates) is accounted for per target, with the command that finishes the deployment' },
     { status: 2, meaning: 'the state migration failed, no target lost (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
+  // What run loads on demand, loaded ahead while disnix-env builds the manifest (DISNIX_ARGV_ON_STDIN).
+  preload: () =>
+    Promise.all([import('@disnix-ts/libmanifest'), import('@disnix-ts/libdeploy'), import('../cli/manifests.js'), import('../cli/state-options.js'), import('@disnix-ts/disnix-ssh')]),
   async run({ opts, args: [manifestArg], session, io }) {
     const [{ readManifest }, deployLib, { loadPreviousManifest, previousManifestFile }] = await Promise.all([
       import('@disnix-ts/libmanifest'),

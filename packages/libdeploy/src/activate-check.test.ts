@@ -39,7 +39,7 @@ function recordingInterface(options: { knows: boolean; failActivate?: string; he
     name: 'fake',
     ...(options.knows ? { knows: (op) => op === 'activate-check' } : {}),
     async call<R extends InterfaceRequest>(_target: string, request: R): Promise<InterfaceResult<R>> {
-      const name = 'component' in request ? request.component.slice(44) : ''
+      const name = (request as { component?: string }).component?.slice(44) ?? ''
       calls.push(`${request.op} ${name}`)
       if ((request.op === 'activate' || request.op === 'activate-check') && name === options.failActivate) throw new Error(`activation of ${name} refused`)
       if (request.op === 'check' || request.op === 'activate-check') {

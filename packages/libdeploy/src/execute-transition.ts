@@ -117,8 +117,23 @@ class Traversal {
   private readonly busyCores = new Map<string, number>()
   /** Checks waiting for a core of their target, first come first served. */
   private readonly coreWaiters = new Map<string, Array<() => void>>()
-  /** Wakes the scheduling loop of `run` (a core became free, a gate passed). */
-  private wake: () => void = () => {}
+  /** Events since the scheduling loop of `run` last looked (an activity ended, a core became free, a gate passed). */
+  private events = 0
+  private waiting: (() => void) | undefined
+
+  /** Wakes the scheduling loop of `run`, or makes its next wait return at once. */
+  private wake(): void {
+    this.events++
+    const waiting = this.waiting
+    this.waiting = undefined
+    waiting?.()
+  }
+
+  /** Waits for the next event (none lost: one that came since the last look ends the wait at once). */
+  private async nextEvent(): Promise<void> {
+    if (this.events === 0) await new Promise<void>((resolve) => (this.waiting = resolve))
+    this.events = 0
+  }
   /** Mappings that were activated but failed their health gate: in error, yet active on their target. */
   private readonly unhealthy = new Set<string>()
 
@@ -156,26 +171,41 @@ class Traversal {
     // A rollback is never interrupted: it is what an interruption asks for.
     const stopping = () => !rollback && this.options.signal?.aborted === true
 
+    // Each mapping's key and blockers, worked out once: a pass looks only at the mappings still waiting
+    // (one that started, got there or failed never waits again), so a pass after each event stays cheap
+    // with a thousand services.
+    let waiting = set.map((m) => {
+      const key = mappingKey(m)
+      const blockers = action === 'activate' ? this.dependenciesOf(m).map(mappingKey) : (this.dependants.get(key) ?? [])
+      return { m, key, blockers, unknownDependency: action === 'activate' && blockers.some((b) => !this.byKey.has(b)) }
+    })
     for (;;) {
       let changed = false
-      for (const m of set) {
-        const key = mappingKey(m)
+      const stillWaiting: typeof waiting = []
+      for (const entry of waiting) {
+        const { m, key, blockers, unknownDependency } = entry
         const state = this.status.get(key)
         if (state === goal || state === 'error' || state === 'in-progress') continue
-        const blockers = action === 'activate' ? this.dependenciesOf(m).map(mappingKey) : (this.dependants.get(key) ?? [])
-        const blockerStates = blockers.map((b) => this.status.get(b))
-        if (blockerStates.some((s) => s === 'error')) {
+        stillWaiting.push(entry)
+        let blocked = false
+        let blockerFailed = false
+        for (const b of blockers) {
+          const s = this.status.get(b)
+          if (s === 'error') blockerFailed = true
+          else if (s !== goal) blocked = true
+        }
+        if (blockerFailed) {
           this.status.set(key, 'error')
           changed = true
           continue
         }
-        if (action === 'activate' && blockers.some((b) => !this.byKey.has(b))) {
+        if (unknownDependency) {
           this.status.set(key, 'error')
           emit({ kind: 'failed', action, mapping: m, rollback, error: new Error(`a dependency of service ${m.service} is not part of the configuration`) })
           changed = true
           continue
         }
-        if (!blockerStates.every((s) => s === goal)) continue
+        if (blocked) continue
         const cores = this.options.coresOf(m.target)
         if (cores === undefined) {
           if (action === 'deactivate') {
@@ -223,12 +253,14 @@ class Traversal {
           ).finally(() => {
             releaseCore()
             running.delete(key)
+            this.wake()
           }),
         )
         changed = true
       }
+      waiting = stillWaiting
       if (running.size > 0) {
-        await Promise.race([...running.values(), new Promise<void>((resolve) => (this.wake = resolve))])
+        await this.nextEvent()
         continue
       }
       if (!changed) break

@@ -1,7 +1,6 @@
 import pLimit from 'p-limit'
 import { DisnixError, progressError, withPhase } from '@disnix-ts/libmain'
 import type { Manifest } from '@disnix-ts/libmanifest'
-import { querySize } from '@disnix-ts/libnix'
 import { copyClosureTo } from '@disnix-ts/libpkgmgmt'
 import { manifestClient, type DeployContext } from './deploy-context.js'
 import { isTargetLoss, lossReason, lostReasons, TargetsLostError } from './target-loss.js'
@@ -47,7 +46,7 @@ async function distributeClosures(options: DistributeOptions): Promise<Distribut
             signal: options.signal,
           })
           copied[targetName] = result.copied
-          bytes[targetName] = await querySize(result.copied, { env: options.nixEnv, step: `[target: ${targetName}]: query the size of the paths sent` })
+          bytes[targetName] = result.bytes ?? 0
           progress({ kind: 'step', target: targetName, step: 'distribute', status: 'done', bytes: bytes[targetName] })
         } catch (error) {
           failures.push(targetName)

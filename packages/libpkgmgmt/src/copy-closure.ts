@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { toTargetClient, type InterfaceCall, type TargetClient } from '@disnix-ts/libinterface'
 import { DisnixError } from '@disnix-ts/libmain'
-import { exportPaths, importPaths, printInvalid, queryRequisites, type NixProcessOptions } from '@disnix-ts/libnix'
+import { exportPaths, importPaths, printInvalid, queryRequisites, querySize, type NixProcessOptions } from '@disnix-ts/libnix'
 
 export interface CopyClosureOptions {
   /** Where the export file is written on this machine (the caller passes $TMPDIR, default /tmp). */
@@ -12,9 +12,10 @@ export interface CopyClosureOptions {
   signal?: AbortSignal
 }
 
-/** What a copy did: the paths that were actually sent. */
+/** What a copy did: the paths that were actually sent, and their NAR size (copyClosureTo). */
 export interface CopyClosureResult {
   copied: string[]
+  bytes?: number
 }
 
 /**
@@ -28,17 +29,24 @@ export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: rea
   const target = toTargetClient(to)
   const nix = nixOptions(options)
   const closure = localRequisites(target.target, paths, nix)
+  let lacking = new Set<string>()
   if (paths.length > 0 && paths.every(isStorePathName)) {
     // Nix keeps closures whole: a path that is valid on the target has its whole closure there. So
     // the target is asked about `paths` alone while their closure is queried here, and a target that
     // has them (a redeployment) needs nothing more: no waiting for the local query.
     closure.catch(() => undefined)
-    const lacking = await target.call({ op: 'print-invalid', paths: [...paths] })
-    if (lacking.length === 0) return { copied: [] }
+    lacking = new Set(await target.call({ op: 'print-invalid', paths: [...paths] }))
+    if (lacking.size === 0) return { copied: [], bytes: 0 }
   }
   const requisites = await closure
-  const invalid = requisites.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: requisites })
-  if (invalid.length === 0) return { copied: [] }
+  // What the target said it lacks is not asked again (an undeployment's empty profile: one question).
+  const rest = requisites.filter((p) => !lacking.has(p))
+  const restInvalid = new Set(rest.length === 0 ? [] : await target.call({ op: 'print-invalid', paths: rest }))
+  const invalid = requisites.filter((p) => lacking.has(p) || restInvalid.has(p))
+  if (invalid.length === 0) return { copied: [], bytes: 0 }
+  // Their size (what the progress reports as transferred) is queried while they are sent.
+  const size = querySize(invalid, { ...nix, step: `[target: ${target.target}]: query the size of the paths sent` })
+  size.catch(() => undefined)
   const dir = await mkdtemp(join(options.tmpdir, 'disnix.'))
   try {
     const file = join(dir, 'closure')
@@ -47,7 +55,7 @@ export async function copyClosureTo(to: TargetClient | InterfaceCall, paths: rea
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
-  return { copied: invalid }
+  return { copied: invalid, bytes: await size }
 }
 
 /**

@@ -59,9 +59,9 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-copy-closure on a te
     const result = await copy('--to', [closure.service], log)
     expect(result).toMatchObject({ exitCode: 0, stdout: '' })
     const calls = (await readFile(log, 'utf8')).split('\n').filter(Boolean)
-    // The target is asked about the path itself first; it lacks it, so about the whole closure.
+    // The target is asked about the path itself first; it lacks it, so about the rest of its closure.
     expect(calls[0]).toBe(`print-invalid ${closure.service}`)
-    expect(calls[1]).toBe(`print-invalid ${closure.conf} ${closure.service}`)
+    expect(calls[1]).toBe(`print-invalid ${closure.conf}`)
     expect(calls[2]).toMatch(/^import \//)
     expect(calls).toHaveLength(3)
     for (const path of closure.paths) expect(await hash(path, 'there')).toBe(await hash(path, 'here'))

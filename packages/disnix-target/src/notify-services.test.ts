@@ -156,3 +156,87 @@ describe('notifyServices', () => {
     )
   })
 })
+
+/**
+ * A module that batches lock and unlock (# dysnomia-batch): it records each run, then for each
+ * component on stdin prints its marker and its output; it refuses the lock of a component whose name
+ * starts with "refuse" (ending the run there).
+ */
+async function batchSetup(names: string[]) {
+  const dir = await testDir('disnix-notify-batch-')
+  const modules = join(dir, 'modules')
+  await mkdir(modules)
+  await writeFile(
+    join(modules, 'batcher'),
+    `#!/bin/bash
+# dysnomia-batch: lock unlock
+echo "$*" >> "${dir}/runs"
+one() {
+  echo "$1 of $(basename "$2") in $3"
+  case "$(basename "$2")" in refuse*) [ "$1" = lock ] && { echo "refusing $(basename "$2")" >&2; exit 3; } ;; esac
+  return 0
+}
+if [ "$2" = --batch ]; then
+  while IFS= read -r c; do echo "dysnomia-batch: $c"; one "$1" "$c" "$3"; done
+else
+  one "$@"
+fi
+`,
+  )
+  await chmod(join(modules, 'batcher'), 0o755)
+  const services: NotifiedService[] = []
+  for (const name of names) {
+    const [type, base] = name.includes(':') ? (name.split(':') as [string, string]) : ['batcher', name]
+    const pkg = join(dir, base)
+    await writeFile(pkg, '')
+    services.push({ pkg, type, container: 'box' })
+  }
+  // The chatty module of the tests above, for a service of another type between batched ones.
+  await writeFile(join(modules, 'chatty'), '#!/bin/sh\necho "chatty $1 $(basename "$2")"\n')
+  await chmod(join(modules, 'chatty'), 0o755)
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, DYSNOMIA_MODULES_PATH: modules, DYSNOMIA_STATEDIR: join(dir, 'state') }
+  const runs = async () => (await readFile(join(dir, 'runs'), 'utf8').catch(() => '')).split('\n').filter(Boolean)
+  return { dir, services, env, runs }
+}
+
+describe('notifyServices with a module that batches the operation', () => {
+  test.each([1, 4])('one run notifies them all (concurrency %i); each announcement comes right before its own output', async (concurrency) => {
+    const { dir, services, env, runs } = await batchSetup(['a', 'b', 'c', 'd', 'e'])
+    const log = await jobLogContext(dir, env, 'log')
+    const outcomes = await notifyServices(log.ctx, 'lock', services, { announce: true, stopAtFailure: true, concurrency })
+    await log.close()
+    expect(outcomes.map((o) => [o.service.pkg, o.failed])).toEqual(services.map((s) => [s.pkg, undefined]))
+    expect(await runs()).toEqual(['lock --batch box'])
+    expect(await log.text()).toBe(services.map((s) => `Notifying lock on ${s.pkg}: of type: batcher in container: box\nlock of ${s.pkg.slice(dir.length + 1)} in box\n`).join(''))
+  })
+
+  test('a refused lock ends the batch at that service: it fails with the module error, the ones after it are not notified', async () => {
+    const { dir, services, env, runs } = await batchSetup(['a', 'b', 'refuse-c', 'd', 'e'])
+    const log = await jobLogContext(dir, env, 'log')
+    const outcomes = await notifyServices(log.ctx, 'lock', services, {
+      announce: true,
+      stopAtFailure: true,
+      onFailure: (service) => log.ctx.log(`refused by ${service.pkg}`),
+    })
+    await log.close()
+    expect(outcomes.map((o) => o.service.pkg)).toEqual(services.slice(0, 3).map((s) => s.pkg))
+    expect(outcomes.map((o) => o.failed === undefined)).toEqual([true, true, false])
+    expect(outcomes[2]?.failed).toMatchObject({ code: 'COMMAND_FAILED', exitStatus: 3 })
+    expect(await runs()).toEqual(['lock --batch box'])
+    const text = await log.text()
+    expect(text).toContain(
+      `Notifying lock on ${services[2]?.pkg}: of type: batcher in container: box\nlock of refuse-c in box\nrefusing refuse-c\nERROR: Module: ${join(dir, 'modules', 'batcher')} failed to execute operation: lock on component: ${services[2]?.pkg} (exit status 3)\nrefused by ${services[2]?.pkg}\n`,
+    )
+    expect(text).not.toContain(services[3]!.pkg)
+  })
+
+  test('only consecutive services of one module and container share a run; a lone one is called as always', async () => {
+    const { services, env, runs, dir } = await batchSetup(['a', 'b', 'chatty:x', 'c', 'd', 'chatty:y', 'e'])
+    const log = await jobLogContext(dir, env, 'log')
+    const outcomes = await notifyServices(log.ctx, 'unlock', services, { announce: false, stopAtFailure: false })
+    await log.close()
+    expect(outcomes.every((o) => o.failed === undefined)).toBe(true)
+    expect(await runs()).toEqual(['unlock --batch box', 'unlock --batch box', `unlock ${services[6]?.pkg} box`])
+    expect(await log.text()).toBe('unlock of a in box\nunlock of b in box\nchatty unlock x\nunlock of c in box\nunlock of d in box\nchatty unlock y\nunlock of e in box\n')
+  })
+})

@@ -3,8 +3,9 @@ import { writeSync } from 'node:fs'
 import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { isDisnixError } from '@disnix-ts/libmain'
-import { runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
+import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
+import type { ModuleBatch } from '@disnix-ts/dysnomia'
+import { dysnomiaInvocation, moduleFailure, runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
 /**
@@ -44,6 +45,11 @@ export interface NotifyOptions {
  * a notification that runs alongside others is held until its turn), so a job log reads as the
  * original's. With `stopAtFailure`, notifications already running when a
  * failure is seen finish and are reported; none are started after it.
+ *
+ * Consecutive services handled by a module that batches the operation (`# dysnomia-batch: lock
+ * unlock`, dysnomia's module-batch) in the same container are notified in one run of it: one module
+ * process instead of one per service, with each service's announcement still right before its own
+ * output. A refused lock in a batch ends it at that service, as it would end the one-by-one run.
  */
 export async function notifyServices(
   ctx: TargetContext,
@@ -51,7 +57,8 @@ export async function notifyServices(
   services: readonly NotifiedService[],
   options: NotifyOptions,
 ): Promise<Notification[]> {
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? NOTIFY_CONCURRENCY, services.length))
+  const units = await notificationUnits(ctx, operation, services)
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? NOTIFY_CONCURRENCY, units.length))
   const announce = async (service: NotifiedService) => {
     if (options.announce) await ctx.log(`Notifying ${operation} on ${service.pkg}: of type: ${service.type} in container: ${service.container}`)
   }
@@ -69,40 +76,61 @@ export async function notifyServices(
     )
 
   const outcomes: Notification[] = []
+  let stopped = false
+  /** Announces each service of a unit, writes its held output and records it; stops at a failure. */
+  const report = async (results: UnitResult): Promise<void> => {
+    for (const { service, failed, flush } of results) {
+      await announce(service)
+      flush?.()
+      outcomes.push({ service, failed })
+      if (failed !== undefined && options.stopAtFailure) {
+        // A batch stops at a refusal: the services after it in the batch were not notified.
+        if (!stopped) await options.onFailure?.(service)
+        stopped = true
+        return
+      }
+    }
+  }
+
   if (concurrency === 1) {
-    for (const service of services) {
+    for (const unit of units) {
+      if (stopped) break
+      if (unit.batch) {
+        await report(await runBatch(ctx, unit.batch, unit.services))
+        continue
+      }
+      // One at a time: the module writes straight into the context's output.
+      const service = unit.services[0]!
       await announce(service)
       const failed = await notify(service)
       outcomes.push({ service, failed })
       if (failed !== undefined && options.stopAtFailure) {
         await options.onFailure?.(service)
-        break
+        stopped = true
       }
     }
     return outcomes
   }
 
-  const running: Promise<Captured>[] = []
+  const running: Promise<UnitResult>[] = []
   let next = 0
-  let stopped = false
   const launch = () => {
-    while (!stopped && next < services.length && running.length < concurrency) {
-      const service = services[next++] as NotifiedService
-      running.push(runCaptured(ctx, (output) => notify(service, output)).then((captured) => ({ ...captured, service })))
+    while (!stopped && next < units.length && running.length < concurrency) {
+      const unit = units[next++] as Unit
+      if (unit.batch) running.push(runBatch(ctx, unit.batch, unit.services))
+      else {
+        const service = unit.services[0]!
+        running.push(runCaptured(ctx, (output) => notify(service, output)).then((captured) => [{ service, failed: captured.failed, flush: captured.flush }]))
+      }
     }
   }
   launch()
   try {
     while (running.length > 0) {
-      const done = await (running[0] as Promise<Captured>)
+      const done = await (running[0] as Promise<UnitResult>)
       running.shift()
-      await announce(done.service)
-      done.flush()
-      outcomes.push({ service: done.service, failed: done.failed })
-      if (done.failed !== undefined && options.stopAtFailure && !stopped) {
-        stopped = true
-        await options.onFailure?.(done.service)
-      }
+      // Those that were running when a failure stopped the others finish and are reported too.
+      await report(done)
       launch()
     }
   } finally {
@@ -110,6 +138,93 @@ export async function notifyServices(
     await Promise.allSettled(running)
   }
   return outcomes
+}
+
+/** Services notified together: one, or a batch for one run of a module that batches the operation. */
+interface Unit {
+  services: NotifiedService[]
+  batch?: ModuleBatch
+}
+
+/** The outcome of each service of a unit, with its output (held until its turn). */
+type UnitResult = Array<{ service: NotifiedService; failed: unknown; flush?: () => void }>
+
+/**
+ * The services in units: maximal runs of consecutive services whose module batches the operation in
+ * the same container with the same environment, and every other service on its own. A service whose
+ * module cannot be resolved is on its own (its notification reports that, as always).
+ */
+async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock', services: readonly NotifiedService[]): Promise<Unit[]> {
+  const single = (service: NotifiedService): Unit => ({ services: [service] })
+  if (services.length < 2) return services.map(single)
+  const { moduleBatchOperations } = await import('@disnix-ts/dysnomia')
+  const batches = new Map<string, Promise<ReadonlySet<string>>>()
+  const units: Unit[] = []
+  // Resolved all at once (file system lookups), then grouped in order.
+  const invocations = await Promise.all(
+    services.map((service) => dysnomiaInvocation(ctx, { operation, type: service.type, component: service.pkg, container: service.container }).catch(() => undefined)),
+  )
+  for (const [index, service] of services.entries()) {
+    const invocation = invocations[index]
+    if (invocation === undefined) {
+      units.push(single(service))
+      continue
+    }
+    let declared = batches.get(invocation.module)
+    if (declared === undefined) batches.set(invocation.module, (declared = moduleBatchOperations(invocation.module)))
+    if (!(await declared).has(operation)) {
+      units.push(single(service))
+      continue
+    }
+    const last = units.at(-1)
+    const batch = last?.batch
+    if (batch && batch.module === invocation.module && batch.containerArg === invocation.containerArg && sameEnv(batch.env, invocation.env)) {
+      last!.services.push(service)
+      batch.components = [...batch.components, invocation.componentPath]
+    } else {
+      units.push({ services: [service], batch: { module: invocation.module, operation, components: [invocation.componentPath], containerArg: invocation.containerArg, env: invocation.env } })
+    }
+  }
+  // A batch of one is an ordinary notification.
+  return units.map((unit) => (unit.batch && unit.services.length === 1 ? single(unit.services[0]!) : unit))
+}
+
+function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
+}
+
+/**
+ * One run of a batching module for a unit's services: each service's output is its segment of the
+ * module's stdout; a failing run fails the service it had reached (a refused lock stops there, so
+ * the services after it were not notified and get no outcome when the caller stops at the failure).
+ */
+async function runBatch(ctx: TargetContext, batch: ModuleBatch, services: readonly NotifiedService[]): Promise<UnitResult> {
+  const { runModuleBatch } = await import('@disnix-ts/dysnomia')
+  const outcome = await runModuleBatch(batch, ctx.signal)
+  const reached = outcome.segments.length
+  // The service the module was at when it failed: the last one it reached (the first when none).
+  const failedAt = outcome.status === 0 ? -1 : Math.max(0, reached - 1)
+  return services.map((service, index) => {
+    const segment = outcome.segments[index]?.stdout
+    const isFailed = index === failedAt
+    const failed = isFailed
+      ? childProcessError({ exitStatus: outcome.status }, { step: `dysnomia --operation ${batch.operation} of ${service.pkg}` })
+      : outcome.status !== 0 && batch.operation === 'lock' && index > failedAt
+        ? childProcessError({ exitStatus: outcome.status }, { step: `dysnomia --operation ${batch.operation} of ${service.pkg} (not notified: an earlier service refused)` })
+        : undefined
+    return {
+      service,
+      failed,
+      flush: () => {
+        if (index === 0) copyTo(ctx.stdout, outcome.preamble, 'stdout')
+        if (segment) copyTo(ctx.stdout, segment, 'stdout')
+        // The module's stderr goes with the service it failed at, else with the last one.
+        if (index === (failedAt === -1 ? services.length - 1 : failedAt)) copyTo(ctx.stderr, outcome.stderr, 'stderr')
+        if (isFailed) copyTo(ctx.stderr, Buffer.from(moduleFailure({ module: batch.module, operation: batch.operation, componentPath: batch.components[index]! }, outcome.status)), 'stderr')
+      },
+    }
+  })
 }
 
 interface Captured {

@@ -1,6 +1,7 @@
 import { writeSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
+import type { DysnomiaInvocation } from '@disnix-ts/dysnomia'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
 /** One `dysnomia --type T --operation OP --component C --container N --environment` call. */
@@ -30,32 +31,12 @@ export interface DysnomiaOutput {
  * gives: `<step> failed (exit status N)` carrying N.
  */
 export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output: DysnomiaOutput = ctx): Promise<void> {
-  const { dysnomiaSettings, prepareDysnomiaInvocation, runModule } = await import('@disnix-ts/dysnomia')
-  const { bundledModulesDir } = await import('@disnix-ts/libmain')
-  const env = { ...ctx.env, ...call.env }
-  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
+  const { runModule } = await import('@disnix-ts/dysnomia')
   let status: number
   try {
-    const invocation = await prepareDysnomiaInvocation({
-      operation: call.operation,
-      component: call.component,
-      container: call.container,
-      type: call.type,
-      environment: true,
-      env,
-      stateDir: settings.stateDir,
-      containersPath: settings.containersPath,
-      componentsPath: settings.componentsPath,
-      modulesPath: settings.modulesPath,
-      builtinModulesDir: bundledModulesDir(),
-    })
+    const invocation = await dysnomiaInvocation(ctx, call)
     status = await runModule(invocation, { stdin: 'ignore', stdout: output.stdout, stderr: output.stderr, signal: ctx.signal })
-    if (status !== 0) {
-      writeTo(
-        output.stderr,
-        `ERROR: Module: ${invocation.module} failed to execute operation: ${invocation.operation} on component: ${invocation.componentPath} (exit status ${status})\n`,
-      )
-    }
+    if (status !== 0) writeTo(output.stderr, moduleFailure(invocation, status))
   } catch (error) {
     if (!isDisnixError(error)) throw error
     // As the dysnomia executable reports a usage or resolution problem (no prefix, exit status 1).
@@ -64,6 +45,36 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
   }
   if (ctx.signal?.aborted) throw childProcessError({ signal: 'SIGTERM' }, { step: call.step })
   if (status !== 0) throw childProcessError({ exitStatus: status }, { step: call.step })
+}
+
+/**
+ * The module call that `dysnomia` would make for `call`: the environment computed as the executable
+ * computes it (the caller's plus `call.env`, PATH and DYSNOMIA_STATEDIR). A resolution problem (no
+ * module, no component) is a DisnixError.
+ */
+export async function dysnomiaInvocation(ctx: TargetContext, call: Omit<DysnomiaCall, 'step'>): Promise<DysnomiaInvocation> {
+  const { dysnomiaSettings, prepareDysnomiaInvocation } = await import('@disnix-ts/dysnomia')
+  const { bundledModulesDir } = await import('@disnix-ts/libmain')
+  const env = { ...ctx.env, ...call.env }
+  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
+  return prepareDysnomiaInvocation({
+    operation: call.operation,
+    component: call.component,
+    container: call.container,
+    type: call.type,
+    environment: true,
+    env,
+    stateDir: settings.stateDir,
+    containersPath: settings.containersPath,
+    componentsPath: settings.componentsPath,
+    modulesPath: settings.modulesPath,
+    builtinModulesDir: bundledModulesDir(),
+  })
+}
+
+/** The line `dysnomia` prints on stderr when a module fails. */
+export function moduleFailure(invocation: Pick<DysnomiaInvocation, 'module' | 'operation' | 'componentPath'>, status: number): string {
+  return `ERROR: Module: ${invocation.module} failed to execute operation: ${invocation.operation} on component: ${invocation.componentPath} (exit status ${status})\n`
 }
 
 /** One `dysnomia --operation check` call: a {@link DysnomiaCall} without operation and step. */

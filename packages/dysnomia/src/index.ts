@@ -105,3 +105,4 @@ export { gcSnapshots, type GcOptions, type GcRemoval } from './store/gc-snapshot
 export { importSnapshots, type ImportedSnapshot } from './store/import-snapshots.js'
 export { resolveSnapshot, findMissingSnapshots } from './store/resolve-snapshot.js'
 export { pathExists } from './store/path-exists.js'
+export { BATCH_MARKER, moduleBatchOperations, runModuleBatch, splitSegments, type BatchOutcome, type ModuleBatch } from './module-batch.js'

@@ -143,7 +143,7 @@ export async function notifyServices(
 /** Services notified together: one, or a batch for one run of a module that batches the operation. */
 interface Unit {
   services: NotifiedService[]
-  batch?: ModuleBatch
+  batch?: ModuleBatch & { components: string[] }
 }
 
 /** The outcome of each service of a unit, with its output (held until its turn). */
@@ -180,7 +180,7 @@ async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock
     const batch = last?.batch
     if (batch && batch.module === invocation.module && batch.containerArg === invocation.containerArg && sameEnv(batch.env, invocation.env)) {
       last!.services.push(service)
-      batch.components = [...batch.components, invocation.componentPath]
+      batch.components.push(invocation.componentPath)
     } else {
       units.push({ services: [service], batch: { module: invocation.module, operation, components: [invocation.componentPath], containerArg: invocation.containerArg, env: invocation.env } })
     }

@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises'
-import { DisnixError } from '@disnix-ts/libmain'
+import { DEFAULT_MAX_CONCURRENT_TRANSFERS, DisnixError } from '@disnix-ts/libmain'
 import { isValidStorePath } from '@disnix-ts/libnix'
 import { coordinatorProfileDir, type Manifest, type SnapshotMapping } from '@disnix-ts/libmanifest'
 import { migrate, snapshotBeforeProvider, stateInDeactivatedContainers, StateStepError, type StateStep } from '@disnix-ts/libmigrate'
@@ -12,7 +12,7 @@ import { bringReachableBack, restoreReachable, type InFlight } from './restore-r
 import { setProfiles, SetProfilesError } from './set-profiles.js'
 import { isTargetLoss, lossReason, lostReasons, mayHaveReached, targetLostError, TargetsLostError } from './target-loss.js'
 import { TransitionError } from './transition-error.js'
-import type { HealthCheckPolicy } from './wait-until-healthy.js'
+import { DEFAULT_HEALTH_CHECK_POLICY, type HealthCheckPolicy } from './wait-until-healthy.js'
 import { mappingKey } from './transition-plan.js'
 
 export interface DeployOptions extends DeployContext {
@@ -71,7 +71,7 @@ export async function deploy(given: DeployOptions): Promise<void> {
   let options = given
   if (!options.noCoordinatorProfile) await checkManifestInStore(options)
   // The same deployment: --delete-state too, so that the state this one would have deleted is.
-  const finishCommand = () => `disnix-deploy ${profileArguments(options)}${options.deleteState ? ' --delete-state' : ''} ${options.manifestPath}`
+  const finishCommand = () => finishDeploymentCommand(options)
 
   progress({ kind: 'message', text: 'Distributing intra-dependency closures...' })
   try {
@@ -388,6 +388,36 @@ function hasObsoleteState(manifest: Manifest, oldManifest: Manifest): boolean {
 }
 
 /** `-p P [--coordinator-profile-path D]`, for the recovery commands printed after a failure. */
+/**
+ * The command that finishes a deployment a lost target interrupted: the same manifest and profile, and
+ * every option of this run that changes what a deployment does (the defaults left out), so that the
+ * finishing run deploys as this one would have. The previous configuration it reads from the
+ * coordinator profile again (no -o).
+ */
+export function finishDeploymentCommand(options: DeployOptions): string {
+  const words: string[] = [profileArguments(options)]
+  if (options.maxConcurrentTransfers !== DEFAULT_MAX_CONCURRENT_TRANSFERS) words.push(`-m ${options.maxConcurrentTransfers}`)
+  if (options.noUpgrade) words.push('--no-upgrade')
+  if (options.noRollback) words.push('--no-rollback')
+  if (options.noMigration) words.push('--no-migration')
+  if (options.noLock) words.push('--no-lock')
+  if (options.deleteState) words.push('--delete-state')
+  if (options.transferOnly) words.push('--transfer-only')
+  if (options.depthFirst) words.push('--depth-first')
+  if (options.all) words.push('--all')
+  if (options.keep !== undefined && options.keep !== DEFAULT_KEEP) words.push(`--keep ${options.keep}`)
+  if (options.noCoordinatorProfile) words.push('--no-coordinator-profile')
+  if (options.noTargetProfiles) words.push('--no-target-profiles')
+  if (options.healthChecks === false) words.push('--no-health-checks')
+  else if (options.healthChecks !== undefined && options.healthChecks.timeoutMs !== DEFAULT_HEALTH_CHECK_POLICY.timeoutMs) {
+    words.push(`--health-check-timeout ${options.healthChecks.timeoutMs / 1000}`)
+  }
+  return `disnix-deploy ${words.join(' ')} ${options.manifestPath}`
+}
+
+/** disnix-deploy's default of --keep (libmain's keepOption): left out of a printed command. */
+const DEFAULT_KEEP = 1
+
 export function profileArguments(options: { profile: string; coordinatorProfilePath?: string }): string {
   return `-p ${options.profile}${options.coordinatorProfilePath ? ` --coordinator-profile-path ${options.coordinatorProfilePath}` : ''}`
 }

@@ -8,7 +8,7 @@ export { lockTargets, unlockTargets, unlockCommand, releaseLeftLocks, type LockO
 export { claimDeploymentLock, releaseDeploymentLock, keepDeploymentLockFor, describeOwner, lockOwnerFile, type LockOwner } from './deployment-lock.js'
 export { activateSystem, repairDeployment, transitionPlanFor, type ActivateSystemOptions, type LostDuringTransition, type RepairResult } from './activate-system.js'
 export { setProfiles, setTargetProfiles, type SetProfilesOptions } from './set-profiles.js'
-export { deploy, manifestIsStorePath, profileArguments, transitionRecoveryCommand, type DeployOptions, type RecoveryOptions } from './deploy.js'
+export { deploy, finishDeploymentCommand, manifestIsStorePath, profileArguments, transitionRecoveryCommand, type DeployOptions, type RecoveryOptions } from './deploy.js'
 export { keepEquivalentDeployment, type KeepEquivalentDeploymentOptions, type DeploymentToUse } from './keep-equivalent-deployment.js'
 export { planDeployment, formatDeploymentPlan, type DeploymentPlan, type TargetPlan, type PlannedActivity, type PlanDeploymentOptions } from './deployment-plan.js'
 export { rollbackTarget, switchTarget, deleteAllGenerations, generationManifest } from './generations.js'

@@ -16,15 +16,16 @@ export function directSession(client: SshClient, target: string): RemoteSession 
  * Runs one command on an ssh2 connection. The channel is opened first and only then is stdin piped in
  * (testnet.md §7: a source that ends before anyone reads it loses its data). A channel that closes
  * without an exit status means the connection was lost; the error is then why the connection ended
- * (connection-loss), marked as not started when the channel never opened.
+ * (connection-loss), marked as not started when the channel never opened. With `openTimeoutMs` a channel
+ * that does not open in time gives up the connection; the message names `address` (`HOST port N`).
  */
-export function execOnClient(client: SshClient, target: string, request: ExecRequest, openTimeoutMs = 0): Promise<ExecResult> {
+export function execOnClient(client: SshClient, target: string, request: ExecRequest, openTimeoutMs = 0, address?: string): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined
     if (openTimeoutMs > 0) {
       timer = setTimeout(() => {
         timer = undefined
-        reject(targetError({ target }, 'TARGET_UNREACHABLE', `unreachable: the connection stopped responding (no answer within ${openTimeoutMs / 1000} s)`))
+        reject(targetError({ target }, 'TARGET_UNREACHABLE', `unreachable: the connection stopped responding (no answer within ${openTimeoutMs / 1000} s${address ? ` from ${address}` : ''})`))
         abandonConnection(client)
       }, openTimeoutMs)
     }

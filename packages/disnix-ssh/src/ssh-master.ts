@@ -78,6 +78,7 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
         },
       },
       params.connectTimeoutMs,
+      `${params.hostName} port ${params.port}`,
     )
   }
 

@@ -63,7 +63,7 @@ async function runPrinted(coord: Coordinator, command: string) {
 
 type Run = Awaited<ReturnType<Coordinator['start']>>
 const finishCommand = (output: string) => /finish the deployment with: (disnix-deploy \S.*)$/m.exec(output)?.[1]
-const lossOfTest2 = /\[target: test2\]: unreachable: (?:(?:no answer for 10 s from|cannot connect to) 10\.\d+\.\d+\.12 port 22|the connection stopped responding \(no answer within 5 s\))/
+const lossOfTest2 = /\[target: test2\]: unreachable: (?:(?:no answer for 10 s from|cannot connect to) 10\.\d+\.\d+\.12 port 22|the connection stopped responding \(no answer within 5 s from 10\.\d+\.\d+\.12 port 22\))/
 
 // A target whose link goes down in each phase of a deployment (issue 14): the reachable target ends in
 // the previous configuration (or, once every profile is set, the new one), the run says per target what

@@ -479,7 +479,7 @@ describe.runIf(runsHere(support, 'a test network'))('disnix-ssh-client on a test
         const started = Date.now()
         const r = await client(['--target', T2, '--unlock'], env)
         expect(Date.now() - started).toBeLessThan(10_000)
-        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: unreachable: the connection stopped responding (no answer within 2 s)\n`, exitCode: 255 })
+        expect(r).toEqual({ stdout: '', stderr: `[target: ${T2}]: unreachable: the connection stopped responding (no answer within 2 s from ${net.targets[1]!.address} port 22)\n`, exitCode: 255 })
       } finally {
         await net.linkUp(T2)
       }

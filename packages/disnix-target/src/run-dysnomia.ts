@@ -53,15 +53,20 @@ export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output
  * module, no component) is a DisnixError.
  */
 export async function dysnomiaInvocation(ctx: TargetContext, call: Omit<DysnomiaCall, 'step'>): Promise<DysnomiaInvocation> {
-  const { dysnomiaSettings, prepareDysnomiaInvocation } = await import('@disnix-ts/dysnomia')
+  const { prepareDysnomiaInvocation } = await import('@disnix-ts/dysnomia')
+  return prepareDysnomiaInvocation({ ...(await environmentRequest(ctx, call.env)), operation: call.operation, component: call.component, container: call.container, type: call.type })
+}
+
+/**
+ * What every in-process `dysnomia --environment` call of a target context shares: the caller's
+ * environment plus the call's, and the paths and state directory the executable would read from it.
+ */
+async function environmentRequest(ctx: TargetContext, extra: NodeJS.ProcessEnv | undefined) {
+  const { dysnomiaSettings } = await import('@disnix-ts/dysnomia')
   const { bundledModulesDir } = await import('@disnix-ts/libmain')
-  const env = { ...ctx.env, ...call.env }
+  const env = { ...ctx.env, ...extra }
   const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
-  return prepareDysnomiaInvocation({
-    operation: call.operation,
-    component: call.component,
-    container: call.container,
-    type: call.type,
+  return {
     environment: true,
     env,
     stateDir: settings.stateDir,
@@ -69,7 +74,7 @@ export async function dysnomiaInvocation(ctx: TargetContext, call: Omit<Dysnomia
     componentsPath: settings.componentsPath,
     modulesPath: settings.modulesPath,
     builtinModulesDir: bundledModulesDir(),
-  })
+  }
 }
 
 /** The line `dysnomia` prints on stderr when a module fails. */
@@ -92,21 +97,12 @@ export interface DysnomiaCheckCall {
  * DisnixError it raises; the module's own outcome is always a result.
  */
 export async function runDysnomiaCheck(ctx: TargetContext, call: DysnomiaCheckCall): Promise<{ status: 'healthy' | 'failing' | 'unknown'; reason: string }> {
-  const { dysnomiaSettings, checkComponent } = await import('@disnix-ts/dysnomia')
-  const { bundledModulesDir } = await import('@disnix-ts/libmain')
-  const env = { ...ctx.env, ...call.env }
-  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
+  const { checkComponent } = await import('@disnix-ts/dysnomia')
   return checkComponent({
+    ...(await environmentRequest(ctx, call.env)),
     component: call.component,
     container: call.container,
     type: call.type,
-    environment: true,
-    env,
-    stateDir: settings.stateDir,
-    containersPath: settings.containersPath,
-    componentsPath: settings.componentsPath,
-    modulesPath: settings.modulesPath,
-    builtinModulesDir: bundledModulesDir(),
     timeoutMs: call.timeoutMs,
     signal: ctx.signal,
   })

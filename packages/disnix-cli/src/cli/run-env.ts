@@ -2,7 +2,7 @@ import { realpath, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { userInfo } from 'node:os'
 import type { Writable } from 'node:stream'
-import { ARGV_ON_STDIN, ChildProcessError, DisnixError, envFlag, hasErrorCode, runChild, toolArgv, toolPath, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
+import { ARGV_ON_STDIN, ChildProcessError, DisnixError, envFlag, hasErrorCode, runChild, toolArgv, toolPath, type ChildRun, type ToolDefinition, type ToolIo } from '@disnix-ts/libmain'
 import { selectModels, type ModelOptions } from '../models/select-models.js'
 import { disnixActivate, type DisnixActivateOptions } from '../tools/disnix-activate.js'
 import { disnixDelegate, type DisnixDelegateOptions } from '../tools/disnix-delegate.js'
@@ -184,10 +184,6 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
 }
 
 /**
- * Runs a sibling tool as its own process; its stderr (progress, errors) goes straight to ours, stdout
- * is captured or passed on. Its exit status is the result: it has already reported why.
- */
-/**
  * A step started ahead of its command line (libmain's ARGV_ON_STDIN): it loads its libraries while the
  * caller still works out its arguments, then `run` hands them over, or `cancel` ends it without it
  * doing or printing anything. Like runSiblingTool, it handles Ctrl-C itself; we only wait for it.
@@ -203,10 +199,7 @@ function startSiblingToolAhead(tool: ToolDefinition): { run: (args: readonly str
   return {
     async run(args) {
       input?.end(JSON.stringify(args))
-      const outcome = await running
-      if (outcome.spawnError !== undefined) throw new ChildProcessError('COMMAND_NOT_FOUND', `cannot execute ${file}: ${outcome.spawnError.message}`, { cause: outcome.spawnError })
-      if (outcome.exitCode === undefined) throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${outcome.signal ?? 'unknown signal'})`, { signal: outcome.signal })
-      return { exitCode: outcome.exitCode }
+      return { exitCode: exitCodeOf(tool, file, await running) }
     },
     async cancel() {
       input?.end()
@@ -215,6 +208,10 @@ function startSiblingToolAhead(tool: ToolDefinition): { run: (args: readonly str
   }
 }
 
+/**
+ * Runs a sibling tool as its own process; its stderr (progress, errors) goes straight to ours, stdout
+ * is captured or passed on. Its exit status is the result: it has already reported why.
+ */
 async function runSiblingTool(tool: ToolDefinition, args: readonly string[], captureStdout: boolean): Promise<{ exitCode: number; stdout: string }> {
   // The child handles Ctrl-C itself (it rolls back); we only wait for it.
   const ignore = () => {}
@@ -222,16 +219,21 @@ async function runSiblingTool(tool: ToolDefinition, args: readonly string[], cap
   try {
     const file = toolPath(tool.name)
     const outcome = await runChild(file, args, { stdin: 'inherit', stdout: captureStdout ? 'pipe' : 'inherit', stderr: 'inherit' })
-    if (outcome.spawnError !== undefined) {
-      throw new ChildProcessError('COMMAND_NOT_FOUND', `cannot execute ${file}: ${outcome.spawnError.message}`, { cause: outcome.spawnError })
-    }
-    if (outcome.exitCode === undefined) {
-      throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${outcome.signal ?? 'unknown signal'})`, { signal: outcome.signal })
-    }
-    return { exitCode: outcome.exitCode, stdout: outcome.stdout }
+    return { exitCode: exitCodeOf(tool, file, outcome), stdout: outcome.stdout }
   } finally {
     process.off('SIGINT', ignore)
   }
+}
+
+/** A sibling tool's exit status; one that could not start or was killed is an error of ours. */
+function exitCodeOf(tool: ToolDefinition, file: string, outcome: ChildRun): number {
+  if (outcome.spawnError !== undefined) {
+    throw new ChildProcessError('COMMAND_NOT_FOUND', `cannot execute ${file}: ${outcome.spawnError.message}`, { cause: outcome.spawnError })
+  }
+  if (outcome.exitCode === undefined) {
+    throw new ChildProcessError('COMMAND_FAILED', `${tool.name} was killed (${outcome.signal ?? 'unknown signal'})`, { signal: outcome.signal })
+  }
+  return outcome.exitCode
 }
 
 /** The model files as absolute paths: the steps may run elsewhere than our working directory. */

@@ -40,7 +40,7 @@ export async function runMain(tool: ToolDefinition): Promise<void> {
 /**
  * With this variable set to 1, an executable tool starts at once and reads its command line from
  * stdin, as one JSON array of strings; empty input ends it at once with status 0. For compositions of
- * tools (startToolAhead): the next step loads its libraries while the previous one still runs.
+ * tools (disnix-env's startSiblingToolAhead): the next step loads its libraries while the previous one still runs.
  */
 export const ARGV_ON_STDIN = 'DISNIX_ARGV_ON_STDIN'
 

@@ -108,6 +108,9 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
   }
 
   const run = async (command: ChannelCommand): Promise<ExitPayload> => {
+    // Said on the command's stderr, which the coordinator shows with the target's prefix: a rerun that
+    // seems to hang is waiting for the killed run's activity.
+    if (orphans.size > 0) command.stderr.write(`waiting for ${orphans.size === 1 ? 'an activity' : `${orphans.size} activities`} that an interrupted run left running on this target to finish\n`)
     await afterOrphans()
     const running = runCommand(command)
     adoptWhenOrphaned(command, running)

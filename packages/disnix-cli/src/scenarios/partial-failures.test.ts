@@ -116,6 +116,7 @@ describe.runIf(runsHere(support, 'a test network'))('partial failures on a real 
     console.log(`rerun after SIGKILL: ${seconds(since)} s (exit ${rerun.exitCode})\n${rerun.stderr}`)
     expect(rerun.exitCode, rerun.stderr).toBe(0)
     expect(rerun.stderr).toMatch(/Taking over the locks of a deployment that is gone: pid \d+ on host /)
+    expect(rerun.stderr).toContain('[target: test1]: waiting for an activity that an interrupted run left running on this target to finish\n')
     // The killed run's slow activation went on on test1; the rerun waited for it to end instead of
     // overlapping it (left running, it would activate web-4 again after a later deployment removed it).
     expect(await sleepingOn(net, 'test1')).toEqual([])

@@ -84,7 +84,11 @@ async function buildAndDeploy(opts: DisnixEnvOptions, flags: StepFlags, io: Tool
       throw error
     },
   )
-  const built = await building
+  const built = await building.catch(async (error: unknown) => {
+    // The manifest step could not run or was killed: the deploy step is not needed.
+    await deploying.cancel()
+    throw error
+  })
   const oldManifest = await newestGeneration
   if (built.exitCode !== 0) {
     await deploying.cancel()

@@ -230,6 +230,20 @@ describe('notifyServices with a module that batches the operation', () => {
     expect(text).not.toContain(services[3]!.pkg)
   })
 
+  test('a batching module that cannot be started fails the first service, as a module called alone would', async () => {
+    const { dir, services, env, runs } = await batchSetup(['a', 'b', 'c'])
+    // Executable, declares batching, but its interpreter is missing: spawning it fails.
+    const module = join(dir, 'modules', 'batcher')
+    await writeFile(module, (await readFile(module, 'utf8')).replace('#!/bin/bash', '#!/nonexistent/bash'))
+    const log = await jobLogContext(dir, env, 'log')
+    const outcomes = await notifyServices(log.ctx, 'lock', services, { announce: true, stopAtFailure: true })
+    await log.close()
+    expect(outcomes).toHaveLength(1)
+    expect(outcomes[0]?.failed).toMatchObject({ code: 'COMMAND_FAILED', exitStatus: 1 })
+    expect(await runs()).toEqual([])
+    expect(await log.text()).toBe(`Notifying lock on ${services[0]?.pkg}: of type: batcher in container: box\nCannot execute module: ${module}: spawn ${module} ENOENT\n`)
+  })
+
   test('only consecutive services of one module and container share a run; a lone one is called as always', async () => {
     const { services, env, runs, dir } = await batchSetup(['a', 'b', 'chatty:x', 'c', 'd', 'chatty:y', 'e'])
     const log = await jobLogContext(dir, env, 'log')

@@ -201,7 +201,13 @@ function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean 
  */
 async function runBatch(ctx: TargetContext, batch: ModuleBatch, services: readonly NotifiedService[]): Promise<UnitResult> {
   const { runModuleBatch } = await import('@disnix-ts/dysnomia')
-  const outcome = await runModuleBatch(batch, ctx.signal)
+  let started = true
+  const outcome = await runModuleBatch(batch, ctx.signal).catch((error: unknown) => {
+    if (!isDisnixError(error)) throw error
+    // A module that cannot be started fails the first service, as runDysnomia reports it (status 1).
+    started = false
+    return { status: 1, segments: [], preamble: Buffer.alloc(0), stderr: Buffer.from(`${error.message}\n`) }
+  })
   const reached = outcome.segments.length
   // The service the module was at when it failed: the last one it reached (the first when none).
   const failedAt = outcome.status === 0 ? -1 : Math.max(0, reached - 1)
@@ -221,7 +227,7 @@ async function runBatch(ctx: TargetContext, batch: ModuleBatch, services: readon
         if (segment) copyTo(ctx.stdout, segment, 'stdout')
         // The module's stderr goes with the service it failed at, else with the last one.
         if (index === (failedAt === -1 ? services.length - 1 : failedAt)) copyTo(ctx.stderr, outcome.stderr, 'stderr')
-        if (isFailed) copyTo(ctx.stderr, Buffer.from(moduleFailure({ module: batch.module, operation: batch.operation, componentPath: batch.components[index]! }, outcome.status)), 'stderr')
+        if (isFailed && started) copyTo(ctx.stderr, Buffer.from(moduleFailure({ module: batch.module, operation: batch.operation, componentPath: batch.components[index]! }, outcome.status)), 'stderr')
       },
     }
   })

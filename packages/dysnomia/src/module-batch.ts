@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { open } from 'node:fs/promises'
 import { constants } from 'node:os'
+import { DisnixError } from '@disnix-ts/libmain'
 
 /**
  * A module may handle an operation for several components in one run. It says so with a line
@@ -69,7 +70,8 @@ export function runModuleBatch(batch: ModuleBatch, signal?: AbortSignal): Promis
     child.stdin.on('error', () => {})
     child.stdin.end(batch.components.map((c) => `${c}\n`).join(''))
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.name !== 'AbortError') reject(error)
+      // As runModule reports a module that cannot be started; a cancelled run closes with SIGTERM.
+      if (error.name !== 'AbortError') reject(new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${batch.module}: ${error.message}`, { cause: error }))
     })
     child.once('close', (code, sig) => {
       if (code !== null && code < 0) return

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { basename } from 'node:path'
 import { DisnixError } from '@disnix-ts/libmain'
 import { prepareDysnomiaInvocation, type DysnomiaInvocation, type DysnomiaRequest } from './prepare-dysnomia-invocation.js'
+import { moduleNotExecutable } from './run-dysnomia-operation.js'
 
 /**
  * What the `check` operation found out about a component:
@@ -178,7 +179,7 @@ function captureModule(invocation: DysnomiaInvocation, options: CheckRunOptions)
       settled = true
       for (const timer of timers) clearTimeout(timer)
       options.signal?.removeEventListener('abort', onAbort)
-      reject(new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${invocation.module}: ${error.message}`, { cause: error }))
+      reject(moduleNotExecutable(invocation.module, error))
     })
     child.once('exit', (code, signal) => {
       exit = { code, signal }

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process'
 import { open } from 'node:fs/promises'
-import { constants } from 'node:os'
-import { DisnixError } from '@disnix-ts/libmain'
+import { moduleExitStatus, moduleNotExecutable } from './run-dysnomia-operation.js'
 
 /**
  * A module may handle an operation for several components in one run. It says so with a line
@@ -71,12 +70,11 @@ export function runModuleBatch(batch: ModuleBatch, signal?: AbortSignal): Promis
     child.stdin.end(batch.components.map((c) => `${c}\n`).join(''))
     child.once('error', (error: NodeJS.ErrnoException) => {
       // As runModule reports a module that cannot be started; a cancelled run closes with SIGTERM.
-      if (error.name !== 'AbortError') reject(new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${batch.module}: ${error.message}`, { cause: error }))
+      if (error.name !== 'AbortError') reject(moduleNotExecutable(batch.module, error))
     })
     child.once('close', (code, sig) => {
       if (code !== null && code < 0) return
-      const status = code !== null ? code : 128 + (constants.signals[sig as NodeJS.Signals] ?? 0)
-      resolve({ status, ...splitSegments(Buffer.concat(out), batch.components), stderr: Buffer.concat(err) })
+      resolve({ status: moduleExitStatus(code, sig), ...splitSegments(Buffer.concat(out), batch.components), stderr: Buffer.concat(err) })
     })
   })
 }

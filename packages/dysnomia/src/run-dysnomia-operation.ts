@@ -55,15 +55,25 @@ export function runModule(invocation: DysnomiaInvocation, stdio: ModuleStdio = {
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A cancelled call ends with the module killed by SIGTERM, reported on 'close'.
       if (error.name === 'AbortError') return
-      reject(new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${invocation.module}: ${error.message}`, { cause: error }))
+      reject(moduleNotExecutable(invocation.module, error))
     })
     child.once('close', (code, signal) => {
       // A module that could not be started closes with -errno after its 'error'.
       if (code !== null && code < 0) return
-      const status = code !== null ? code : 128 + (constants.signals[signal as NodeJS.Signals] ?? 0)
+      const status = moduleExitStatus(code, signal)
       void Promise.all(delivered).then(() => resolve(status))
     })
   })
+}
+
+/** The error of a module that could not be started (spawn failed): what `dysnomia` reports. */
+export function moduleNotExecutable(module: string, error: Error): DisnixError {
+  return new DisnixError('MODULE_NOT_EXECUTABLE', `Cannot execute module: ${module}: ${error.message}`, { cause: error })
+}
+
+/** A module's exit status: its code, or 128 + the number of the signal that killed it. */
+export function moduleExitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return code !== null ? code : 128 + (constants.signals[signal as NodeJS.Signals] ?? 0)
 }
 
 function isStream(output: ModuleOutput | undefined): output is Writable {

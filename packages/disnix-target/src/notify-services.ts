@@ -4,7 +4,7 @@ import { open, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
-import type { ModuleBatch } from '@disnix-ts/dysnomia'
+import type { DysnomiaInvocation, ModuleBatch } from '@disnix-ts/dysnomia'
 import { dysnomiaInvocation, moduleFailure, runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
@@ -62,11 +62,13 @@ export async function notifyServices(
   const announce = async (service: NotifiedService) => {
     if (options.announce) await ctx.log(`Notifying ${operation} on ${service.pkg}: of type: ${service.type} in container: ${service.container}`)
   }
-  const notify = (service: NotifiedService, output?: DysnomiaOutput) =>
-    runDysnomia(
+  const notify = (unit: Unit, output?: DysnomiaOutput) => {
+    const service = unit.services[0]!
+    return runDysnomia(
       ctx,
       { operation, type: service.type, component: service.pkg, container: service.container, step: `dysnomia --operation ${operation} of ${service.pkg}` },
       output,
+      unit.invocation,
     ).then(
       () => undefined,
       (error: unknown) => {
@@ -74,6 +76,7 @@ export async function notifyServices(
         return error as unknown
       },
     )
+  }
 
   const outcomes: Notification[] = []
   let stopped = false
@@ -102,7 +105,7 @@ export async function notifyServices(
       // One at a time: the module writes straight into the context's output.
       const service = unit.services[0]!
       await announce(service)
-      const failed = await notify(service)
+      const failed = await notify(unit)
       outcomes.push({ service, failed })
       if (failed !== undefined && options.stopAtFailure) {
         await options.onFailure?.(service)
@@ -120,7 +123,7 @@ export async function notifyServices(
       if (unit.batch) running.push(runBatch(ctx, unit.batch, unit.services))
       else {
         const service = unit.services[0]!
-        running.push(runCaptured(ctx, (output) => notify(service, output)).then((captured) => [{ service, failed: captured.failed, flush: captured.flush }]))
+        running.push(runCaptured(ctx, (output) => notify(unit, output)).then((captured) => [{ service, failed: captured.failed, flush: captured.flush }]))
       }
     }
   }
@@ -144,6 +147,8 @@ export async function notifyServices(
 interface Unit {
   services: NotifiedService[]
   batch?: ModuleBatch & { components: string[] }
+  /** A single service's module invocation, resolved while grouping (not resolved again to run it). */
+  invocation?: DysnomiaInvocation
 }
 
 /** The outcome of each service of a unit, with its output (held until its turn). */
@@ -155,8 +160,8 @@ type UnitResult = Array<{ service: NotifiedService; failed: unknown; flush?: () 
  * module cannot be resolved is on its own (its notification reports that, as always).
  */
 async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock', services: readonly NotifiedService[]): Promise<Unit[]> {
-  const single = (service: NotifiedService): Unit => ({ services: [service] })
-  if (services.length < 2) return services.map(single)
+  const single = (service: NotifiedService, invocation?: DysnomiaInvocation): Unit => ({ services: [service], invocation })
+  if (services.length < 2) return services.map((service) => single(service))
   const { moduleBatchOperations } = await import('@disnix-ts/dysnomia')
   const batches = new Map<string, Promise<ReadonlySet<string>>>()
   const units: Unit[] = []
@@ -173,7 +178,7 @@ async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock
     let declared = batches.get(invocation.module)
     if (declared === undefined) batches.set(invocation.module, (declared = moduleBatchOperations(invocation.module)))
     if (!(await declared).has(operation)) {
-      units.push(single(service))
+      units.push(single(service, invocation))
       continue
     }
     const last = units.at(-1)
@@ -182,11 +187,11 @@ async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock
       last!.services.push(service)
       batch.components.push(invocation.componentPath)
     } else {
-      units.push({ services: [service], batch: { module: invocation.module, operation, components: [invocation.componentPath], containerArg: invocation.containerArg, env: invocation.env } })
+      units.push({ services: [service], invocation, batch: { module: invocation.module, operation, components: [invocation.componentPath], containerArg: invocation.containerArg, env: invocation.env } })
     }
   }
   // A batch of one is an ordinary notification.
-  return units.map((unit) => (unit.batch && unit.services.length === 1 ? single(unit.services[0]!) : unit))
+  return units.map((unit) => (unit.batch && unit.services.length === 1 ? single(unit.services[0]!, unit.invocation) : unit))
 }
 
 function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -28,13 +28,14 @@ export interface DysnomiaOutput {
  * The observable contract is the executable's: the module gets the same environment (the caller's plus
  * `env`, PATH and DYSNOMIA_STATEDIR computed from the same HOME and uid), the same stdio, and a problem
  * prints the same message on stderr. A failure is the ChildProcessError a failed `dysnomia` child
- * gives: `<step> failed (exit status N)` carrying N.
+ * gives: `<step> failed (exit status N)` carrying N. `prepared`: the call's module invocation, when the
+ * caller resolved it already (dysnomiaInvocation).
  */
-export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output: DysnomiaOutput = ctx): Promise<void> {
+export async function runDysnomia(ctx: TargetContext, call: DysnomiaCall, output: DysnomiaOutput = ctx, prepared?: DysnomiaInvocation): Promise<void> {
   const { runModule } = await import('@disnix-ts/dysnomia')
   let status: number
   try {
-    const invocation = await dysnomiaInvocation(ctx, call)
+    const invocation = prepared ?? (await dysnomiaInvocation(ctx, call))
     status = await runModule(invocation, { stdin: 'ignore', stdout: output.stdout, stderr: output.stderr, signal: ctx.signal })
     if (status !== 0) writeTo(output.stderr, moduleFailure(invocation, status))
   } catch (error) {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { childProcessError, isDisnixError } from '@disnix-ts/libmain'
 import type { DysnomiaInvocation, ModuleBatch } from '@disnix-ts/dysnomia'
-import { dysnomiaInvocation, moduleFailure, runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
+import { dysnomiaInvocations, moduleFailure, runDysnomia, type DysnomiaOutput } from './run-dysnomia.js'
 import type { TargetContext, TargetOutput } from './target-context.js'
 
 /**
@@ -166,12 +166,13 @@ async function notificationUnits(ctx: TargetContext, operation: 'lock' | 'unlock
   const batches = new Map<string, Promise<ReadonlySet<string>>>()
   const units: Unit[] = []
   // Resolved all at once (file system lookups), then grouped in order.
-  const invocations = await Promise.all(
-    services.map((service) => dysnomiaInvocation(ctx, { operation, type: service.type, component: service.pkg, container: service.container }).catch(() => undefined)),
+  const invocations = await dysnomiaInvocations(
+    ctx,
+    services.map((service) => ({ operation, type: service.type, component: service.pkg, container: service.container })),
   )
   for (const [index, service] of services.entries()) {
     const invocation = invocations[index]
-    if (invocation === undefined) {
+    if (invocation === undefined || invocation instanceof Error) {
       units.push(single(service))
       continue
     }

@@ -59,6 +59,25 @@ export async function dysnomiaInvocation(ctx: TargetContext, call: Omit<Dysnomia
 }
 
 /**
+ * The module calls of several calls without extra variables (a profile's notifications): as
+ * {@link dysnomiaInvocation} each, with the environment computed once and each module type looked up
+ * once. Each is its call's invocation or the DisnixError resolving it raised.
+ */
+export async function dysnomiaInvocations(ctx: TargetContext, calls: ReadonlyArray<Omit<DysnomiaCall, 'step' | 'env'>>): Promise<Array<DysnomiaInvocation | Error>> {
+  const { prepareDysnomiaInvocation, invocationCache } = await import('@disnix-ts/dysnomia')
+  const shared = await environmentRequest(ctx, undefined)
+  const cache = invocationCache()
+  return Promise.all(
+    calls.map((call) =>
+      prepareDysnomiaInvocation({ ...shared, operation: call.operation, component: call.component, container: call.container, type: call.type }, cache).catch((error: unknown) => {
+        if (!isDisnixError(error)) throw error
+        return error as Error
+      }),
+    ),
+  )
+}
+
+/**
  * What every in-process `dysnomia --environment` call of a target context shares: the caller's
  * environment plus the call's, and the paths and state directory the executable would read from it.
  */

@@ -21,7 +21,7 @@ export {
 } from './dysnomia-settings.js'
 export { isPathReference, canonicalPath } from './resolve-path.js'
 export { resolveModule, type ResolveModuleOptions } from './resolve-module.js'
-export { prepareDysnomiaInvocation, type DysnomiaRequest, type DysnomiaInvocation } from './prepare-dysnomia-invocation.js'
+export { prepareDysnomiaInvocation, invocationCache, type InvocationCache, type DysnomiaRequest, type DysnomiaInvocation } from './prepare-dysnomia-invocation.js'
 export {
   runDysnomiaOperation,
   runModule,

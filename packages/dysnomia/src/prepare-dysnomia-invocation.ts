@@ -5,7 +5,7 @@ import { assertDysnomiaOperation } from './dysnomia-operations.js'
 import { fileAccessError } from './file-access-error.js'
 import { propertiesToEnv, propertyValueString, readConfigFile, type ConfigProperty } from './config-file.js'
 import { resolveModule } from './resolve-module.js'
-import { canonicalPath, isPathReference } from './resolve-path.js'
+import { canonicalPath, existingCanonicalPath, isPathReference } from './resolve-path.js'
 
 /** What `dysnomia` is asked to do, with the settings the caller read from its environment. */
 export interface DysnomiaRequest {
@@ -44,10 +44,25 @@ export interface DysnomiaInvocation {
 }
 
 /**
- * Resolves container, component and module exactly in the order of the original (spec §1.2), so that
- * the first problem reported is the one the original reports. Nothing is changed on disk.
+ * What several invocations prepared from requests with the same search paths, built-in modules
+ * directory, cwd and environment can share (a profile's lock notifications: one per service):
+ * each module type is looked up once, and the environment-mode environment is copied once.
  */
-export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promise<DysnomiaInvocation> {
+export interface InvocationCache {
+  modules: Map<string, Promise<string>>
+  environments: WeakMap<NodeJS.ProcessEnv, Record<string, string>>
+}
+
+export function invocationCache(): InvocationCache {
+  return { modules: new Map(), environments: new WeakMap() }
+}
+
+/**
+ * Resolves container, component and module exactly in the order of the original (spec §1.2), so that
+ * the first problem reported is the one the original reports. Nothing is changed on disk. `cache`:
+ * shared with other requests of the same settings (see {@link InvocationCache}).
+ */
+export async function prepareDysnomiaInvocation(request: DysnomiaRequest, cache?: InvocationCache): Promise<DysnomiaInvocation> {
   const cwd = request.cwd ?? process.cwd()
   if (request.operation === '') throw new DisnixError('USAGE', 'ERROR: No operation specified!')
   assertDysnomiaOperation(request.operation)
@@ -72,13 +87,28 @@ export async function prepareDysnomiaInvocation(request: DysnomiaRequest): Promi
 
   const componentPath = await findComponent(request.component, containerArg, request.componentsPath, cwd)
   if (type === '') throw new DisnixError('USAGE', 'ERROR: No type specified! (--environment requires --type TYPE)')
-  const module = await resolveModule(type, { modulesPath: request.modulesPath, builtinModulesDir: request.builtinModulesDir, cwd })
+  const module = await cachedModule(type, request, cwd, cache)
 
   const common = { PATH: request.env.PATH ?? '', DYSNOMIA_STATEDIR: request.stateDir }
-  const env = request.environment
-    ? { ...definedEntries(request.env), ...common }
-    : { ...propertiesToEnv(properties), ...common }
+  const env = request.environment ? environmentModeEnv(request.env, common, cache) : { ...propertiesToEnv(properties), ...common }
   return { module, operation: request.operation, componentPath, containerArg, containerFile, properties, env }
+}
+
+function cachedModule(type: string, request: DysnomiaRequest, cwd: string, cache: InvocationCache | undefined): Promise<string> {
+  const resolve = () => resolveModule(type, { modulesPath: request.modulesPath, builtinModulesDir: request.builtinModulesDir, cwd })
+  if (cache === undefined) return resolve()
+  let module = cache.modules.get(type)
+  if (module === undefined) cache.modules.set(type, (module = resolve()))
+  return module
+}
+
+/** The caller's environment with PATH and DYSNOMIA_STATEDIR set; one object for all users of a cache. */
+function environmentModeEnv(env: NodeJS.ProcessEnv, common: { PATH: string; DYSNOMIA_STATEDIR: string }, cache: InvocationCache | undefined): Record<string, string> {
+  const cached = cache?.environments.get(env)
+  if (cached !== undefined && cached.PATH === common.PATH && cached.DYSNOMIA_STATEDIR === common.DYSNOMIA_STATEDIR) return cached
+  const computed = { ...definedEntries(env), ...common }
+  cache?.environments.set(env, computed)
+  return computed
 }
 
 async function findContainerFile(container: string, containersPath: readonly string[], cwd: string): Promise<string> {
@@ -105,8 +135,9 @@ async function findContainerFile(container: string, containersPath: readonly str
 async function findComponent(component: string, containerArg: string, componentsPath: readonly string[], cwd: string): Promise<string> {
   if (component === '') throw new DisnixError('USAGE', 'ERROR: No component is specified!')
   if (isPathReference(component)) {
-    const path = await canonicalPath(component, cwd)
-    if (!(await exists(path, 'read the component'))) throw new DisnixError('COMPONENT_NOT_FOUND', `ERROR: Component: ${component} does not exist!`)
+    // A path that resolves exists: the resolution is the existence check.
+    const path = await existingCanonicalPath(component, cwd)
+    if (path === undefined) throw new DisnixError('COMPONENT_NOT_FOUND', `ERROR: Component: ${component} does not exist!`)
     return path
   }
   for (const dir of componentsPath) {

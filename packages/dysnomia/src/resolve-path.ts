@@ -23,3 +23,17 @@ export async function canonicalPath(path: string, cwd: string = process.cwd()): 
     return join(await canonicalPath(parent, cwd), basename(absolute))
   }
 }
+
+/**
+ * The canonical path of a file that exists (realpath), or undefined when it does not: one lookup
+ * where {@link canonicalPath} and a `stat` would make two.
+ */
+export async function existingCanonicalPath(path: string, cwd: string = process.cwd()): Promise<string | undefined> {
+  const absolute = resolve(cwd, path)
+  try {
+    return await realpath(absolute)
+  } catch (error) {
+    if (hasErrorCode(error, 'ENOENT') || hasErrorCode(error, 'ENOTDIR')) return undefined
+    throw fileAccessError(error, 'resolve the path', absolute)
+  }
+}

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { Argument, Option } from 'commander'
 import { coordinatorProfilePathOption, defineTool, DisnixError, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
@@ -70,8 +71,9 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     // The store check of the manifest (a nix-store process) runs while the manifests are parsed.
     const inStore = opts.coordinatorProfile && !opts.dryRun ? deployLib.manifestIsStorePath(manifestArgPath, session.context) : undefined
     inStore?.catch(() => undefined)
-    const built = await readManifest(manifestArgPath, { defaultTarget: session.hostname })
-    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress)
+    const [built, builtRealPath] = await Promise.all([readManifest(manifestArgPath, { defaultTarget: session.hostname }), realpath(manifestArgPath).catch(() => manifestArgPath)])
+    // A redeployment of the deployed configuration: the previous manifest is the same file, read once.
+    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress, { path: builtRealPath, manifest: built })
     const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
       manifest: built,
       manifestPath: manifestArgPath,

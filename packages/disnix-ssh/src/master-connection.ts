@@ -10,6 +10,8 @@ export interface MasterConnection {
   /** How many connections were opened (1 unless it reconnected). */
   readonly connects: number
   readonly connected: boolean
+  /** The open connection, if any (without connecting). */
+  readonly current: SshClient | undefined
   /** Forgets `client` (when it is still the current connection) and closes it: the next get() connects anew. */
   drop(client: SshClient): void
   end(): void
@@ -35,6 +37,9 @@ export function masterConnection(params: ConnectionParams, options: MasterConnec
     },
     get connected() {
       return client !== undefined
+    },
+    get current() {
+      return client
     },
     get() {
       if (client) return Promise.resolve(client)

@@ -15,8 +15,14 @@ export interface ServeSessionPoolOptions {
  * started on first use and again when it has died. A remote client that cannot serve is remembered
  * for the connection (undefined), and its calls get a process each.
  */
-export function serveSessionPool(options: ServeSessionPoolOptions): { sessionFor(client: SshClient, remoteClient: string): Promise<ServeSession | undefined> } {
+export function serveSessionPool(options: ServeSessionPoolOptions): {
+  sessionFor(client: SshClient, remoteClient: string): Promise<ServeSession | undefined>
+  /** How many sessions are up on `client` (the master's status). */
+  serving(client: SshClient | undefined): number
+} {
   const sessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined> }>()
+  // What each entry's session turned out to be, once started (for `serving`, which cannot wait).
+  const started = new WeakMap<Promise<ServeSession | undefined>, ServeSession | undefined>()
   const sessionFor = async (client: SshClient, remoteClient: string): Promise<ServeSession | undefined> => {
     if (!canServe(remoteClient)) return undefined
     const entry = sessions.get(remoteClient)
@@ -26,9 +32,12 @@ export function serveSessionPool(options: ServeSessionPoolOptions): { sessionFor
       // Several calls may find the same dead session: the first one replaces it for all.
       if (sessions.get(remoteClient) !== entry) return sessionFor(client, remoteClient)
     }
-    const started = { client, session: startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log) }
-    sessions.set(remoteClient, started)
-    return started.session
+    const session = startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log)
+    void session.then((s) => started.set(session, s))
+    sessions.set(remoteClient, { client, session })
+    return session
   }
-  return { sessionFor }
+  const serving = (client: SshClient | undefined): number =>
+    [...sessions.values()].filter((entry) => entry.client === client && started.get(entry.session)?.alive === true).length
+  return { sessionFor, serving }
 }

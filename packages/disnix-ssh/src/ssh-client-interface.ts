@@ -11,6 +11,7 @@ import {
   type InterfaceResult,
 } from '@disnix-ts/libinterface'
 import type { ConnectionParams } from './resolve-connection.js'
+import { sshClientSettings } from './ssh-client-settings.js'
 
 export interface SshClientInterfaceOptions {
   /** disnix-ssh-client's environment: SSH_OPTS, SSH_USER, DISNIX_REMOTE_CLIENT, DISNIX_SSH_PERSIST, TMPDIR, ... */
@@ -35,6 +36,18 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
     name: NAME,
     // Every operation of the protocol table, run by the disnix-run-activity of this version on the target.
     knows: () => true,
+    // The target's connection-sharing master, started ahead with its --serve session (none when
+    // DISNIX_SSH_PERSIST=0: each call then has a connection of its own).
+    async prepare(target: string): Promise<void> {
+      const settings = sshClientSettings(env)
+      const [{ resolveConnection }, { prepareSession }] = await Promise.all([import('./resolve-connection.js'), import('./open-session.js')])
+      let params = resolved.get(target)
+      if (params === undefined) {
+        params = resolveConnection({ target, ...settings.connection })
+        resolved.set(target, params)
+      }
+      await prepareSession(params, { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, serve: settings.serve ? settings.remoteClient : undefined })
+    },
     async call<R extends InterfaceRequest>(target: string, request: R, call: CallOptions = {}): Promise<InterfaceResult<R>> {
       const spec = operationSpec(request.op)
       if (spec.result === 'status') return processInterface(NAME, { env }).call(target, request, call)

@@ -19,17 +19,18 @@ describe('loadPreviousManifest', () => {
     const file = join(dir, 'manifest.xml')
     await writeFile(file, printManifestXml(manifest))
     await symlink(file, join(dir, 'link.xml'))
-    const known = { path: file, manifest: structuredClone(manifest) }
+    const read = structuredClone(manifest)
+    const known = (path: string) => (path === file ? read : undefined)
     const messages: string[] = []
     const progress = (event: { kind: string; text?: string }) => void messages.push(event.text ?? '')
     const location = { profile: 'default', user: 'nobody', oldManifest: join(dir, 'link.xml') }
     const same = await loadPreviousManifest(location, 'coordinator', progress, known)
-    expect(same).toEqual({ manifest: known.manifest, path: file })
-    expect(same.manifest).toBe(known.manifest)
+    expect(same).toEqual({ manifest: read, path: file })
+    expect(same.manifest).toBe(read)
     expect(messages).toEqual([`Using previous manifest: ${file}`])
 
-    const other = await loadPreviousManifest(location, 'coordinator', progress, { path: join(dir, 'other.xml'), manifest: known.manifest })
-    expect(other.manifest).not.toBe(known.manifest)
+    const other = await loadPreviousManifest(location, 'coordinator', progress, (path) => (path === join(dir, 'other.xml') ? read : undefined))
+    expect(other.manifest).not.toBe(read)
     expect(other.manifest).toEqual(manifest)
   })
 })

@@ -4,6 +4,7 @@ import { Argument, Option } from 'commander'
 import { coordinatorProfilePathOption, defineTool, DisnixError, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
 import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
+import type { Manifest } from '@disnix-ts/libmanifest'
 
 export interface DisnixDeployOptions extends CoordinatorOptions, HealthCheckOptions {
   maxConcurrentTransfers: number
@@ -50,7 +51,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
   ],
   environment: [
     { name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' },
-    { name: 'DISNIX_ARGV_ON_STDIN', meaning: 'When 1 (disnix-env sets it): start at once, then read the command line from stdin as a JSON array of strings; empty input: exit 0 without doing anything' },
+    { name: 'DISNIX_ARGV_ON_STDIN', meaning: 'When 1 (disnix-env sets it): start at once, then read the command line from stdin as a JSON array of strings; empty input: exit 0 without doing anything. Lines {"prepare": {...}} before it name the targets to connect to meanwhile (previousManifest or infrastructure)' },
   ],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
@@ -58,6 +59,12 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     { status: 2, meaning: 'the state migration failed, no target lost (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
+  // While disnix-env builds the manifest (DISNIX_ARGV_ON_STDIN), the targets are connected to.
+  async prepare(hint, signal) {
+    const { deployHint, prepareDeployment } = await import('../cli/prepare-deployment.js')
+    const given = deployHint(hint)
+    if (given !== undefined) await prepareDeployment(given, process.env, signal)
+  },
   // What run loads on demand, loaded ahead while disnix-env builds the manifest (DISNIX_ARGV_ON_STDIN).
   preload: () =>
     Promise.all([import('@disnix-ts/libmanifest'), import('@disnix-ts/libdeploy'), import('../cli/manifests.js'), import('../cli/state-options.js'), import('@disnix-ts/disnix-ssh')]),
@@ -71,9 +78,13 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     // The store check of the manifest (a nix-store process) runs while the manifests are parsed.
     const inStore = opts.coordinatorProfile && !opts.dryRun ? deployLib.manifestIsStorePath(manifestArgPath, session.context) : undefined
     inStore?.catch(() => undefined)
-    const [built, builtRealPath] = await Promise.all([readManifest(manifestArgPath, { defaultTarget: session.hostname }), realpath(manifestArgPath).catch(() => manifestArgPath)])
-    // A redeployment of the deployed configuration: the previous manifest is the same file, read once.
-    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress, { path: builtRealPath, manifest: built })
+    // Each file is read once: a manifest read while this step waited for its command line (prepare) is
+    // taken as it is, and a redeployment's previous manifest is often the new one.
+    const { manifestsReadAhead } = await import('../cli/prepare-deployment.js')
+    const builtRealPath = await realpath(manifestArgPath).catch(() => manifestArgPath)
+    const built = await readAheadOr(manifestsReadAhead.get(builtRealPath), () => readManifest(manifestArgPath, { defaultTarget: session.hostname }))
+    const known = (path: string) => (path === builtRealPath ? built : readAheadOr(manifestsReadAhead.get(path), () => readManifest(path, { defaultTarget: session.hostname })))
+    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress, known)
     const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
       manifest: built,
       manifestPath: manifestArgPath,
@@ -136,4 +147,9 @@ async function isGenerationOf(opts: DisnixDeployOptions, user: string, path: str
   const links = await generationLinks(coordinatorProfileDir({ path: opts.coordinatorProfilePath, user }), opts.profile)
   for (const link of links) if ((await realpath(link.path)) === path) return true
   return false
+}
+
+/** A manifest read ahead, or (when there is none, or reading it failed) read now, with the error that reading gives. */
+async function readAheadOr(ahead: Promise<Manifest> | undefined, read: () => Promise<Manifest>): Promise<Manifest> {
+  return (ahead && (await ahead.catch(() => undefined))) ?? read()
 }

@@ -56,21 +56,20 @@ export async function openSession(params: ConnectionParams, options: OpenSession
  * printed), so that it is connected, with the `--serve` session of `serve` (the remote client)
  * started too, when the calls come. Sessions this process opens meanwhile wait for it (openSession)
  * and get its outcome; a master that runs already is left as it is. Resolves once the master process
- * is started; `ready` resolves when it is up or could not start.
+ * is started (not when it is up).
  */
-export async function prepareSession(params: ConnectionParams, options: OpenSessionOptions & { serve?: string }): Promise<{ ready: Promise<void> }> {
+export async function prepareSession(params: ConnectionParams, options: OpenSessionOptions & { serve?: string }): Promise<void> {
   const socketPath = sharedSocketPath(params, options)
-  const none = { ready: Promise.resolve() }
-  if (socketPath === undefined || mastersStarting.has(socketPath)) return none
+  if (socketPath === undefined || mastersStarting.has(socketPath)) return
   const probe = await connectSocket(socketPath)
   if (probe) {
     probe.destroy()
-    return none
+    return
   }
-  if (mastersStarting.has(socketPath)) return none
+  if (mastersStarting.has(socketPath)) return
   const starting = startMaster(params, socketPath, options.persistSeconds * 1000, options.serve)
   mastersStarting.set(socketPath, starting)
-  return { ready: starting.then(() => void mastersStarting.delete(socketPath)) }
+  void starting.then(() => mastersStarting.delete(socketPath))
 }
 
 /** Masters that this process is starting ahead (prepareSession), by socket path. */

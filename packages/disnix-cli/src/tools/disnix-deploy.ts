@@ -143,7 +143,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
 /** Whether a manifest is one of the coordinator profile's generations. */
 async function isGenerationOf(opts: DisnixDeployOptions, user: string, path: string | undefined): Promise<boolean> {
   if (path === undefined) return false
-  const [{ realpath }, { coordinatorProfileDir, generationLinks }] = await Promise.all([import('node:fs/promises'), import('@disnix-ts/libnix')])
+  const { coordinatorProfileDir, generationLinks } = await import('@disnix-ts/libnix')
   const links = await generationLinks(coordinatorProfileDir({ path: opts.coordinatorProfilePath, user }), opts.profile)
   for (const link of links) if ((await realpath(link.path)) === path) return true
   return false

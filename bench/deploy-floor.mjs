@@ -9,23 +9,13 @@
 // "operations": K}: the wall time of the operations themselves, without this process's start-up, and
 // the CPU seconds they took (this process and the modules).
 import { readFileSync } from 'node:fs'
-import { checkComponent, dysnomiaSettings, runDysnomiaOperation } from '../packages/dysnomia/lib/index.js'
-import { bundledModulesDir } from '../packages/libmain/lib/index.js'
+import { checkComponent, requestSettings, runDysnomiaOperation } from '../packages/dysnomia/lib/index.js'
 
 let input = ''
 for await (const chunk of process.stdin) input += chunk
 const { steps } = JSON.parse(input)
 const env = process.env
-const settings = dysnomiaSettings(env, { uid: process.getuid(), home: env.HOME ?? '/root' })
-const request = {
-  environment: true,
-  env,
-  stateDir: settings.stateDir,
-  containersPath: settings.containersPath,
-  componentsPath: settings.componentsPath,
-  modulesPath: settings.modulesPath,
-  builtinModulesDir: bundledModulesDir(),
-}
+const request = { environment: true, ...requestSettings(env, { uid: process.getuid(), home: env.HOME ?? '/root' }) }
 
 let operations = 0
 const cpu0 = cpuSeconds()

@@ -82,19 +82,9 @@ export async function dysnomiaInvocations(ctx: TargetContext, calls: ReadonlyArr
  * environment plus the call's, and the paths and state directory the executable would read from it.
  */
 async function environmentRequest(ctx: TargetContext, extra: NodeJS.ProcessEnv | undefined) {
-  const { dysnomiaSettings } = await import('@disnix-ts/dysnomia')
-  const { bundledModulesDir } = await import('@disnix-ts/libmain')
+  const { requestSettings } = await import('@disnix-ts/dysnomia')
   const env = { ...ctx.env, ...extra }
-  const settings = dysnomiaSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) })
-  return {
-    environment: true,
-    env,
-    stateDir: settings.stateDir,
-    containersPath: settings.containersPath,
-    componentsPath: settings.componentsPath,
-    modulesPath: settings.modulesPath,
-    builtinModulesDir: bundledModulesDir(),
-  }
+  return { environment: true, ...requestSettings(env, { uid: process.getuid?.() ?? -1, home: childHomedir(env) }) }
 }
 
 /** The line `dysnomia` prints on stderr when a module fails. */

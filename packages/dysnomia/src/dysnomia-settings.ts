@@ -1,4 +1,6 @@
 import { join } from 'node:path'
+import { bundledModulesDir } from '@disnix-ts/libmain'
+import type { DysnomiaRequest } from './prepare-dysnomia-invocation.js'
 
 export const DEFAULT_CONTAINERS_PATH = '/etc/dysnomia/containers'
 export const DEFAULT_COMPONENTS_PATH = '/etc/dysnomia/components'
@@ -31,6 +33,23 @@ export function dysnomiaSettings(env: NodeJS.ProcessEnv, identity: Identity): Dy
     modulesPath: splitSearchPath(env.DYSNOMIA_MODULES_PATH ?? ''),
     stateDir: defaultStateDir(env, identity),
     propertiesFile: nonEmpty(env.DYSNOMIA_PROPERTIES) ?? DEFAULT_PROPERTIES_FILE,
+  }
+}
+
+/**
+ * What a request of a caller with this environment looks in and where its state goes: the caller's
+ * environment, the search paths and state directory it sets, and the bundled modules directory. The
+ * rest of a request (operation, component, container, type, mode) is the caller's.
+ */
+export function requestSettings(env: NodeJS.ProcessEnv, identity: Identity): Pick<DysnomiaRequest, 'env' | 'stateDir' | 'containersPath' | 'componentsPath' | 'modulesPath' | 'builtinModulesDir'> {
+  const settings = dysnomiaSettings(env, identity)
+  return {
+    env,
+    stateDir: settings.stateDir,
+    containersPath: settings.containersPath,
+    componentsPath: settings.componentsPath,
+    modulesPath: settings.modulesPath,
+    builtinModulesDir: bundledModulesDir(),
   }
 }
 

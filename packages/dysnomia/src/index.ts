@@ -10,6 +10,7 @@ export {
 } from './config-file.js'
 export {
   dysnomiaSettings,
+  requestSettings,
   defaultStateDir,
   splitSearchPath,
   DEFAULT_CONTAINERS_PATH,

@@ -100,19 +100,13 @@ export const dysnomia = defineTool<DysnomiaOptions, undefined, []>({
     if (opts.command !== undefined && !opts.shell) {
       throw new DisnixError('USAGE', 'ERROR: --command can only be used together with --shell!')
     }
-    const [{ dysnomiaSettings }, { bundledModulesDir }] = await Promise.all([import('../dysnomia-settings.js'), import('@disnix-ts/libmain')])
-    const settings = dysnomiaSettings(io.env, { uid: process.getuid?.() ?? -1, home: homedir() })
+    const { requestSettings } = await import('../dysnomia-settings.js')
     const request = {
       component: opts.component ?? '',
       container: opts.container,
       type: opts.type,
       environment: opts.environment === true,
-      env: io.env,
-      stateDir: settings.stateDir,
-      containersPath: settings.containersPath,
-      componentsPath: settings.componentsPath,
-      modulesPath: settings.modulesPath,
-      builtinModulesDir: bundledModulesDir(),
+      ...requestSettings(io.env, { uid: process.getuid?.() ?? -1, home: homedir() }),
       // The executable hands the module its own descriptors; an in-process caller gets the output on its streams.
       ...(io.main ? {} : { stdout: io.stdout, stderr: io.stderr, signal: io.signal }),
     }

@@ -20,9 +20,8 @@ export function serveSessionPool(options: ServeSessionPoolOptions): {
   /** How many sessions are up on `client` (the master's status). */
   serving(client: SshClient | undefined): number
 } {
-  const sessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined> }>()
-  // What each entry's session turned out to be, once started (for `serving`, which cannot wait).
-  const started = new WeakMap<Promise<ServeSession | undefined>, ServeSession | undefined>()
+  // `started`: what the session turned out to be, once it has said hello (for `serving`, which cannot wait).
+  const sessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined>; started?: ServeSession }>()
   const sessionFor = async (client: SshClient, remoteClient: string): Promise<ServeSession | undefined> => {
     if (!canServe(remoteClient)) return undefined
     const entry = sessions.get(remoteClient)
@@ -32,12 +31,15 @@ export function serveSessionPool(options: ServeSessionPoolOptions): {
       // Several calls may find the same dead session: the first one replaces it for all.
       if (sessions.get(remoteClient) !== entry) return sessionFor(client, remoteClient)
     }
-    const session = startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log)
-    void session.then((s) => started.set(session, s))
-    sessions.set(remoteClient, { client, session })
-    return session
+    const created: { client: SshClient; session: Promise<ServeSession | undefined>; started?: ServeSession } = {
+      client,
+      session: startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log),
+    }
+    void created.session.then((session) => (created.started = session))
+    sessions.set(remoteClient, created)
+    return created.session
   }
   const serving = (client: SshClient | undefined): number =>
-    [...sessions.values()].filter((entry) => entry.client === client && started.get(entry.session)?.alive === true).length
+    [...sessions.values()].filter((entry) => entry.client === client && entry.started?.alive === true).length
   return { sessionFor, serving }
 }

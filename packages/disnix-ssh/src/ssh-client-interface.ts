@@ -40,13 +40,8 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
     // DISNIX_SSH_PERSIST=0: each call then has a connection of its own).
     async prepare(target: string): Promise<void> {
       const settings = sshClientSettings(env)
-      const [{ resolveConnection }, { prepareSession }] = await Promise.all([import('./resolve-connection.js'), import('./open-session.js')])
-      let params = resolved.get(target)
-      if (params === undefined) {
-        params = resolveConnection({ target, ...settings.connection })
-        resolved.set(target, params)
-      }
-      await prepareSession(params, { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, serve: settings.serve ? settings.remoteClient : undefined })
+      const [{ rememberedConnection }, { prepareSession }] = await Promise.all([import('./resolve-connection.js'), import('./open-session.js')])
+      await prepareSession(rememberedConnection(target, settings.connection, resolved), { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, serve: settings.serve ? settings.remoteClient : undefined })
     },
     async call<R extends InterfaceRequest>(target: string, request: R, call: CallOptions = {}): Promise<InterfaceResult<R>> {
       const spec = operationSpec(request.op)

@@ -177,10 +177,11 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     return
   }
   options.onStartup({ status: 'ready', warnings: warnings.splice(0) })
-  if (options.serve !== undefined && connection.connected) {
+  const client = connection.current
+  if (options.serve !== undefined && client !== undefined) {
     // The pool keeps it for the commands to come; one that fails to start says so in the log, and
     // the first command tries again.
-    void connection.get().then((client) => serveSessions.sessionFor(client, options.serve!)).catch(() => undefined)
+    void serveSessions.sessionFor(client, options.serve).catch(() => undefined)
   }
   idle.start()
   await done

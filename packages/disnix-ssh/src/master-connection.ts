@@ -10,8 +10,6 @@ export interface MasterConnection {
   /** How many connections were opened (1 unless it reconnected). */
   readonly connects: number
   readonly connected: boolean
-  /** The open connection, if any (without connecting). */
-  readonly current: SshClient | undefined
   /** Forgets `client` (when it is still the current connection) and closes it: the next get() connects anew. */
   drop(client: SshClient): void
   end(): void
@@ -37,9 +35,6 @@ export function masterConnection(params: ConnectionParams, options: MasterConnec
     },
     get connected() {
       return client !== undefined
-    },
-    get current() {
-      return client
     },
     get() {
       if (client) return Promise.resolve(client)

@@ -12,7 +12,7 @@ afterEach(() => server?.close())
 /** A master socket whose commands are `run`; returns an invocation connected to it and its frames. */
 async function invocation(run: (command: ChannelCommand) => Promise<{ code: number }>): Promise<{ socket: Socket; frames: Frame[]; next: (channel: number) => Promise<Frame> }> {
   const path = join(await testDir('disnix-mux-'), 'master.sock')
-  server = createServer((s) => serveInvocation(s, { run, status: () => ({ pid: 0, connects: 0, commands: 0, served: 0, running: 0, serving: 0, connected: true }), onClose: () => {} }))
+  server = createServer((s) => serveInvocation(s, { run, status: () => ({ pid: 0, connects: 0, commands: 0, served: 0, running: 0, connected: true }), onClose: () => {} }))
   await new Promise<void>((resolve) => server!.listen(path, resolve))
   const socket = connect(path)
   await new Promise<void>((resolve) => socket.once('connect', resolve))

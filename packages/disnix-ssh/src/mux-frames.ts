@@ -114,7 +114,7 @@ function errorPayload(value: unknown): ErrorPayload {
 
 function masterStatus(value: unknown): MasterStatus {
   const status = object(value, 'status')
-  const counts = ['pid', 'connects', 'commands', 'served', 'running', 'serving'] as const
+  const counts = ['pid', 'connects', 'commands', 'served', 'running'] as const
   for (const key of counts) {
     if (typeof status[key] !== 'number') throw new MuxProtocolError(`status: ${key} must be a number`)
   }

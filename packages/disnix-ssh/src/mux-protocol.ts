@@ -57,7 +57,5 @@ export interface MasterStatus {
   served: number
   /** Remote commands running now. */
   running: number
-  /** The remote client's `--serve` sessions that are up on the current connection. */
-  serving: number
   connected: boolean
 }

@@ -33,53 +33,18 @@ const MASTER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'lib', '
  */
 export async function openSession(params: ConnectionParams, options: OpenSessionOptions): Promise<RemoteSession> {
   const warn = options.onWarning ?? (() => {})
-  const socketPath = sharedSocketPath(params, options)
-  if (socketPath === undefined) return directSession(await connectDirect(params, warn), params.target)
-  // A master this process is starting ahead (prepareSession) is waited for: its outcome is this
-  // session's, as if this call had started it.
-  const ahead = mastersStarting.get(socketPath)
-  if (ahead === undefined) {
-    const existing = await connectSocket(socketPath)
-    if (existing) return muxSession(existing, params.target)
+  const socketPath = options.runtimeDir === undefined ? undefined : masterSocketPath(params, options.runtimeDir)
+  if (options.persistSeconds === 0 || socketPath === undefined || !privateDir(options.runtimeDir!) || !existsSync(MASTER_MAIN)) {
+    return directSession(await connectDirect(params, warn), params.target)
   }
-  const startup = ahead ? await ahead : await startMaster(params, socketPath, options.persistSeconds * 1000)
+  const existing = await connectSocket(socketPath)
+  if (existing) return muxSession(existing, params.target)
+  const startup = await startMaster(params, socketPath, options.persistSeconds * 1000)
   if (startup?.status === 'error') throw new DisnixError(startup.error.code, startup.error.message, { hint: startup.error.hint })
-  // The warnings of a master started ahead are shown by the first session that waited for it.
-  if (startup?.status === 'ready') startup.warnings.splice(0).forEach(warn)
+  if (startup?.status === 'ready') startup.warnings.forEach(warn)
   const socket = startup ? await connectSocket(socketPath) : undefined
   if (socket) return muxSession(socket, params.target)
   return directSession(await connectDirect(params, warn), params.target)
-}
-
-/**
- * Starts the connection-sharing master of a target ahead of its first session (best effort, nothing
- * printed), so that it is connected, with the `--serve` session of `serve` (the remote client)
- * started too, when the calls come. Sessions this process opens meanwhile wait for it (openSession)
- * and get its outcome; a master that runs already is left as it is. Resolves once the master process
- * is started (not when it is up).
- */
-export async function prepareSession(params: ConnectionParams, options: OpenSessionOptions & { serve?: string }): Promise<void> {
-  const socketPath = sharedSocketPath(params, options)
-  if (socketPath === undefined || mastersStarting.has(socketPath)) return
-  const probe = await connectSocket(socketPath)
-  if (probe) {
-    probe.destroy()
-    return
-  }
-  if (mastersStarting.has(socketPath)) return
-  const starting = startMaster(params, socketPath, options.persistSeconds * 1000, options.serve)
-  mastersStarting.set(socketPath, starting)
-  void starting.then(() => mastersStarting.delete(socketPath))
-}
-
-/** Masters that this process is starting ahead (prepareSession), by socket path. */
-const mastersStarting = new Map<string, Promise<MasterStartup | undefined>>()
-
-/** The master socket of these parameters, or undefined when sessions cannot be shared (a direct connection each). */
-function sharedSocketPath(params: ConnectionParams, options: OpenSessionOptions): string | undefined {
-  const socketPath = options.runtimeDir === undefined ? undefined : masterSocketPath(params, options.runtimeDir)
-  if (options.persistSeconds === 0 || socketPath === undefined || !privateDir(options.runtimeDir!) || !existsSync(MASTER_MAIN)) return undefined
-  return socketPath
 }
 
 /** The master socket for a set of connection parameters: a hash of all of them, so different options never share. */
@@ -136,14 +101,14 @@ function connectSocket(path: string): Promise<Socket | undefined> {
 }
 
 /** Starts a detached master and waits for its startup line; undefined when it could not start. */
-function startMaster(params: ConnectionParams, socketPath: string, idleMs: number, serve?: string): Promise<MasterStartup | undefined> {
+function startMaster(params: ConnectionParams, socketPath: string, idleMs: number): Promise<MasterStartup | undefined> {
   let log: number | 'ignore' = 'ignore'
   try {
     log = openSync(`${socketPath.replace(/\.sock$/, '')}.log`, 'w', 0o600)
   } catch (error) {
     if (!hasErrorCode(error, 'EACCES')) throw error
   }
-  const child = spawn(process.execPath, [MASTER_MAIN, JSON.stringify({ params, socketPath, idleMs, serve })], {
+  const child = spawn(process.execPath, [MASTER_MAIN, JSON.stringify({ params, socketPath, idleMs })], {
     detached: true,
     stdio: ['ignore', 'pipe', log],
   })

@@ -55,19 +55,6 @@ export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
 export const DEFAULT_SERVER_ALIVE_INTERVAL_SECONDS = 2
 export const DEFAULT_SERVER_ALIVE_COUNT_MAX = 5
 
-/**
- * A target's connection parameters from `resolved` (a caller's memo for one environment: the ssh
- * config files are read once per target), resolved and remembered there when they are not yet.
- */
-export function rememberedConnection(target: string, connection: Omit<ResolveConnectionInput, 'target'>, resolved?: Map<string, ConnectionParams>): ConnectionParams {
-  let params = resolved?.get(target)
-  if (params === undefined) {
-    params = resolveConnection({ target, ...connection })
-    resolved?.set(target, params)
-  }
-  return params
-}
-
 /** Resolves a target plus SSH_USER/SSH_OPTS/ssh config into connection parameters, the way ssh does. */
 export function resolveConnection(input: ResolveConnectionInput): ConnectionParams {
   const cmdline = parseSshOpts(splitSshOpts(input.sshOpts))

@@ -33,12 +33,16 @@ export interface SshRequestIo {
 export async function runSshRequest(target: string, request: InterfaceRequest, io: SshRequestIo): Promise<number> {
   checkSshRequest(request)
   const settings = sshClientSettings(io.env)
-  const [{ rememberedConnection }, { openSession }, { runRemoteRequest }] = await Promise.all([
+  const [{ resolveConnection }, { openSession }, { runRemoteRequest }] = await Promise.all([
     import('./resolve-connection.js'),
     import('./open-session.js'),
     import('./run-remote-request.js'),
   ])
-  const params = rememberedConnection(target, settings.connection, io.resolved)
+  let params = io.resolved?.get(target)
+  if (params === undefined) {
+    params = resolveConnection({ target, ...settings.connection })
+    io.resolved?.set(target, params)
+  }
   const session = await openSession(params, { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, onWarning: (m) => void io.stderr.write(`${m}\n`) })
   const abort = (): void => session.close()
   if (io.signal?.aborted) abort()

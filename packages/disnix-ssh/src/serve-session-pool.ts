@@ -15,13 +15,8 @@ export interface ServeSessionPoolOptions {
  * started on first use and again when it has died. A remote client that cannot serve is remembered
  * for the connection (undefined), and its calls get a process each.
  */
-export function serveSessionPool(options: ServeSessionPoolOptions): {
-  sessionFor(client: SshClient, remoteClient: string): Promise<ServeSession | undefined>
-  /** How many sessions are up on `client` (the master's status). */
-  serving(client: SshClient | undefined): number
-} {
-  // `started`: what the session turned out to be, once it has said hello (for `serving`, which cannot wait).
-  const sessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined>; started?: ServeSession }>()
+export function serveSessionPool(options: ServeSessionPoolOptions): { sessionFor(client: SshClient, remoteClient: string): Promise<ServeSession | undefined> } {
+  const sessions = new Map<string, { client: SshClient; session: Promise<ServeSession | undefined> }>()
   const sessionFor = async (client: SshClient, remoteClient: string): Promise<ServeSession | undefined> => {
     if (!canServe(remoteClient)) return undefined
     const entry = sessions.get(remoteClient)
@@ -31,15 +26,9 @@ export function serveSessionPool(options: ServeSessionPoolOptions): {
       // Several calls may find the same dead session: the first one replaces it for all.
       if (sessions.get(remoteClient) !== entry) return sessionFor(client, remoteClient)
     }
-    const created: { client: SshClient; session: Promise<ServeSession | undefined>; started?: ServeSession } = {
-      client,
-      session: startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log),
-    }
-    void created.session.then((session) => (created.started = session))
-    sessions.set(remoteClient, created)
-    return created.session
+    const started = { client, session: startServeSession(client, options.target, remoteClient, options.helloTimeoutMs, options.log) }
+    sessions.set(remoteClient, started)
+    return started.session
   }
-  const serving = (client: SshClient | undefined): number =>
-    [...sessions.values()].filter((entry) => entry.client === client && entry.started?.alive === true).length
-  return { sessionFor, serving }
+  return { sessionFor }
 }

@@ -111,59 +111,6 @@ describe.runIf(runsHere(support, 'a test network'))('sshClientInterface: disnix-
     await expect(printInvalid(client(), [missing])).rejects.toThrow()
   })
 
-  test('prepare starts the shared connection and its --serve session ahead; the calls that follow use them', async () => {
-    const own = await suiteDir('libinterface-prepare-')
-    const iface = sshClientInterface({ env: env({ XDG_RUNTIME_DIR: own, DISNIX_SSH_PERSIST: '30' }) })
-    await iface.prepare!(T)
-    // A call made at once waits for the master started ahead instead of starting one of its own.
-    expect(await printInvalid(targetClient(iface, T), [missing])).toEqual([missing])
-    const sockets = (await readdir(join(own, 'disnix-ssh'))).filter((n) => n.endsWith('.sock'))
-    expect(sockets).toHaveLength(1)
-    const socket = join(own, 'disnix-ssh', sockets[0]!)
-    expect(await queryMasterStatus(socket)).toMatchObject({ connects: 1, commands: 1, served: 1 })
-    // Prepared again while it runs: left as it is.
-    await iface.prepare!(T)
-    expect(await printInvalid(targetClient(iface, T), [missing])).toEqual([missing])
-    const status = await queryMasterStatus(socket)
-    expect(status).toMatchObject({ connects: 1, commands: 2, served: 2 })
-    process.kill(status!.pid, 'SIGTERM')
-  })
-
-  test('the --serve session of a master started ahead is up before any call', async () => {
-    const own = await suiteDir('libinterface-prepare-serve-')
-    await sshClientInterface({ env: env({ XDG_RUNTIME_DIR: own, DISNIX_SSH_PERSIST: '30' }) }).prepare!(T)
-    const socketDir = join(own, 'disnix-ssh')
-    const started = Date.now()
-    let status
-    while (Date.now() - started < 30_000 && status?.serving !== 1) {
-      const sockets = (await readdir(socketDir).catch(() => [] as string[])).filter((n) => n.endsWith('.sock'))
-      status = sockets.length === 1 ? await queryMasterStatus(join(socketDir, sockets[0]!)) : undefined
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    expect(status).toMatchObject({ connects: 1, commands: 0, serving: 1, connected: true })
-    process.kill(status!.pid, 'SIGTERM')
-  })
-
-  test('prepare is silent for a target it cannot reach; a call then fails as it does without it', async () => {
-    const config = join(runtimeDir, 'ssh-config-unreachable')
-    await writeFile(config, 'Host *\n  Port 1\n  ConnectTimeout 2\n')
-    const failing = async (prepared: boolean) => {
-      const own = await suiteDir('libinterface-prepare-fail-')
-      const iface = sshClientInterface({ env: env({ XDG_RUNTIME_DIR: own, DISNIX_SSH_PERSIST: '30', SSH_OPTS: `-F ${config}` }) })
-      if (prepared) await iface.prepare!(T)
-      return outcome(() => printInvalid(targetClient(iface, T), [missing]))
-    }
-    const withPrepare = await failing(true)
-    expect(withPrepare).toEqual(await failing(false))
-    expect(withPrepare).toMatchObject({ code: 'INTERFACE_FAILED' })
-  })
-
-  test('with DISNIX_SSH_PERSIST=0 prepare starts nothing', async () => {
-    const own = await suiteDir('libinterface-prepare-off-')
-    await sshClientInterface({ env: env({ XDG_RUNTIME_DIR: own, DISNIX_SSH_PERSIST: '0' }) }).prepare!(T)
-    expect(await readdir(own)).toEqual([])
-  })
-
   test('no client process is started: an environment in which no Node process can start does not matter', async () => {
     const broken = { DISNIX_SSH_PERSIST: '0', NODE_OPTIONS: '--require /nonexistent/refuse-to-start.cjs' }
     expect(await printInvalid(call(broken), [missing])).toEqual([missing])

@@ -11,7 +11,6 @@ import {
   type InterfaceResult,
 } from '@disnix-ts/libinterface'
 import type { ConnectionParams } from './resolve-connection.js'
-import { sshClientSettings } from './ssh-client-settings.js'
 
 export interface SshClientInterfaceOptions {
   /** disnix-ssh-client's environment: SSH_OPTS, SSH_USER, DISNIX_REMOTE_CLIENT, DISNIX_SSH_PERSIST, TMPDIR, ... */
@@ -36,13 +35,6 @@ export function sshClientInterface(options: SshClientInterfaceOptions): ClientIn
     name: NAME,
     // Every operation of the protocol table, run by the disnix-run-activity of this version on the target.
     knows: () => true,
-    // The target's connection-sharing master, started ahead with its --serve session (none when
-    // DISNIX_SSH_PERSIST=0: each call then has a connection of its own).
-    async prepare(target: string): Promise<void> {
-      const settings = sshClientSettings(env)
-      const [{ rememberedConnection }, { prepareSession }] = await Promise.all([import('./resolve-connection.js'), import('./open-session.js')])
-      await prepareSession(rememberedConnection(target, settings.connection, resolved), { persistSeconds: settings.persistSeconds, runtimeDir: settings.runtimeDir, serve: settings.serve ? settings.remoteClient : undefined })
-    },
     async call<R extends InterfaceRequest>(target: string, request: R, call: CallOptions = {}): Promise<InterfaceResult<R>> {
       const spec = operationSpec(request.op)
       if (spec.result === 'status') return processInterface(NAME, { env }).call(target, request, call)

@@ -1,6 +1,6 @@
 /**
  * Process entry of the connection-sharing master, started detached by openSession:
- * `node ssh-master-main.js '<json {params, socketPath, idleMs, serve?}>'`. It prints one JSON line (its
+ * `node ssh-master-main.js '<json {params, socketPath, idleMs}>'`. It prints one JSON line (its
  * {@link MasterStartup}) on stdout for the invocation that started it, then serves until idle.
  */
 import { rm } from 'node:fs/promises'

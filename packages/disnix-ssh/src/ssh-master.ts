@@ -21,11 +21,6 @@ export interface RunMasterOptions {
   onStartup: (startup: MasterStartup) => void
   /** The master's own messages (a remote client's --serve session that failed): its log file. */
   log: (line: string) => void
-  /**
-   * A remote client whose `--serve` session starts as soon as the connection is up, before any
-   * command asks for it (a master started ahead of the calls: prepareSession).
-   */
-  serve?: string
 }
 
 // A remote client that can serve says hello as soon as it has started (a Node start, well under this).
@@ -56,7 +51,7 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
   const connection = masterConnection(params, { onWarning: (w) => warnings.push(w), onFailure: () => void shutdown() })
   const serveSessions = serveSessionPool({ target: params.target, helloTimeoutMs: SERVE_HELLO_TIMEOUT_MS, log: options.log })
   const idle = idleShutdown(options.idleMs, () => void shutdown())
-  const status = (): MasterStatus => ({ pid: process.pid, connects: connection.connects, ...counts, serving: serveSessions.serving(connection.current), connected: connection.connected })
+  const status = (): MasterStatus => ({ pid: process.pid, connects: connection.connects, ...counts, connected: connection.connected })
 
   const runOn = async (client: SshClient, command: ChannelCommand): Promise<ExitPayload> => {
     const { open } = command
@@ -177,12 +172,6 @@ export async function runMaster(options: RunMasterOptions): Promise<void> {
     return
   }
   options.onStartup({ status: 'ready', warnings: warnings.splice(0) })
-  const client = connection.current
-  if (options.serve !== undefined && client !== undefined) {
-    // The pool keeps it for the commands to come; one that fails to start says so in the log, and
-    // the first command tries again.
-    void serveSessions.sessionFor(client, options.serve).catch(() => undefined)
-  }
   idle.start()
   await done
 }

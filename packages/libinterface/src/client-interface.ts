@@ -38,12 +38,6 @@ export interface ClientInterface {
    * executable (which may be another implementation) is asked only for what the caller needs.
    */
   knows?(op: Operation): boolean
-  /**
-   * Gets ready for calls to a target that are about to come (connects ahead), best effort: nothing
-   * is printed, and a failure changes nothing (the calls meet the problem again and report it).
-   * Resolves once the work is under way; the calls that come meanwhile wait for it where they need to.
-   */
-  prepare?(target: string): Promise<void>
 }
 
 /** The interface for each name a target's `clientInterface` can give: what a tool injects. */

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder'
 import { CommanderError } from 'commander'
 import { ChildProcessError, DisnixError } from './disnix-error.js'
 import { commandFor, subcommandOptionsFirst, toolExitStatuses } from './tool-command.js'
@@ -21,14 +20,11 @@ export async function runMain(tool: ToolDefinition): Promise<void> {
     })
   }
   let argv = process.argv.slice(2)
-  // Work done ahead of the command line from the caller's hints; it ends with the run.
-  const preparation = new AbortController()
   if (process.env[ARGV_ON_STDIN] === '1') {
     // Started ahead of its command line: load what the run needs while the caller gets it ready.
     delete process.env[ARGV_ON_STDIN]
     const preloading = tool.preload?.().catch(() => undefined) // the run's own imports report a failure
-    const given = await commandLineFromStdin((hint) => void tool.prepare?.(hint, preparation.signal).catch(() => undefined))
-    if (given === undefined || given === 'invalid') preparation.abort()
+    const given = await argvFromStdin()
     if (given === undefined) return // not needed after all: nothing done, nothing printed
     if (given === 'invalid') {
       process.stderr.write(`${tool.name}: ${ARGV_ON_STDIN}=1, but standard input is not a JSON array of arguments\n`)
@@ -38,47 +34,20 @@ export async function runMain(tool: ToolDefinition): Promise<void> {
     await preloading
     argv = given
   }
-  try {
-    process.exitCode = await runTool(tool, argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, main: true })
-  } finally {
-    preparation.abort()
-  }
+  process.exitCode = await runTool(tool, argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, main: true })
 }
 
 /**
  * With this variable set to 1, an executable tool starts at once and reads its command line from
  * stdin, as one JSON array of strings; empty input ends it at once with status 0. For compositions of
- * tools (disnix-env's startSiblingToolAhead): the next step loads its libraries while the previous one
- * still runs. Before the command line, the caller may write lines `{"prepare": HINT}`: each is given
- * to the tool's `prepare` as soon as it arrives (disnix-deploy connects to the targets meanwhile).
+ * tools (disnix-env's startSiblingToolAhead): the next step loads its libraries while the previous one still runs.
  */
 export const ARGV_ON_STDIN = 'DISNIX_ARGV_ON_STDIN'
 
-/** The command line on stdin (ARGV_ON_STDIN), passing on the hints that come before it. */
-async function commandLineFromStdin(onHint: (hint: unknown) => void): Promise<string[] | 'invalid' | undefined> {
-  const decoder = new StringDecoder('utf8')
-  const commandLine: string[] = []
-  let invalid = false
-  let pending = ''
-  const take = (line: string): void => {
-    if (!line.trimStart().startsWith('{')) {
-      commandLine.push(line)
-      return
-    }
-    const hint = parseHint(line)
-    if (hint === undefined) invalid = true
-    else onHint(hint.prepare)
-  }
-  for await (const chunk of process.stdin) {
-    pending += decoder.write(chunk as Buffer)
-    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
-      take(pending.slice(0, newline))
-      pending = pending.slice(newline + 1)
-    }
-  }
-  take(pending + decoder.end())
-  if (invalid) return 'invalid'
-  const text = commandLine.join('\n').trim()
+async function argvFromStdin(): Promise<string[] | 'invalid' | undefined> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8').trim()
   if (text === '') return undefined
   try {
     const value: unknown = JSON.parse(text)
@@ -87,17 +56,6 @@ async function commandLineFromStdin(onHint: (hint: unknown) => void): Promise<st
     // reported below
   }
   return 'invalid'
-}
-
-/** A line `{"prepare": HINT}` (one key, nothing else), or undefined. */
-function parseHint(line: string): { prepare: unknown } | undefined {
-  try {
-    const value: unknown = JSON.parse(line)
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && 'prepare' in value) return value as { prepare: unknown }
-  } catch {
-    // not a hint
-  }
-  return undefined
 }
 
 /**

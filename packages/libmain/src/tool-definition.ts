@@ -41,14 +41,6 @@ export interface ToolDefinition<O = any, S = any, A extends unknown[] = any[]> {
    * it waits.
    */
   preload?: () => Promise<unknown>
-  /**
-   * What a tool started ahead of its command line can do before it arrives, from a hint of its caller
-   * (ARGV_ON_STDIN's `{"prepare": HINT}` lines): best effort; it prints nothing and changes nothing
-   * that the run would not, and a failure is ignored (the run meets the problem again); it runs
-   * alongside `preload`, and may go on in the background once the run has started. `signal` is
-   * aborted when the run has ended or is not coming.
-   */
-  prepare?: (hint: unknown, signal: AbortSignal) => Promise<unknown>
   /** Does the work; returns the exit status when it is not 0 without being an error. Tools with `commands` have none. */
   run?(input: ToolRun<O, S, A>): Promise<number | void>
 }

@@ -24,15 +24,9 @@ function inProcessSshClient(env: NodeJS.ProcessEnv): ClientInterface {
     name: 'disnix-ssh-client',
     knows: () => true,
     async call<R extends InterfaceRequest>(target: string, request: R, options?: CallOptions): Promise<InterfaceResult<R>> {
-      return (await load()).call(target, request, options)
+      loaded ??= import('@disnix-ts/disnix-ssh').then(({ sshClientInterface }) => sshClientInterface({ env }))
+      return (await loaded).call(target, request, options)
     },
-    async prepare(target: string): Promise<void> {
-      await (await load()).prepare?.(target)
-    },
-  }
-  function load(): Promise<ClientInterface> {
-    loaded ??= import('@disnix-ts/disnix-ssh').then(({ sshClientInterface }) => sshClientInterface({ env }))
-    return loaded
   }
 }
 

@@ -19,18 +19,17 @@ describe('loadPreviousManifest', () => {
     const file = join(dir, 'manifest.xml')
     await writeFile(file, printManifestXml(manifest))
     await symlink(file, join(dir, 'link.xml'))
-    const read = structuredClone(manifest)
-    const known = (path: string) => (path === file ? read : undefined)
+    const known = { path: file, manifest: structuredClone(manifest) }
     const messages: string[] = []
     const progress = (event: { kind: string; text?: string }) => void messages.push(event.text ?? '')
     const location = { profile: 'default', user: 'nobody', oldManifest: join(dir, 'link.xml') }
     const same = await loadPreviousManifest(location, 'coordinator', progress, known)
-    expect(same).toEqual({ manifest: read, path: file })
-    expect(same.manifest).toBe(read)
+    expect(same).toEqual({ manifest: known.manifest, path: file })
+    expect(same.manifest).toBe(known.manifest)
     expect(messages).toEqual([`Using previous manifest: ${file}`])
 
-    const other = await loadPreviousManifest(location, 'coordinator', progress, (path) => (path === join(dir, 'other.xml') ? read : undefined))
-    expect(other.manifest).not.toBe(read)
+    const other = await loadPreviousManifest(location, 'coordinator', progress, { path: join(dir, 'other.xml'), manifest: known.manifest })
+    expect(other.manifest).not.toBe(known.manifest)
     expect(other.manifest).toEqual(manifest)
   })
 })

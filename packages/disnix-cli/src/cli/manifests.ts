@@ -10,20 +10,20 @@ export interface ManifestLocation {
 
 /**
  * The previous manifest (-o, else the coordinator profile), announced as the original does. `known`:
- * the manifest the caller has read already (with the same `defaultTarget`) from a file, by its real
- * path, if any; such a manifest (a redeployment's new one is often the previous one too) is not
- * parsed again.
+ * a manifest the caller has read already with the same `defaultTarget` (the new one), by its real
+ * path; when the previous manifest is that file (a redeployment of the same configuration), it is
+ * not parsed again.
  */
 export async function loadPreviousManifest(
   location: ManifestLocation & { oldManifest?: string },
   defaultTarget: string,
   progress: ProgressSink,
-  known?: (realPath: string) => Promise<Manifest> | Manifest | undefined,
+  known?: { path: string; manifest: Manifest },
 ): Promise<{ manifest?: Manifest; path?: string }> {
   const path = await previousManifestFile(location)
   if (path === undefined) return {}
   progress({ kind: 'message', text: `Using previous manifest: ${path}` })
-  return { manifest: await (known?.(path) ?? readManifest(path, { defaultTarget })), path }
+  return { manifest: path === known?.path ? known.manifest : await readManifest(path, { defaultTarget }), path }
 }
 
 /**

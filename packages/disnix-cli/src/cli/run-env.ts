@@ -77,15 +77,8 @@ async function buildAndDeploy(opts: DisnixEnvOptions, flags: StepFlags, io: Tool
   // disnix-deploy starts now and loads its libraries while the manifest is built; it gets its command
   // line once the manifest is there (ARGV_ON_STDIN), or nothing, and ends, when there is none.
   const deploying = startSiblingToolAhead(disnixDeploy)
-  const newest = newestGenerationLink(opts)
-  // Meanwhile it connects to the targets: those of the previous configuration, else of the model.
-  const infrastructure = opts.infrastructure === undefined ? undefined : resolve(opts.infrastructure)
-  newest.then(
-    (previousManifest) => deploying.hint({ previousManifest, infrastructure: previousManifest === undefined ? infrastructure : undefined, targetProperty: opts.targetProperty, interface: opts.interface }),
-    () => undefined,
-  )
   // Looked up while the manifest is built; its failure counts only once the manifest step succeeded.
-  const newestGeneration = newest.then(
+  const newestGeneration = newestGenerationLink(opts).then(
     (path) => () => path,
     (error: unknown) => () => {
       throw error
@@ -199,12 +192,7 @@ export function deployStep(opts: DisnixEnvOptions, flags: StepFlags, oldManifest
  * caller still works out its arguments, then `run` hands them over, or `cancel` ends it without it
  * doing or printing anything. Like runSiblingTool, it handles Ctrl-C itself; we only wait for it.
  */
-function startSiblingToolAhead(tool: ToolDefinition): {
-  /** Tells it what it may prepare before its command line comes (the tool's `prepare`). */
-  hint: (value: unknown) => void
-  run: (args: readonly string[]) => Promise<{ exitCode: number }>
-  cancel: () => Promise<void>
-} {
+function startSiblingToolAhead(tool: ToolDefinition): { run: (args: readonly string[]) => Promise<{ exitCode: number }>; cancel: () => Promise<void> } {
   const ignore = () => {}
   process.on('SIGINT', ignore)
   let input: Writable | null = null
@@ -212,18 +200,12 @@ function startSiblingToolAhead(tool: ToolDefinition): {
   const running = runChild(file, [], { stdin: 'pipe', stdout: 'inherit', stderr: 'inherit', env: { [ARGV_ON_STDIN]: '1' }, attach: (child) => (input = child.stdin) }).finally(() =>
     process.off('SIGINT', ignore),
   )
-  let ended = false
   return {
-    hint(value) {
-      if (!ended) input?.write(`${JSON.stringify({ prepare: value })}\n`)
-    },
     async run(args) {
-      ended = true
       input?.end(JSON.stringify(args))
       return { exitCode: exitCodeOf(tool, file, await running) }
     },
     async cancel() {
-      ended = true
       input?.end()
       await running
     },

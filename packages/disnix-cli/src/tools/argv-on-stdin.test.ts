@@ -26,19 +26,8 @@ describe('a tool started ahead of its command line (DISNIX_ARGV_ON_STDIN)', () =
     expect(await ahead('')).toEqual({ stdout: '', stderr: '', exitCode: 0 })
   })
 
-  test('hints before the command line ({"prepare": ...} lines) change nothing of what the run does and prints', async () => {
-    const dir = await testDir()
-    const missing = join(dir, 'no-such-manifest.xml')
-    const args = ['--coordinator-profile-path', dir, missing]
-    const hints = [{ previousManifest: join(dir, 'none.xml') }, { infrastructure: join(dir, 'none.nix') }, { something: 'else' }, 42]
-    const input = `${hints.map((hint) => JSON.stringify({ prepare: hint })).join('\n')}\n${JSON.stringify(args)}`
-    expect(await ahead(input)).toEqual(await runBin('disnix-deploy', args))
-    // Hints alone: the step is not needed after all.
-    expect(await ahead(`${JSON.stringify({ prepare: hints[0] })}\n`)).toEqual({ stdout: '', stderr: '', exitCode: 0 })
-  })
-
   test('input that is not a JSON array of strings is refused with one line', async () => {
-    for (const input of ['--version', '{"argv":[]}', '[1,2]', '{"prepare":{},"more":1}\n["--version"]']) {
+    for (const input of ['--version', '{"argv":[]}', '[1,2]']) {
       expect(await ahead(input)).toEqual({ stdout: '', stderr: 'disnix-deploy: DISNIX_ARGV_ON_STDIN=1, but standard input is not a JSON array of arguments\n', exitCode: 1 })
     }
   })

@@ -4,7 +4,6 @@ import { Argument, Option } from 'commander'
 import { coordinatorProfilePathOption, defineTool, DisnixError, envFlag, keepOption, maxConcurrentTransfersOption, profileOption } from '@disnix-ts/libmain'
 import { coordinatorSession, type CoordinatorOptions, type CoordinatorSession } from '../cli/coordinator-session.js'
 import { healthCheckOptions, healthCheckPolicy, type HealthCheckOptions } from '../cli/health-check-options.js'
-import type { Manifest } from '@disnix-ts/libmanifest'
 
 export interface DisnixDeployOptions extends CoordinatorOptions, HealthCheckOptions {
   maxConcurrentTransfers: number
@@ -51,7 +50,7 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
   ],
   environment: [
     { name: 'DISNIX_DELETE_STATE', meaning: 'When 1, acts as --delete-state' },
-    { name: 'DISNIX_ARGV_ON_STDIN', meaning: 'When 1 (disnix-env sets it): start at once, then read the command line from stdin as a JSON array of strings; empty input: exit 0 without doing anything. Lines {"prepare": {...}} before it name the targets to connect to meanwhile (previousManifest or infrastructure)' },
+    { name: 'DISNIX_ARGV_ON_STDIN', meaning: 'When 1 (disnix-env sets it): start at once, then read the command line from stdin as a JSON array of strings; empty input: exit 0 without doing anything' },
   ],
   exitStatuses: [
     { status: 0, meaning: 'deployed' },
@@ -59,12 +58,6 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     { status: 2, meaning: 'the state migration failed, no target lost (the new configuration is active; see the hint)', codes: ['MIGRATION_FAILED'] },
     { status: 3, meaning: 'deployed (every profile is set), but a target was lost while its lock was released: it may keep the lock; the hint prints the disnix-lock --unlock --target command', codes: ['LOCK_LEFT'] },
   ],
-  // While disnix-env builds the manifest (DISNIX_ARGV_ON_STDIN), the targets are connected to.
-  async prepare(hint, signal) {
-    const { deployHint, prepareDeployment } = await import('../cli/prepare-deployment.js')
-    const given = deployHint(hint)
-    if (given !== undefined) await prepareDeployment(given, process.env, signal)
-  },
   // What run loads on demand, loaded ahead while disnix-env builds the manifest (DISNIX_ARGV_ON_STDIN).
   preload: () =>
     Promise.all([import('@disnix-ts/libmanifest'), import('@disnix-ts/libdeploy'), import('../cli/manifests.js'), import('../cli/state-options.js'), import('@disnix-ts/disnix-ssh')]),
@@ -78,13 +71,9 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
     // The store check of the manifest (a nix-store process) runs while the manifests are parsed.
     const inStore = opts.coordinatorProfile && !opts.dryRun ? deployLib.manifestIsStorePath(manifestArgPath, session.context) : undefined
     inStore?.catch(() => undefined)
-    // Each file is read once: a manifest read while this step waited for its command line (prepare) is
-    // taken as it is, and a redeployment's previous manifest is often the new one.
-    const { manifestsReadAhead } = await import('../cli/prepare-deployment.js')
-    const builtRealPath = await realpath(manifestArgPath).catch(() => manifestArgPath)
-    const built = await readAheadOr(manifestsReadAhead.get(builtRealPath), () => readManifest(manifestArgPath, { defaultTarget: session.hostname }))
-    const known = (path: string) => (path === builtRealPath ? built : readAheadOr(manifestsReadAhead.get(path), () => readManifest(path, { defaultTarget: session.hostname })))
-    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress, known)
+    const [built, builtRealPath] = await Promise.all([readManifest(manifestArgPath, { defaultTarget: session.hostname }), realpath(manifestArgPath).catch(() => manifestArgPath)])
+    // A redeployment of the deployed configuration: the previous manifest is the same file, read once.
+    const previous = await loadPreviousManifest({ ...opts, user: session.user }, session.hostname, session.progress, { path: builtRealPath, manifest: built })
     const { manifest, manifestPath, keptDeployed } = await deployLib.keepEquivalentDeployment({
       manifest: built,
       manifestPath: manifestArgPath,
@@ -143,13 +132,8 @@ export const disnixDeploy = defineTool<DisnixDeployOptions, CoordinatorSession, 
 /** Whether a manifest is one of the coordinator profile's generations. */
 async function isGenerationOf(opts: DisnixDeployOptions, user: string, path: string | undefined): Promise<boolean> {
   if (path === undefined) return false
-  const { coordinatorProfileDir, generationLinks } = await import('@disnix-ts/libnix')
+  const [{ realpath }, { coordinatorProfileDir, generationLinks }] = await Promise.all([import('node:fs/promises'), import('@disnix-ts/libnix')])
   const links = await generationLinks(coordinatorProfileDir({ path: opts.coordinatorProfilePath, user }), opts.profile)
   for (const link of links) if ((await realpath(link.path)) === path) return true
   return false
-}
-
-/** A manifest read ahead, or (when there is none, or reading it failed) read now, with the error that reading gives. */
-async function readAheadOr(ahead: Promise<Manifest> | undefined, read: () => Promise<Manifest>): Promise<Manifest> {
-  return (ahead && (await ahead.catch(() => undefined))) ?? read()
 }
